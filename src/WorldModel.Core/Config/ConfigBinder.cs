@@ -1,0 +1,202 @@
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace WorldModel.Core.Config;
+
+/// <summary>
+/// Binds a JSON tree onto immutable config records. Defaults come from the records'
+/// property initialisers (one place per default); every unknown key, wrong type and
+/// out-of-range value is collected with its key path.
+/// </summary>
+public static class ConfigBinder
+{
+    public const string KindKey = "kind";
+
+    public static T Bind<T>(JsonNode? node, string source) where T : class
+    {
+        var errors = new List<ConfigError>();
+        var result = Bind(node, typeof(T), "", errors);
+        if (errors.Count > 0 || result is null)
+        {
+            if (errors.Count == 0) errors.Add(new ConfigError("", "the config is empty"));
+            throw new ConfigException(source, errors);
+        }
+        return (T)result;
+    }
+
+    private static object? Bind(JsonNode? node, Type type, string path, List<ConfigError> errors)
+    {
+        var nullable = Nullable.GetUnderlyingType(type);
+        if (node is null)
+        {
+            if (nullable is not null || !type.IsValueType) return null;
+            errors.Add(new ConfigError(path, $"null is not allowed; expected {Describe(type)}"));
+            return null;
+        }
+        type = nullable ?? type;
+
+        if (type == typeof(string)) return Scalar(node, path, errors, "a string", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out string? s); r = s; return ok; });
+        if (type == typeof(bool)) return Scalar(node, path, errors, "true or false", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out bool b); r = b; return ok; });
+        if (type == typeof(int)) return Integer(node, path, errors, int.MinValue, int.MaxValue, x => (int)x);
+        if (type == typeof(long)) return Integer(node, path, errors, long.MinValue, long.MaxValue, x => x);
+        if (type == typeof(double)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out double d); r = d; return ok && double.IsFinite(d); });
+        if (type == typeof(float)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out double d); r = (float)d; return ok && double.IsFinite(d); });
+        if (type.IsEnum) return BindEnum(node, type, path, errors);
+        if (type.IsArray) return BindArray(node, type.GetElementType()!, path, errors);
+        if (type.IsClass) return BindObject(node, type, path, errors);
+        throw new InvalidOperationException($"config binder does not support {type}");
+    }
+
+    private delegate bool TryRead(JsonValue v, out object? result);
+
+    private static object? Scalar(JsonNode node, string path, List<ConfigError> errors, string expected, TryRead read)
+    {
+        if (node is JsonValue v && v.GetValueKind() is not JsonValueKind.Object and not JsonValueKind.Array && read(v, out var r)) return r;
+        errors.Add(new ConfigError(path, $"{Show(node)} is not allowed; expected {expected}"));
+        return null;
+    }
+
+    private static object? Integer(JsonNode node, string path, List<ConfigError> errors, long min, long max, Func<long, object> cast)
+    {
+        if (node is JsonValue v && v.TryGetValue(out double d) && d == Math.Floor(d) && d >= min && d <= max) return cast((long)d);
+        errors.Add(new ConfigError(path, $"{Show(node)} is not allowed; expected a whole number"));
+        return null;
+    }
+
+    private static object? BindEnum(JsonNode node, Type type, string path, List<ConfigError> errors)
+    {
+        var values = Enum.GetValues(type).Cast<Enum>().ToArray();
+        if (node is JsonValue v && v.TryGetValue(out string? s))
+        {
+            foreach (var e in values)
+                if (string.Equals(ConfigNames.EnumValue(e), s, StringComparison.OrdinalIgnoreCase)) return e;
+        }
+        errors.Add(new ConfigError(path, $"{Show(node)} is not allowed; allowed: {string.Join(", ", values.Select(ConfigNames.EnumValue))}"));
+        return null;
+    }
+
+    private static object? BindArray(JsonNode node, Type elementType, string path, List<ConfigError> errors)
+    {
+        if (node is not JsonArray array)
+        {
+            errors.Add(new ConfigError(path, $"{Show(node)} is not allowed; expected a list"));
+            return null;
+        }
+        var result = Array.CreateInstance(elementType, array.Count);
+        for (int i = 0; i < array.Count; i++)
+            result.SetValue(Bind(array[i], elementType, $"{path}[{i}]", errors), i);
+        return result;
+    }
+
+    private static object? BindObject(JsonNode node, Type type, string path, List<ConfigError> errors)
+    {
+        if (node is not JsonObject obj)
+        {
+            errors.Add(new ConfigError(path, $"{Show(node)} is not allowed; expected an object with keys {Keys(type)}"));
+            return null;
+        }
+
+        var concrete = type;
+        var union = type.GetCustomAttribute<ConfigUnionAttribute>();
+        if (union is not null)
+        {
+            var kinds = union.Cases.Select(ConfigNames.Kind).ToArray();
+            var kindNode = obj[KindKey];
+            var kind = kindNode is JsonValue kv && kv.TryGetValue(out string? k) ? k : null;
+            var match = union.Cases.FirstOrDefault(c => ConfigNames.Kind(c) == kind);
+            if (match is null)
+            {
+                string found = kindNode is null ? "missing" : Show(kindNode) + " is not allowed";
+                errors.Add(new ConfigError(Join(path, KindKey), $"{found}; allowed: {string.Join(", ", kinds)}"));
+                return null;
+            }
+            concrete = match;
+        }
+
+        var instance = Activator.CreateInstance(concrete)
+            ?? throw new InvalidOperationException($"cannot create {concrete}");
+        var props = ConfigNames.Properties(concrete).ToDictionary(ConfigNames.Key, StringComparer.Ordinal);
+        foreach (var (key, value) in obj)
+        {
+            if (union is not null && key == KindKey) continue;
+            if (!props.TryGetValue(key, out var prop))
+            {
+                errors.Add(new ConfigError(Join(path, key), $"unknown key; allowed keys here: {Keys(concrete)}"));
+                continue;
+            }
+            int before = errors.Count;
+            var bound = Bind(value, prop.PropertyType, Join(path, key), errors);
+            if (errors.Count != before) continue;
+            if (prop.GetCustomAttribute<RangeAttribute>() is { } range && !InRange(bound, range))
+            {
+                errors.Add(new ConfigError(Join(path, key), $"{Show(value)} is out of range; allowed: {Num(range.Min)} to {Num(range.Max)}"));
+                continue;
+            }
+            prop.SetValue(instance, bound);
+        }
+
+        if (instance is IValidatable validatable && errors.Count == 0)
+            foreach (var e in validatable.Validate())
+                errors.Add(e with { KeyPath = Join(path, e.KeyPath) });
+        return instance;
+    }
+
+    private static bool InRange(object? value, RangeAttribute range)
+    {
+        double x = value switch
+        {
+            int i => i,
+            long l => l,
+            double d => d,
+            float f => f,
+            Array a => a.Length,
+            _ => double.NaN,
+        };
+        return x >= range.Min && x <= range.Max;
+    }
+
+    private static string Keys(Type type) =>
+        string.Join(", ", (type.GetCustomAttribute<ConfigUnionAttribute>() is null ? ConfigNames.Properties(type).Select(ConfigNames.Key) : [KindKey]));
+
+    private static string Describe(Type t) => t.IsEnum ? "one of " + string.Join(", ", Enum.GetValues(t).Cast<Enum>().Select(ConfigNames.EnumValue)) : t.Name;
+
+    public static string Join(string path, string key) => path.Length == 0 ? key : key.Length == 0 ? path : path + "." + key;
+
+    private static string Show(JsonNode? node)
+    {
+        var s = node?.ToJsonString() ?? "null";
+        return s.Length > 60 ? s[..57] + "..." : s;
+    }
+
+    private static string Num(double x) => x.ToString("G", CultureInfo.InvariantCulture);
+
+    /// <summary>The canonical JSON of a bound config: every key, defaults included, union kinds first.</summary>
+    public static JsonNode? Unbind(object? value)
+    {
+        switch (value)
+        {
+            case null: return null;
+            case string s: return JsonValue.Create(s);
+            case bool b: return JsonValue.Create(b);
+            case int i: return JsonValue.Create(i);
+            case long l: return JsonValue.Create(l);
+            case double d: return JsonValue.Create(d);
+            case float f: return JsonValue.Create((double)f);
+            case Enum e: return JsonValue.Create(ConfigNames.EnumValue(e));
+            case Array a:
+                var arr = new JsonArray();
+                foreach (var item in (IEnumerable)a) arr.Add(Unbind(item));
+                return arr;
+        }
+        var type = value.GetType();
+        var obj = new JsonObject();
+        if (type.BaseType?.GetCustomAttribute<ConfigUnionAttribute>() is not null)
+            obj[KindKey] = ConfigNames.Kind(type);
+        foreach (var p in ConfigNames.Properties(type))
+            obj[ConfigNames.Key(p)] = Unbind(p.GetValue(value));
+        return obj;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace WorldModel.Core.Config;
+
+/// <summary>
+/// Loads a JSON config (comments and trailing commas allowed), applies
+/// <c>--set path.to.key=value</c> overrides, binds and validates it.
+/// Nothing is written by anyone before this succeeds.
+/// </summary>
+public static class ConfigLoader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static T LoadFile<T>(string path, IEnumerable<string>? overrides = null) where T : class
+    {
+        if (!File.Exists(path))
+            throw new ConfigException(path, [new ConfigError("", $"config file not found: '{path}' (run from the repository root, or give a full path; committed configs are in configs/)")]);
+        return Parse<T>(File.ReadAllText(path), path, overrides);
+    }
+
+    public static T Parse<T>(string json, string source, IEnumerable<string>? overrides = null) where T : class
+    {
+        var root = ParseTree(json, source);
+        ApplyOverrides(root, overrides ?? [], source);
+        return ConfigBinder.Bind<T>(root, source);
+    }
+
+    public static JsonNode ParseTree(string json, string source)
+    {
+        try
+        {
+            return JsonNode.Parse(json, documentOptions: DocumentOptions)
+                ?? throw new ConfigException(source, [new ConfigError("", "the file holds JSON null; expected an object")]);
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException(source, [new ConfigError("", $"not valid JSON: {e.Message}")]);
+        }
+    }
+
+    /// <summary>Applies "a.b.c=value" overrides; value is parsed as JSON, else taken as a string.</summary>
+    public static void ApplyOverrides(JsonNode root, IEnumerable<string> overrides, string source)
+    {
+        var errors = new List<ConfigError>();
+        foreach (var o in overrides)
+        {
+            int eq = o.IndexOf('=');
+            if (eq <= 0)
+            {
+                errors.Add(new ConfigError(o, "an override must look like path.to.key=value (e.g. --set world.maxStep=1.5)"));
+                continue;
+            }
+            var keys = o[..eq].Split('.');
+            var raw = o[(eq + 1)..];
+            JsonNode? value;
+            try { value = JsonNode.Parse(raw); }
+            catch (JsonException) { value = JsonValue.Create(raw); }
+
+            JsonNode? node = root;
+            for (int i = 0; i < keys.Length; i++)
+            {
+                bool last = i == keys.Length - 1;
+                string key = keys[i];
+                if (node is JsonObject obj)
+                {
+                    if (last) { obj[key] = value; break; }
+                    if (obj[key] is null) obj[key] = new JsonObject();
+                    node = obj[key];
+                }
+                else if (node is JsonArray arr && int.TryParse(key, out int idx) && idx >= 0 && idx < arr.Count)
+                {
+                    if (last) { arr[idx] = value; break; }
+                    node = arr[idx];
+                }
+                else
+                {
+                    errors.Add(new ConfigError(string.Join('.', keys[..(i + 1)]), $"--set {o}: cannot descend here; the value at '{string.Join('.', keys[..i])}' is not an object"));
+                    break;
+                }
+            }
+        }
+        if (errors.Count > 0) throw new ConfigException(source + " --set", errors);
+    }
+
+    /// <summary>Canonical JSON of a resolved config, as saved next to results.</summary>
+    public static string ToJson(object config) =>
+        ConfigBinder.Unbind(config)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>Content hash of a resolved config: same settings, same hash (used to cache stages).</summary>
+    public static string Hash(object config)
+    {
+        var canonical = ConfigBinder.Unbind(config)!.ToJsonString();
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
+    }
+}

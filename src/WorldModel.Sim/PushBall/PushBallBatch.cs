@@ -1,0 +1,163 @@
+using WorldModel.Sim.Worlds;
+
+namespace WorldModel.Sim.PushBall;
+
+/// <summary>
+/// Many Push-Ball worlds. Per step: the action accelerates the agent, then <see cref="PushBallConfig.Substeps"/>
+/// substeps integrate both disks, resolve the agent–ball contact (impulse with restitution, momentum
+/// conserved), then the walls (reflection with restitution). Walls are resolved last, so nothing ever
+/// leaves the arena.
+/// </summary>
+public sealed class PushBallBatch : IWorldBatch
+{
+    public static readonly WorldSpec WorldSpec = new("push-ball",
+        ["agent_x", "agent_y", "agent_vx", "agent_vy", "ball_x", "ball_y", "ball_vx", "ball_vy"],
+        ["ax", "ay"], ["target_x", "target_y"]);
+    public const int StateDim = 8;
+    private const int ParallelThreshold = 2048;
+
+    private readonly ulong[] _rng;
+
+    public PushBallBatch(PushBallConfig config, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        Config = config;
+        Count = count;
+        State = new float[count * StateDim];
+        Target = new float[count * 2];
+        _rng = new ulong[count];
+    }
+
+    public PushBallConfig Config { get; }
+    public int Count { get; }
+    public WorldSpec Spec => WorldSpec;
+    /// <summary>Count × 8: agent x, y, vx, vy, then ball x, y, vx, vy.</summary>
+    public float[] State { get; }
+    /// <summary>Count × 2: the ball's target.</summary>
+    public float[] Target { get; }
+
+    public void Reset(ReadOnlySpan<ulong> episodeSeeds)
+    {
+        if (episodeSeeds.Length != Count) throw new ArgumentException($"expected {Count} seeds, got {episodeSeeds.Length}");
+        var c = Config;
+        for (int i = 0; i < Count; i++)
+        {
+            ref ulong rng = ref _rng[i];
+            rng = Rng.Derive(episodeSeeds[i], 0, stream: 1);
+            var s = State.AsSpan(i * StateDim, StateDim);
+            s.Clear();
+            float m = c.BallRadius + c.StartMargin;
+            s[4] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
+            s[5] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
+            Target[2 * i] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
+            Target[2 * i + 1] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
+            float a = c.AgentRadius, gap = c.AgentRadius + c.BallRadius + 1;
+            for (int tries = 0; tries < 1000; tries++)
+            {
+                s[0] = Rng.Uniform(ref rng, c.BorderLow + a, c.BorderHigh - a);
+                s[1] = Rng.Uniform(ref rng, c.BorderLow + a, c.BorderHigh - a);
+                if ((s[0] - s[4]) * (s[0] - s[4]) + (s[1] - s[5]) * (s[1] - s[5]) > gap * gap) break;
+            }
+        }
+    }
+
+    public unsafe void Step(Span<float> actions)
+    {
+        if (actions.Length != Count * 2) throw new ArgumentException($"expected {Count * 2} action values (Count × 2), got {actions.Length}");
+        if (Count < ParallelThreshold)
+        {
+            StepRange(actions, 0, Count);
+            return;
+        }
+        fixed (float* p = actions)
+        {
+            nint ptr = (nint)p;
+            int chunks = Environment.ProcessorCount * 4, len = actions.Length;
+            Parallel.For(0, chunks, k => StepRange(new Span<float>((float*)ptr, len), (int)((long)Count * k / chunks), (int)((long)Count * (k + 1) / chunks)));
+        }
+    }
+
+    private void StepRange(Span<float> actions, int from, int to)
+    {
+        var c = Config;
+        int n = c.Substeps;
+        float h = 1f / n;
+        float damping = MathF.Pow(1 - c.Friction, h); // per-substep velocity retention
+        float maxBall = 2 * c.MaxSpeed;
+        for (int i = from; i < to; i++)
+        {
+            float ax = actions[2 * i], ay = actions[2 * i + 1];
+            if (!float.IsFinite(ax) || !float.IsFinite(ay))
+                throw new ArgumentException($"action of world {i} is not finite: ({ax}, {ay})");
+            float norm2 = ax * ax + ay * ay;
+            if (norm2 > c.MaxAccel * c.MaxAccel)
+            {
+                float k = c.MaxAccel / MathF.Sqrt(norm2);
+                ax *= k; ay *= k;
+                actions[2 * i] = ax; actions[2 * i + 1] = ay;
+            }
+            var s = State.AsSpan(i * StateDim, StateDim);
+            for (int sub = 0; sub < n; sub++)
+            {
+                // Integrate: accelerate the agent, damp both, move both.
+                s[2] += ax * h; s[3] += ay * h;
+                Cap(ref s[2], ref s[3], c.MaxSpeed);
+                s[2] *= damping; s[3] *= damping; s[6] *= damping; s[7] *= damping;
+                s[0] += s[2] * h; s[1] += s[3] * h; s[4] += s[6] * h; s[5] += s[7] * h;
+                Collide(s, c);
+                Cap(ref s[2], ref s[3], c.MaxSpeed);
+                Cap(ref s[6], ref s[7], maxBall);
+                Wall(ref s[0], ref s[2], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius, c.WallRestitution);
+                Wall(ref s[1], ref s[3], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius, c.WallRestitution);
+                Wall(ref s[4], ref s[6], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius, c.WallRestitution);
+                Wall(ref s[5], ref s[7], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius, c.WallRestitution);
+            }
+        }
+    }
+
+    /// <summary>Agent–ball contact: separate the disks by inverse mass, then exchange a normal impulse.</summary>
+    internal static void Collide(Span<float> s, PushBallConfig c)
+    {
+        float dx = s[4] - s[0], dy = s[5] - s[1];
+        float r = c.AgentRadius + c.BallRadius;
+        float d2 = dx * dx + dy * dy;
+        if (d2 >= r * r) return;
+        float d = MathF.Sqrt(d2);
+        float nx, ny;
+        if (d > 1e-6f) { nx = dx / d; ny = dy / d; }
+        else { nx = 1; ny = 0; d = 0; }
+        float wa = 1 / c.AgentMass, wb = 1 / c.BallMass, w = wa + wb;
+        float overlap = r - d;
+        s[0] -= nx * overlap * wa / w; s[1] -= ny * overlap * wa / w;
+        s[4] += nx * overlap * wb / w; s[5] += ny * overlap * wb / w;
+        float vrel = (s[6] - s[2]) * nx + (s[7] - s[3]) * ny;
+        if (vrel >= 0) return; // already separating
+        float j = -(1 + c.BallRestitution) * vrel / w;
+        s[2] -= j * wa * nx; s[3] -= j * wa * ny;
+        s[6] += j * wb * nx; s[7] += j * wb * ny;
+    }
+
+    private static void Wall(ref float p, ref float v, float lo, float hi, float restitution)
+    {
+        if (p < lo) { p = lo; if (v < 0) v = -v * restitution; }
+        else if (p > hi) { p = hi; if (v > 0) v = -v * restitution; }
+    }
+
+    private static void Cap(ref float vx, ref float vy, float max)
+    {
+        float s2 = vx * vx + vy * vy;
+        if (s2 <= max * max) return;
+        float k = max / MathF.Sqrt(s2);
+        vx *= k; vy *= k;
+    }
+
+    public void CopyState(Span<float> destination) => State.CopyTo(destination);
+
+    public void CopyLayout(Span<float> destination) => Target.CopyTo(destination);
+
+    public void Load(ReadOnlySpan<float> states, ReadOnlySpan<float> layouts)
+    {
+        states[..State.Length].CopyTo(State);
+        layouts[..Target.Length].CopyTo(Target);
+    }
+}

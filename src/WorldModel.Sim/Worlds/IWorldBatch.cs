@@ -1,0 +1,29 @@
+namespace WorldModel.Sim.Worlds;
+
+/// <summary>
+/// Many copies of one world stepped together on struct-of-arrays state.
+/// True state is exposed for evaluation and for rendering; models never see it.
+/// </summary>
+public interface IWorldBatch
+{
+    int Count { get; }
+    WorldSpec Spec { get; }
+
+    /// <summary>Starts one episode per world; each world draws its layout and start from its own seed.</summary>
+    void Reset(ReadOnlySpan<ulong> episodeSeeds);
+
+    /// <summary>
+    /// Advances every world by one step. <paramref name="actions"/> holds Count × ActionDim values;
+    /// actions over the allowed norm are clipped in place, so callers record what was applied.
+    /// </summary>
+    void Step(Span<float> actions);
+
+    /// <summary>Writes Count × StateDim values.</summary>
+    void CopyState(Span<float> destination);
+
+    /// <summary>Writes Count × LayoutDim values (per-episode layout: walls, door, target).</summary>
+    void CopyLayout(Span<float> destination);
+
+    /// <summary>Restores worlds from stored states and layouts (e.g. to replay or plan from a dataset).</summary>
+    void Load(ReadOnlySpan<float> states, ReadOnlySpan<float> layouts);
+}
