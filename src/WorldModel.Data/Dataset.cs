@@ -1,0 +1,73 @@
+using WorldModel.Core.Config;
+using WorldModel.Sim.Worlds;
+
+namespace WorldModel.Data;
+
+/// <summary>
+/// A dataset read into memory (states, actions and layouts are small: 3M Two-Rooms transitions
+/// take ~50 MB). Every chunk is verified against its checksum before any of it is used.
+/// </summary>
+public sealed class Dataset
+{
+    private Dataset(string folder, DatasetManifest manifest, DataConfig config, float[] states, float[] actions, float[] layouts, byte[] frames)
+    {
+        Folder = folder;
+        Manifest = manifest;
+        Config = config;
+        States = states;
+        Actions = actions;
+        Layouts = layouts;
+        Frames = frames;
+        Spec = WorldConfig.SpecOf(config.World);
+    }
+
+    public string Folder { get; }
+    public DatasetManifest Manifest { get; }
+    public DataConfig Config { get; }
+    public WorldSpec Spec { get; }
+    public int Episodes => Manifest.Episodes;
+    public int Steps => Manifest.Steps;
+    /// <summary>Episodes × (Steps + 1) × StateDim.</summary>
+    public float[] States { get; }
+    /// <summary>Episodes × Steps × ActionDim.</summary>
+    public float[] Actions { get; }
+    /// <summary>Episodes × LayoutDim.</summary>
+    public float[] Layouts { get; }
+    /// <summary>Cached frames (Episodes × (Steps + 1) × FrameBytes) or empty.</summary>
+    public byte[] Frames { get; }
+
+    public ReadOnlySpan<float> State(int episode, int t) => States.AsSpan((episode * (Steps + 1) + t) * Spec.StateDim, Spec.StateDim);
+    public ReadOnlySpan<float> Action(int episode, int t) => Actions.AsSpan((episode * Steps + t) * Spec.ActionDim, Spec.ActionDim);
+    public ReadOnlySpan<float> Layout(int episode) => Layouts.AsSpan(episode * Spec.LayoutDim, Spec.LayoutDim);
+
+    public static Dataset Open(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new DatasetCorruptException($"no dataset folder at '{folder}'");
+        var manifest = DatasetManifest.Load(Path.Combine(folder, DatasetManifest.FileName));
+        DataConfig config;
+        try { config = ConfigBinder.Bind<DataConfig>(manifest.Config, Path.Combine(folder, DatasetManifest.FileName)); }
+        catch (ConfigException e) { throw new DatasetCorruptException($"{folder}: the stored config does not load in this build: {e.Message}"); }
+
+        var spec = WorldConfig.SpecOf(config.World);
+        int e0 = manifest.Episodes, T = manifest.Steps;
+        var states = new float[(long)e0 * (T + 1) * spec.StateDim];
+        var actions = new float[(long)e0 * T * spec.ActionDim];
+        var layouts = new float[e0 * spec.LayoutDim];
+        var frames = new byte[(long)e0 * (T + 1) * manifest.FrameBytes];
+        int covered = 0;
+        foreach (var entry in manifest.Chunks)
+        {
+            var chunk = ChunkFile.Read(Path.Combine(folder, entry.File), entry.Sha256);
+            if (chunk.Episodes != entry.Episodes || chunk.Steps != T || chunk.StateDim != spec.StateDim)
+                throw new DatasetCorruptException($"{entry.File} does not match {DatasetManifest.FileName} (episodes {chunk.Episodes} vs {entry.Episodes}, steps {chunk.Steps} vs {T})");
+            int f = entry.FirstEpisode;
+            chunk.States.CopyTo(states, (long)f * (T + 1) * spec.StateDim);
+            chunk.Actions.CopyTo(actions, (long)f * T * spec.ActionDim);
+            chunk.Layouts.CopyTo(layouts, (long)f * spec.LayoutDim);
+            if (manifest.FrameBytes > 0) chunk.Frames.CopyTo(frames, (long)f * (T + 1) * manifest.FrameBytes);
+            covered += entry.Episodes;
+        }
+        if (covered != e0) throw new DatasetCorruptException($"{folder}: chunks hold {covered} episodes, the manifest says {e0}");
+        return new Dataset(folder, manifest, config, states, actions, layouts, frames);
+    }
+}

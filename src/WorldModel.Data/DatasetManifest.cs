@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using WorldModel.Core.IO;
+
+namespace WorldModel.Data;
+
+/// <summary>dataset.json: what a dataset folder holds. Written last, so its presence means "complete".</summary>
+public sealed record DatasetManifest
+{
+    public const string FileName = "dataset.json";
+    public const string PendingFileName = "generation.json";
+    public const int CurrentFormatVersion = 1;
+
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public string ConfigHash { get; init; } = "";
+    public JsonNode? Config { get; init; }
+    public int Episodes { get; init; }
+    public int Steps { get; init; }
+    public long Transitions { get; init; }
+    public string[] StateNames { get; init; } = [];
+    public string[] ActionNames { get; init; } = [];
+    public string[] LayoutNames { get; init; } = [];
+    public int FrameBytes { get; init; }
+    public ChunkEntry[] Chunks { get; init; } = [];
+    public string CreatedUtc { get; init; } = "";
+    public string Generator { get; init; } = "";
+
+    public sealed record ChunkEntry(string File, int FirstEpisode, int Episodes, long Bytes, string Sha256);
+
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options));
+
+    public static DatasetManifest Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new DatasetCorruptException($"{path} is missing: the folder is not a complete dataset (an interrupted 'wm data generate' resumes when run again with the same config and --out)");
+        DatasetManifest? m;
+        try { m = JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(path), Options); }
+        catch (JsonException e) { throw new DatasetCorruptException($"{path} is corrupted ({e.Message}); regenerate the dataset"); }
+        if (m is null) throw new DatasetCorruptException($"{path} is empty; regenerate the dataset");
+        if (m.FormatVersion != CurrentFormatVersion)
+            throw new DatasetCorruptException($"{path} has format version {m.FormatVersion}; this build reads version {CurrentFormatVersion}; regenerate the dataset");
+        return m;
+    }
+}
