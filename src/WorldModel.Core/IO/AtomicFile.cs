@@ -28,6 +28,23 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>For libraries that write to a path themselves: they write a temporary path, which is then renamed over.</summary>
+    public static void WriteVia(string path, Action<string> writeTemporary)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Environment.ProcessId}.{Guid.NewGuid():N}.{Path.GetFileName(full)}");
+        try
+        {
+            writeTemporary(tmp);
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
         var copy = bytes.ToArray();

@@ -4,8 +4,8 @@ namespace WorldModel.Render.Gl;
 
 /// <summary>
 /// Renders many worlds per draw call on an offscreen EGL context: one instanced full-frame quad per
-/// world into one layer of an integer texture array (≤ 2048 layers a batch), shapes in a storage
-/// buffer, one read-back per batch. All GL state lives on a private thread.
+/// world into one layer of an integer texture array (≤ 2048 layers a batch), shapes as per-instance
+/// attributes, one read-back per batch. All GL state lives on a private thread.
 /// </summary>
 public sealed unsafe class GlRenderer : IRenderer
 {
@@ -14,7 +14,7 @@ public sealed unsafe class GlRenderer : IRenderer
     private readonly GlThread _thread = new();
     private EglContext? _egl;
     private GL? _gl;
-    private uint _program, _vao, _ssbo, _fbo, _texture;
+    private uint _program, _vao, _shapeBuffer, _fbo, _texture;
     private int _textureLayers, _maxLayers;
 
     public GlRenderer(FrameFormat format)
@@ -44,21 +44,30 @@ public sealed unsafe class GlRenderer : IRenderer
         int extensionCount = gl.GetInteger(GetPName.NumExtensions);
         var extensions = new HashSet<string>();
         for (uint i = 0; i < extensionCount; i++) extensions.Add(gl.GetStringS(StringName.Extensions, i) ?? "");
-        bool layerInVertexShader = extensions.Contains("GL_ARB_shader_viewport_layer_array");
+        if (!extensions.Contains("GL_ARB_shader_viewport_layer_array"))
+            throw new GlUnavailableException($"the OpenGL driver ({renderer}) lacks GL_ARB_shader_viewport_layer_array, needed to draw many worlds per call; use render.renderer=cpu");
 
-        _program = layerInVertexShader
-            ? Link(gl, (ShaderType.VertexShader, Shaders.VertexWithLayer), (ShaderType.FragmentShader, Shaders.Fragment))
-            : Link(gl, (ShaderType.VertexShader, Shaders.VertexPlain), (ShaderType.GeometryShader, Shaders.Geometry), (ShaderType.FragmentShader, Shaders.Fragment));
+        _program = Link(gl, (ShaderType.VertexShader, Shaders.Vertex), (ShaderType.FragmentShader, Shaders.Fragment));
         gl.UseProgram(_program);
         gl.Uniform1(gl.GetUniformLocation(_program, "uRgb"), Format.Layout == ObservationLayout.Rgb ? 1 : 0);
-        gl.Uniform3(gl.GetUniformLocation(_program, "uChannel"), Format.ChannelOf(ShapeKind.Agent), Format.ChannelOf(ShapeKind.Walls), Format.ChannelOf(ShapeKind.Ball));
+        int Source(int channel) => channel < Format.Kinds.Length ? Format.Kinds[channel] switch { ShapeKind.Agent => 0, ShapeKind.Walls => 1, _ => 2 } : -1;
+        gl.Uniform3(gl.GetUniformLocation(_program, "uSource"), Source(0), Source(1), Source(2));
         SetColour(gl, "uBackground", Shading.Background);
         SetColour(gl, "uWall", Shading.Wall);
         SetColour(gl, "uBall", Shading.Ball);
         SetColour(gl, "uAgent", Shading.Agent);
 
+        // Per-instance attributes: slot k of world i is attribute k of instance i.
         _vao = gl.GenVertexArray();
-        _ssbo = gl.GenBuffer();
+        _shapeBuffer = gl.GenBuffer();
+        gl.BindVertexArray(_vao);
+        gl.BindBuffer(BufferTargetARB.ArrayBuffer, _shapeBuffer);
+        for (uint k = 0; k < SceneBatch.SlotsPerWorld; k++)
+        {
+            gl.EnableVertexAttribArray(k);
+            gl.VertexAttribPointer(k, 4, VertexAttribPointerType.Float, false, SceneBatch.FloatsPerWorld * sizeof(float), (void*)(k * 4 * sizeof(float)));
+            gl.VertexAttribDivisor(k, 1);
+        }
         _fbo = gl.GenFramebuffer();
         _maxLayers = Math.Min(MaxLayersWanted, gl.GetInteger(GetPName.MaxArrayTextureLayers));
         CheckError(gl, "initialisation");
@@ -113,10 +122,9 @@ public sealed unsafe class GlRenderer : IRenderer
         int size = Format.Size;
         EnsureTexture(gl, count);
 
-        gl.BindBuffer(BufferTargetARB.ShaderStorageBuffer, _ssbo);
+        gl.BindBuffer(BufferTargetARB.ArrayBuffer, _shapeBuffer);
         fixed (float* shapes = &scenes.Shapes[from * SceneBatch.FloatsPerWorld])
-            gl.BufferData(BufferTargetARB.ShaderStorageBuffer, (nuint)(count * SceneBatch.FloatsPerWorld * sizeof(float)), shapes, BufferUsageARB.StreamDraw);
-        gl.BindBufferBase(BufferTargetARB.ShaderStorageBuffer, 0, _ssbo);
+            gl.BufferData(BufferTargetARB.ArrayBuffer, (nuint)(count * SceneBatch.FloatsPerWorld * sizeof(float)), shapes, BufferUsageARB.StreamDraw);
 
         gl.BindFramebuffer(FramebufferTarget.Framebuffer, _fbo);
         gl.Viewport(0, 0, (uint)size, (uint)size);
@@ -170,7 +178,7 @@ public sealed unsafe class GlRenderer : IRenderer
                 {
                     if (_texture != 0) gl.DeleteTexture(_texture);
                     if (_fbo != 0) gl.DeleteFramebuffer(_fbo);
-                    if (_ssbo != 0) gl.DeleteBuffer(_ssbo);
+                    if (_shapeBuffer != 0) gl.DeleteBuffer(_shapeBuffer);
                     if (_vao != 0) gl.DeleteVertexArray(_vao);
                     if (_program != 0) gl.DeleteProgram(_program);
                 }

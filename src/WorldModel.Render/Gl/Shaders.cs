@@ -8,109 +8,97 @@ namespace WorldModel.Render.Gl;
 internal static class Shaders
 {
     // Layer chosen in the vertex shader (ARB_shader_viewport_layer_array): no geometry stage needed.
-    public const string VertexWithLayer = """
+    // Each world's 10 shape slots arrive as per-instance attributes and reach the fragment shader
+    // as flat varyings: on llvmpipe this is ~100× faster than per-fragment storage-buffer loads.
+    public const string Vertex = """
         #version 430 core
         #extension GL_ARB_shader_viewport_layer_array : require
-        flat out int vWorld;
+        layout(location = 0) in vec4 aShape0;
+        layout(location = 1) in vec4 aShape1;
+        layout(location = 2) in vec4 aShape2;
+        layout(location = 3) in vec4 aShape3;
+        layout(location = 4) in vec4 aShape4;
+        layout(location = 5) in vec4 aShape5;
+        layout(location = 6) in vec4 aShape6;
+        layout(location = 7) in vec4 aShape7;
+        layout(location = 8) in vec4 aShape8;
+        layout(location = 9) in vec4 aShape9;
+        flat out vec4 vShapes[10];
         void main() {
             vec2 p = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1)) * 2.0 - 1.0;
             gl_Position = vec4(p, 0.0, 1.0);
             gl_Layer = gl_InstanceID;
-            vWorld = gl_InstanceID;
+            vShapes[0] = aShape0; vShapes[1] = aShape1; vShapes[2] = aShape2; vShapes[3] = aShape3; vShapes[4] = aShape4;
+            vShapes[5] = aShape5; vShapes[6] = aShape6; vShapes[7] = aShape7; vShapes[8] = aShape8; vShapes[9] = aShape9;
         }
         """;
 
-    // Fallback for drivers without the extension: a geometry shader sets the layer.
-    public const string VertexPlain = """
-        #version 430 core
-        flat out int vInstance;
-        void main() {
-            vec2 p = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1)) * 2.0 - 1.0;
-            gl_Position = vec4(p, 0.0, 1.0);
-            vInstance = gl_InstanceID;
-        }
-        """;
+    public static readonly string Fragment = BuildFragment();
 
-    public const string Geometry = """
-        #version 430 core
-        layout(triangles) in;
-        layout(triangle_strip, max_vertices = 3) out;
-        flat in int vInstance[];
-        flat out int vWorld;
-        void main() {
-            for (int i = 0; i < 3; i++) {
-                gl_Position = gl_in[i].gl_Position;
-                gl_Layer = vInstance[0];
-                vWorld = vInstance[0];
-                EmitVertex();
-            }
-            EndPrimitive();
-        }
-        """;
+    /// <summary>
+    /// The fragment shader, generated unrolled (constant slot indices: llvmpipe keeps everything in
+    /// registers). Each slot is skipped outside its bounding box, where its coverage is exactly 0, so sums match the
+    /// CPU rasteriser (which only visits bounding boxes) bit for bit; llvmpipe skips whole 4×4 blocks.
+    /// </summary>
+    private static string BuildFragment()
+    {
+        var rects = string.Concat(Enumerable.Range(0, SceneBatch.MaxRects).Select(r => $$"""
+                    if (px + 1.0 > vShapes[{{r}}].x && px < vShapes[{{r}}].y && py + 1.0 > vShapes[{{r}}].z && py < vShapes[{{r}}].w) {
+                        ox = clamp(min(px + 1.0, vShapes[{{r}}].y) - max(px, vShapes[{{r}}].x), 0.0, 1.0);
+                        oy = clamp(min(py + 1.0, vShapes[{{r}}].w) - max(py, vShapes[{{r}}].z), 0.0, 1.0);
+                        walls += ox * oy;
+                    }
 
-    public const string Fragment = """
-        #version 430 core
-        flat in int vWorld;
-        layout(std430, binding = 0) readonly buffer Shapes { vec4 shapes[]; };
-        uniform int uRgb;           // 1 = RGB, 0 = one channel per kind
-        uniform ivec3 uChannel;     // channel of agent, walls, ball (-1: not in this world)
-        uniform vec3 uBackground;
-        uniform vec3 uWall;
-        uniform vec3 uBall;
-        uniform vec3 uAgent;
-        layout(location = 0) out uvec4 outValue;
-        const int MaxRects = 8;
-        const int MaxDisks = 2;
-        const int Slots = 10;
+            """));
+        var disks = string.Concat(Enumerable.Range(SceneBatch.MaxRects, SceneBatch.MaxDisks).Select(d => $$"""
+                    dx = px + 0.5 - vShapes[{{d}}].x;
+                    dy = py + 0.5 - vShapes[{{d}}].y;
+                    if (abs(dx) < vShapes[{{d}}].z + 0.5 && abs(dy) < vShapes[{{d}}].z + 0.5) {
+                        dist = sqrt(dx * dx + dy * dy);
+                        cov = clamp(vShapes[{{d}}].z + 0.5 - dist, 0.0, 1.0);
+                        if (vShapes[{{d}}].w == 2.0) ball += cov; else agent += cov;
+                    }
 
-        void main() {
-            precise float px = floor(gl_FragCoord.x);
-            precise float py = floor(gl_FragCoord.y);
-            int base = vWorld * Slots;
+            """));
+        return $$"""
+            #version 430 core
+            flat in vec4 vShapes[{{SceneBatch.SlotsPerWorld}}];
+            uniform int uRgb;           // 1 = RGB, 0 = one channel per kind
+            uniform ivec3 uSource;      // kind shown in channel 0, 1, 2: 0 agent, 1 walls, 2 ball, -1 none
+            uniform vec3 uBackground;
+            uniform vec3 uWall;
+            uniform vec3 uBall;
+            uniform vec3 uAgent;
+            layout(location = 0) out uvec4 outValue;
 
-            precise float walls = 0.0;
-            for (int r = 0; r < MaxRects; r++) {
-                vec4 s = shapes[base + r];
-                if (s.y <= s.x || s.w <= s.z) continue;
-                precise float ox = clamp(min(px + 1.0, s.y) - max(px, s.x), 0.0, 1.0);
-                precise float oy = clamp(min(py + 1.0, s.w) - max(py, s.z), 0.0, 1.0);
-                walls += ox * oy;
+            uint Pick(uvec3 k, int source) {
+                return source == 0 ? k.x : source == 1 ? k.y : source == 2 ? k.z : 0u;
             }
 
-            precise float ball = 0.0;
-            precise float agent = 0.0;
-            for (int d = 0; d < MaxDisks; d++) {
-                vec4 s = shapes[base + MaxRects + d];
-                if (s.z <= 0.0) continue;
-                precise float dx = px + 0.5 - s.x;
-                precise float dy = py + 0.5 - s.y;
-                precise float dist = sqrt(dx * dx + dy * dy);
-                precise float cov = clamp(s.z + 0.5 - dist, 0.0, 1.0);
-                if (int(s.w) == 2) ball += cov; else agent += cov;
-            }
-
-            walls = min(walls, 1.0);
-            ball = min(ball, 1.0);
-            agent = min(agent, 1.0);
-            uvec4 o = uvec4(0u);
-            if (uRgb == 1) {
-                for (int c = 0; c < 3; c++) {
-                    precise float v = uBackground[c];
-                    v = v + (uWall[c] - v) * walls;
-                    v = v + (uBall[c] - v) * ball;
-                    v = v + (uAgent[c] - v) * agent;
-                    precise float q = v + 0.5;
-                    o[c] = uint(q);
+            void main() {
+                precise float px = floor(gl_FragCoord.x);
+                precise float py = floor(gl_FragCoord.y);
+                precise float ox, oy, dx, dy, dist, cov;
+                precise float walls = 0.0;
+                precise float ball = 0.0;
+                precise float agent = 0.0;
+            {{rects}}{{disks}}
+                walls = min(walls, 1.0);
+                ball = min(ball, 1.0);
+                agent = min(agent, 1.0);
+                if (uRgb == 1) {
+                    precise vec3 v = uBackground;
+                    v = v + (uWall - v) * walls;
+                    v = v + (uBall - v) * ball;
+                    v = v + (uAgent - v) * agent;
+                    precise vec3 q = v + 0.5;
+                    outValue = uvec4(uvec3(q), 0u);
+                } else {
+                    precise vec3 q = vec3(agent, walls, ball) * 255.0 + 0.5;
+                    uvec3 k = uvec3(q); // agent, walls, ball
+                    outValue = uvec4(Pick(k, uSource.x), Pick(k, uSource.y), Pick(k, uSource.z), 0u);
                 }
-            } else {
-                precise float qa = agent * 255.0 + 0.5;
-                precise float qw = walls * 255.0 + 0.5;
-                precise float qb = ball * 255.0 + 0.5;
-                if (uChannel.x >= 0) o[uChannel.x] = uint(qa);
-                if (uChannel.y >= 0) o[uChannel.y] = uint(qw);
-                if (uChannel.z >= 0) o[uChannel.z] = uint(qb);
             }
-            outValue = o;
-        }
-        """;
+            """;
+    }
 }

@@ -21,7 +21,9 @@ public sealed class RandomWalkPolicy(RandomWalkPolicyConfig config, TwoRoomsBatc
             if (Rng.Uniform(ref rng) >= config.DoorShare) continue;
 
             var layout = world.Layouts[i];
-            float mid = (layout.WallLow + layout.WallHigh) / 2, door = (layout.DoorLow + layout.DoorHigh) / 2;
+            // Cross at a random point of the door's width (1 px from its edges), not always its centre.
+            float mid = (layout.WallLow + layout.WallHigh) / 2;
+            float door = Rng.Uniform(ref rng, layout.DoorLow + 1, MathF.Max(layout.DoorLow + 1, layout.DoorHigh - 1));
             float half = (layout.WallHigh - layout.WallLow) / 2 + 2;
             int side = Rng.Uniform(ref rng) < 0.5f ? 0 : 1;
             float sign = side == 0 ? -1 : 1;

@@ -1,0 +1,38 @@
+using Spectre.Console;
+using WorldModel.Core.Config;
+using WorldModel.Data;
+using WorldModel.Render.Gl;
+
+namespace WorldModel.Cli.Commands;
+
+/// <summary>Runs a command body and turns expected failures into one clear message and an exit code (no stack traces).</summary>
+public static class CommandRunner
+{
+    public const int Ok = 0, Failed = 1, BadInput = 2, Interrupted = 130;
+
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (ConfigException e) { return Error(e.Message, BadInput); }
+        catch (DatasetCorruptException e) { return Error(e.Message, Failed); }
+        catch (GlUnavailableException e) { return Error("OpenGL is unavailable: " + e.Message, Failed); }
+        catch (OperationCanceledException)
+        {
+            AnsiConsole.MarkupLine("[yellow]interrupted[/]: finished chunks are kept; run the same command again to resume.");
+            return Interrupted;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
+        {
+            return Error(e.Message, Failed);
+        }
+    }
+
+    public static int Error(string message, int code)
+    {
+        Console.Error.WriteLine("error: " + message);
+        return code;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace WorldModel.Cli.Terminal;
+
+/// <summary>
+/// Progress for long steps: a live bar with rate and ETA in a terminal; periodic plain lines
+/// when output goes to a file or CI log (a live bar would only print at the end there).
+/// </summary>
+public static class ProgressDisplay
+{
+    public static T Run<T>(string description, double total, string unit, Func<Action<double>, T> work)
+    {
+        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        {
+            T result = default!;
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .HideCompleted(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(unit), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask(description, maxValue: total);
+                    result = work(v => task.Value = v);
+                    task.Value = total;
+                });
+            return result;
+        }
+
+        var sw = Stopwatch.StartNew();
+        double current = 0;
+        using var timer = new Timer(_ => Console.WriteLine(Line(description, Volatile.Read(ref current), total, unit, sw.Elapsed)), null, 2000, 2000);
+        var r = work(v => Volatile.Write(ref current, v));
+        timer.Dispose();
+        Console.WriteLine(Line(description, total, total, unit, sw.Elapsed));
+        return r;
+    }
+
+    private static string Line(string description, double value, double total, string unit, TimeSpan elapsed)
+    {
+        double rate = value / Math.Max(1e-9, elapsed.TotalSeconds);
+        string eta = rate > 0 && value < total ? $", ETA {TimeSpan.FromSeconds((total - value) / rate):hh\\:mm\\:ss}" : "";
+        return $"{description}: {100 * value / Math.Max(1, total):F0}% ({value:N0}/{total:N0} {unit}, {Format.Rate(rate)} {unit}/s, {elapsed:hh\\:mm\\:ss}{eta})";
+    }
+
+    private sealed class RateColumn(string unit) : ProgressColumn
+    {
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Markup($"[blue]{Format.Rate(task.Speed ?? 0)} {Markup.Escape(unit)}/s[/]");
+    }
+}

@@ -1,0 +1,39 @@
+using ScottPlot;
+using WorldModel.Core.IO;
+
+namespace WorldModel.Report;
+
+/// <summary>Paper-style plots saved as PNG and SVG side by side.</summary>
+public static class Plots
+{
+    /// <summary>A 2D histogram over the arena; row 0 is y = 0 at the top, as in the frames.</summary>
+    public static void Heatmap(string pathWithoutExtension, double[,] counts, string title, string colourLabel, bool logScale = true)
+    {
+        var plot = new Plot();
+        var values = counts;
+        if (logScale)
+        {
+            // log10(1 + n): rarely visited cells stay visible next to the busy door.
+            values = (double[,])counts.Clone();
+            for (int j = 0; j < values.GetLength(0); j++)
+                for (int i = 0; i < values.GetLength(1); i++) values[j, i] = Math.Log10(1 + values[j, i]);
+            colourLabel = $"log10(1 + {colourLabel})";
+        }
+        var map = plot.Add.Heatmap(values);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        // Row 0 holds y = 0; with the y axis inverted below, it is drawn at the top, as in the frames.
+        map.Extent = new CoordinateRect(0, 64, 0, 64);
+        plot.Add.ColorBar(map).Label = colourLabel;
+        plot.Title(title);
+        plot.XLabel("x (px)");
+        plot.YLabel("y (px)");
+        plot.Axes.SetLimits(0, 64, 64, 0); // y grows downwards, as in the frames
+        Save(plot, pathWithoutExtension, 640, 560);
+    }
+
+    public static void Save(Plot plot, string pathWithoutExtension, int width, int height)
+    {
+        AtomicFile.WriteVia(pathWithoutExtension + ".png", tmp => plot.SavePng(tmp, width, height));
+        AtomicFile.WriteVia(pathWithoutExtension + ".svg", tmp => plot.SaveSvg(tmp, width, height));
+    }
+}
