@@ -118,7 +118,6 @@ public sealed class TwoRoomsPhysicsTests
         {
             var w = World(n, config);
             w.Reset(Enumerable.Range(offset, n).Select(i => (ulong)i).ToArray());
-            ulong rng = 7;
             var a = new float[2 * n];
             for (int s = 0; s < 50; s++)
             {
@@ -129,7 +128,6 @@ public sealed class TwoRoomsPhysicsTests
                 }
                 w.Step(a);
             }
-            _ = rng;
             var st = new float[2 * n];
             w.CopyState(st);
             return st;

@@ -181,7 +181,7 @@ public static class BenchCommands
         var sw = Stopwatch.StartNew();
         do
         {
-            int offset = (k++ * 7919) % (pool.Length - a.Length + 1);
+            int offset = (int)((k++ * 7919L) % (pool.Length - a.Length + 1));
             pool.AsSpan(offset, a.Length).CopyTo(a);
             w.Step(a);
             steps += n;

@@ -254,7 +254,7 @@ public static class DataCommands
             string outPath = parse.GetValue(outOpt)!;
             NpzWriter.Write(outPath, arrays);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(Paths.Show(outPath))}: {string.Join(", ", arrays.Select(a => $"{a.Name} ({string.Join("×", a.Shape)})"))}");
-            AnsiConsole.MarkupLine("load it with: [bold]d = numpy.load(path); d['states'], d['actions'], json.loads(d['meta_json'].tobytes())[/]");
+            AnsiConsole.MarkupLine("load it with: [bold]" + Markup.Escape("d = numpy.load(path); d['states'], d['actions'], json.loads(d['meta_json'].tobytes())") + "[/]");
             return CommandRunner.Ok;
         }));
         return cmd;

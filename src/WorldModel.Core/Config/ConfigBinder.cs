@@ -100,7 +100,7 @@ public static class ConfigBinder
         }
 
         var concrete = type;
-        var union = type.GetCustomAttribute<ConfigUnionAttribute>();
+        var union = type.GetCustomAttribute<ConfigUnionAttribute>(inherit: false);
         if (union is not null)
         {
             var kinds = union.Cases.Select(ConfigNames.Kind).ToArray();
@@ -159,7 +159,7 @@ public static class ConfigBinder
     }
 
     private static string Keys(Type type) =>
-        string.Join(", ", (type.GetCustomAttribute<ConfigUnionAttribute>() is null ? ConfigNames.Properties(type).Select(ConfigNames.Key) : [KindKey]));
+        string.Join(", ", (type.GetCustomAttribute<ConfigUnionAttribute>(inherit: false) is null ? ConfigNames.Properties(type).Select(ConfigNames.Key) : [KindKey]));
 
     private static string Describe(Type t) => t.IsEnum ? "one of " + string.Join(", ", Enum.GetValues(t).Cast<Enum>().Select(ConfigNames.EnumValue)) : t.Name;
 
@@ -193,7 +193,7 @@ public static class ConfigBinder
         }
         var type = value.GetType();
         var obj = new JsonObject();
-        if (type.BaseType?.GetCustomAttribute<ConfigUnionAttribute>() is not null)
+        if (type.BaseType?.GetCustomAttribute<ConfigUnionAttribute>(inherit: false) is not null)
             obj[KindKey] = ConfigNames.Kind(type);
         foreach (var p in ConfigNames.Properties(type))
             obj[ConfigNames.Key(p)] = Unbind(p.GetValue(value));

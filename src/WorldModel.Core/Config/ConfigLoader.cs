@@ -28,8 +28,15 @@ public static class ConfigLoader
     public static T Parse<T>(string json, string source, IEnumerable<string>? overrides = null) where T : class
     {
         var root = ParseTree(json, source);
-        ApplyOverrides(root, overrides ?? [], source);
-        return ConfigBinder.Bind<T>(root, source);
+        var sets = overrides?.ToArray() ?? [];
+        if (sets.Length == 0) return ConfigBinder.Bind<T>(root, source);
+        // Overrides apply to the resolved tree (defaults included), so --set can reach keys the file omits.
+        // If the file alone does not bind, they apply to the file's tree and every error is reported.
+        JsonNode tree;
+        try { tree = JsonNode.Parse(ConfigBinder.Unbind(ConfigBinder.Bind<T>(root.DeepClone(), source))!.ToJsonString())!; }
+        catch (ConfigException) { tree = root; }
+        ApplyOverrides(tree, sets, source);
+        return ConfigBinder.Bind<T>(tree, source + " with --set " + string.Join(" ", sets));
     }
 
     public static JsonNode ParseTree(string json, string source)
@@ -70,6 +77,13 @@ public static class ConfigLoader
                 string key = keys[i];
                 if (node is JsonObject obj)
                 {
+                    // Choosing another kind starts that object afresh from the new kind's defaults.
+                    if (last && key == ConfigBinder.KindKey && obj[key]?.ToJsonString() != value?.ToJsonString())
+                    {
+                        obj.Clear();
+                        obj[key] = value;
+                        break;
+                    }
                     if (last) { obj[key] = value; break; }
                     if (obj[key] is null) obj[key] = new JsonObject();
                     node = obj[key];

@@ -1,0 +1,16 @@
+using System.CommandLine;
+using WorldModel.Cli.Commands;
+
+namespace WorldModel.Cli;
+
+/// <summary>Composition root of `wm`: each command builds what it needs (world, renderer, data) explicitly.</summary>
+public static class CliApp
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("WorldModel: latent-dynamics world models in a 2D physics sandbox (data → training → planning → evaluation)");
+        root.Subcommands.Add(DataCommands.Build());
+        root.Subcommands.Add(BenchCommands.Build());
+        return root;
+    }
+}

@@ -1,0 +1,58 @@
+using WorldModel.Cli;
+
+namespace WorldModel.Cli.Tests;
+
+/// <summary>Runs `wm` in-process, capturing stdout and stderr (console redirection is process-wide: one test at a time).</summary>
+public static class CliRunner
+{
+    private static readonly object Gate = new();
+
+    public sealed record Result(int ExitCode, string Out, string Error);
+
+    public static Result Run(params string[] args)
+    {
+        lock (Gate)
+        {
+            var (oldOut, oldErr) = (Console.Out, Console.Error);
+            var (o, e) = (new StringWriter(), new StringWriter());
+            Console.SetOut(o);
+            Console.SetError(e);
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Out = new Spectre.Console.AnsiConsoleOutput(o),
+                Interactive = Spectre.Console.InteractionSupport.No,
+                Ansi = Spectre.Console.AnsiSupport.No,
+            });
+            try
+            {
+                int code = CliApp.Build().Parse(args).Invoke();
+                return new Result(code, o.ToString(), e.ToString());
+            }
+            finally
+            {
+                Console.SetOut(oldOut);
+                Console.SetError(oldErr);
+            }
+        }
+    }
+
+    public static string RepoRoot
+    {
+        get
+        {
+            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "WorldModel.sln"))) return d.FullName;
+            throw new InvalidOperationException("repository root not found");
+        }
+    }
+
+    public static string Config(string name) => Path.Combine(RepoRoot, "configs", name);
+}
+
+public sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "wm-cli-" + Guid.NewGuid().ToString("N")[..8]);
+    public TempFolder() => Directory.CreateDirectory(Path);
+    public string this[string name] => System.IO.Path.Combine(Path, name);
+    public void Dispose() { try { Directory.Delete(Path, true); } catch (IOException) { } }
+}
