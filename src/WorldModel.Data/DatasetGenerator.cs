@@ -18,14 +18,23 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
 {
     public sealed record Result(string Folder, int ChunksWritten, int ChunksReused, bool AlreadyComplete);
 
+    /// <summary>
+    /// Bump when a change to worlds, policies or this generator changes what a config produces:
+    /// it is part of the content hash, so cached datasets of older code are not reused.
+    /// </summary>
+    public const int Version = 1;
+
     public static string ChunkName(int index) => $"chunk-{index:D5}.bin";
+
+    /// <summary>Names what a config generates: the config's canonical JSON and the generator version.</summary>
+    public static string ContentHash(DataConfig config) => ConfigLoader.Hash(config, $"generator-v{Version}");
 
     /// <summary>Generates into <paramref name="folder"/>; reports finished episodes through <paramref name="progress"/>.</summary>
     public Result Generate(string folder, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         if (config.CacheFrames && frameRenderer is null)
             throw new ArgumentException("cacheFrames needs a renderer", nameof(frameRenderer));
-        string hash = ConfigLoader.Hash(config);
+        string hash = ContentHash(config);
         Directory.CreateDirectory(folder);
         string manifestPath = Path.Combine(folder, DatasetManifest.FileName);
         string pendingPath = Path.Combine(folder, DatasetManifest.PendingFileName);
@@ -33,20 +42,20 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
         if (File.Exists(manifestPath))
         {
             var existing = DatasetManifest.Load(manifestPath);
-            if (existing.ConfigHash != hash) throw Conflict(folder, existing.ConfigHash, hash);
+            if (existing.ContentHash != hash) throw Conflict(folder, existing.ContentHash, hash);
             progress?.Report(config.Episodes);
             return new Result(folder, 0, existing.Chunks.Length, AlreadyComplete: true);
         }
         if (File.Exists(pendingPath))
         {
-            var pending = JsonNode.Parse(File.ReadAllText(pendingPath))?["configHash"]?.GetValue<string>();
+            var pending = JsonNode.Parse(File.ReadAllText(pendingPath))?["contentHash"]?.GetValue<string>();
             if (pending != hash) throw Conflict(folder, pending ?? "unknown", hash);
         }
         else if (Directory.EnumerateFileSystemEntries(folder).Any())
         {
             throw new IOException($"{folder} is not empty and holds no dataset; choose an empty or new --out folder");
         }
-        AtomicFile.WriteAllText(pendingPath, new JsonObject { ["configHash"] = hash, ["config"] = ConfigBinder.Unbind(config) }.ToJsonString());
+        AtomicFile.WriteAllText(pendingPath, new JsonObject { ["contentHash"] = hash, ["config"] = ConfigBinder.Unbind(config) }.ToJsonString());
 
         var spec = WorldConfig.SpecOf(config.World);
         var entries = new DatasetManifest.ChunkEntry[config.Chunks];
@@ -75,7 +84,7 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
 
         var manifest = new DatasetManifest
         {
-            ConfigHash = hash,
+            ContentHash = hash,
             Config = ConfigBinder.Unbind(config),
             Episodes = config.Episodes,
             Steps = config.Steps,

@@ -12,7 +12,8 @@ public sealed record DatasetManifest
     public const int CurrentFormatVersion = 1;
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
-    public string ConfigHash { get; init; } = "";
+    /// <summary>Hash of the resolved config and the generator version: same hash, same data.</summary>
+    public string ContentHash { get; init; } = "";
     public JsonNode? Config { get; init; }
     public int Episodes { get; init; }
     public int Steps { get; init; }

@@ -67,6 +67,18 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public void Given_an_override_of_a_kind_the_file_omits_Then_that_section_starts_from_the_new_kinds_defaults()
+    {
+        using var tmp = new TempFolder();
+        var r = Generate(tmp, Valid, "world.layout.kind=random", "world.layout.horizontalProbability=1");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var manifest = File.ReadAllText(Path.Combine(tmp["out"], "dataset.json"));
+        Assert.Contains("\"kind\": \"random\"", manifest);
+        Assert.Contains("\"wallPositionMin\": 20", manifest);
+        Assert.Contains("\"horizontalProbability\": 1", manifest);
+    }
+
+    [Fact]
     public void Given_a_missing_union_kind_Then_the_allowed_kinds_are_listed()
     {
         using var tmp = new TempFolder();

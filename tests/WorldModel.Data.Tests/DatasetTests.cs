@@ -67,7 +67,7 @@ public sealed class DatasetTests
         // Simulate an interruption: no manifest yet, one chunk missing, one half-written temp file.
         File.Move(tmp["d/dataset.json"], tmp["d/dataset.json.bak"]);
         File.Delete(tmp["d/dataset.json.bak"]);
-        File.WriteAllText(tmp["d/generation.json"], $"{{\"configHash\":\"{ConfigLoader.Hash(config)}\"}}");
+        File.WriteAllText(tmp["d/generation.json"], $"{{\"contentHash\":\"{DatasetGenerator.ContentHash(config)}\"}}");
         File.Delete(tmp["d/" + DatasetGenerator.ChunkName(2)]);
         var result = new DatasetGenerator(config).Generate(tmp["d"]);
         Assert.Equal(1, result.ChunksWritten);

@@ -46,7 +46,7 @@ public static class DataCommands
         cmd.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() =>
         {
             var config = ConfigLoader.LoadFile<DataConfig>(parse.GetValue(configOpt)!, parse.GetValue(setOpt) ?? []);
-            string hash = ConfigLoader.Hash(config);
+            string hash = DatasetGenerator.ContentHash(config);
             string folder = parse.GetValue(outOpt) ?? Path.Combine(Paths.Experiments, config.Name, "data-" + hash);
             AnsiConsole.MarkupLine($"dataset [bold]{Markup.Escape(config.Name)}[/] ({hash}): {config.Episodes:N0} episodes × {config.Steps} steps = {config.Transitions:N0} transitions, " +
                                    $"world {WorldName(config)}, policy {ConfigNames.Kind(config.Policy.GetType())} → {Markup.Escape(Paths.Show(folder))}");
@@ -101,7 +101,7 @@ public static class DataCommands
     {
         var d = Dataset.Open(folder);
         var s = DatasetStats.Compute(d);
-        var table = new Table().Title($"dataset {Markup.Escape(d.Config.Name)} ({d.Manifest.ConfigHash})").AddColumn("what").AddColumn(new TableColumn("value").RightAligned());
+        var table = new Table().Title($"dataset {Markup.Escape(d.Config.Name)} ({d.Manifest.ContentHash})").AddColumn("what").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("world", Markup.Escape(WorldName(d.Config)));
         table.AddRow("policy", ConfigNames.Kind(d.Config.Policy.GetType()));
         table.AddRow("episodes", $"{s.Episodes:N0}");
@@ -121,7 +121,7 @@ public static class DataCommands
         Plots.Heatmap(heatmap, s.Coverage, $"{d.Config.Name}: {s.CoverageOf} positions ({s.Episodes:N0} episodes)", "visits");
         var json = new JsonObject
         {
-            ["configHash"] = d.Manifest.ConfigHash,
+            ["contentHash"] = d.Manifest.ContentHash,
             ["episodes"] = s.Episodes,
             ["steps"] = s.Steps,
             ["transitions"] = s.Transitions,

@@ -108,9 +108,9 @@ public static class ConfigLoader
         ConfigBinder.Unbind(config)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>Content hash of a resolved config: same settings, same hash (used to cache stages).</summary>
-    public static string Hash(object config)
+    public static string Hash(object config, string salt = "")
     {
-        var canonical = ConfigBinder.Unbind(config)!.ToJsonString();
+        var canonical = ConfigBinder.Unbind(config)!.ToJsonString() + salt;
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
     }
 }
