@@ -12,9 +12,12 @@ namespace WorldModel.Data;
 public sealed class ChunkFile
 {
     private static readonly byte[] Magic = "WMCHUNK1"u8.ToArray();
-    private const int HeaderBytes = 8 + 7 * 4 + 8;
+    private const int HeaderBytes = 8 + 7 * 4 + 8 + HashFieldBytes;
+    private const int HashFieldBytes = 16;
     private const int HashBytes = 32;
 
+    /// <summary>Content hash of the dataset this chunk belongs to (16 hex digits), so chunks of another config are never mixed in.</summary>
+    public required string ContentHash { get; init; }
     public required int Episodes { get; init; }
     public required int Steps { get; init; }
     public required int StateDim { get; init; }
@@ -44,6 +47,7 @@ public sealed class ChunkFile
             w.Write(Episodes); w.Write(Steps); w.Write(StateDim); w.Write(ActionDim); w.Write(LayoutDim); w.Write(FrameBytes);
             long payload = 4L * (States.Length + Actions.Length + Layouts.Length) + Frames.Length;
             w.Write(payload);
+            w.Write(Encoding.ASCII.GetBytes(ContentHash.PadRight(HashFieldBytes)[..HashFieldBytes]));
             w.Write(MemoryMarshal.AsBytes(States.AsSpan()));
             w.Write(MemoryMarshal.AsBytes(Actions.AsSpan()));
             w.Write(MemoryMarshal.AsBytes(Layouts.AsSpan()));
@@ -67,6 +71,7 @@ public sealed class ChunkFile
         var h = MemoryMarshal.Cast<byte, int>(bytes.AsSpan(8, 28));
         int version = h[0], episodes = h[1], steps = h[2], sd = h[3], ad = h[4], ld = h[5], fb = h[6];
         long payload = BitConverter.ToInt64(bytes, 36);
+        string contentHash = Encoding.ASCII.GetString(bytes, 44, HashFieldBytes).TrimEnd();
         if (version != DatasetManifest.CurrentFormatVersion)
             throw new DatasetCorruptException($"{path} has format version {version}; this build reads {DatasetManifest.CurrentFormatVersion}");
         long expectedLength = HeaderBytes + payload + HashBytes;
@@ -92,6 +97,7 @@ public sealed class ChunkFile
         var frames = fb > 0 ? bytes.AsSpan(offset, episodes * (steps + 1) * fb).ToArray() : [];
         return new ChunkFile
         {
+            ContentHash = contentHash,
             Episodes = episodes, Steps = steps, StateDim = sd, ActionDim = ad, LayoutDim = ld, FrameBytes = fb,
             States = states, Actions = actions, Layouts = layouts, Frames = frames,
             Bytes = bytes.Length, Sha256 = actual,

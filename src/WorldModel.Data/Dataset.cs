@@ -58,6 +58,8 @@ public sealed class Dataset
         foreach (var entry in manifest.Chunks)
         {
             var chunk = ChunkFile.Read(Path.Combine(folder, entry.File), entry.Sha256);
+            if (chunk.ContentHash != manifest.ContentHash)
+                throw new DatasetCorruptException($"{entry.File} belongs to another dataset (hash {chunk.ContentHash}, this one is {manifest.ContentHash}); delete it and run 'wm data generate' again to rewrite it");
             if (chunk.Episodes != entry.Episodes || chunk.Steps != T || chunk.StateDim != spec.StateDim)
                 throw new DatasetCorruptException($"{entry.File} does not match {DatasetManifest.FileName} (episodes {chunk.Episodes} vs {entry.Episodes}, steps {chunk.Steps} vs {T})");
             int f = entry.FirstEpisode;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using WorldModel.Core.Config;
 using WorldModel.Core.IO;
@@ -41,15 +42,23 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
 
         if (File.Exists(manifestPath))
         {
-            var existing = DatasetManifest.Load(manifestPath);
-            if (existing.ContentHash != hash) throw Conflict(folder, existing.ContentHash, hash);
-            progress?.Report(config.Episodes);
-            return new Result(folder, 0, existing.Chunks.Length, AlreadyComplete: true);
+            DatasetManifest? existing = null;
+            try { existing = DatasetManifest.Load(manifestPath); }
+            catch (DatasetCorruptException) { } // rewritten below; chunks are checked one by one
+            if (existing is not null && existing.ContentHash != hash) throw Conflict(folder, existing.ContentHash, hash);
+            if (existing is not null && AllChunksValid(folder, existing))
+            {
+                progress?.Report(config.Episodes);
+                return new Result(folder, 0, existing.Chunks.Length, AlreadyComplete: true);
+            }
+            File.Delete(manifestPath); // incomplete again until the bad chunks are rewritten
         }
-        if (File.Exists(pendingPath))
+        else if (File.Exists(pendingPath))
         {
-            var pending = JsonNode.Parse(File.ReadAllText(pendingPath))?["contentHash"]?.GetValue<string>();
-            if (pending != hash) throw Conflict(folder, pending ?? "unknown", hash);
+            string? pending = null;
+            try { pending = JsonNode.Parse(File.ReadAllText(pendingPath))?["contentHash"]?.GetValue<string>(); }
+            catch (JsonException) { }
+            if (pending != hash) throw Conflict(folder, pending ?? "unreadable", hash);
         }
         else if (Directory.EnumerateFileSystemEntries(folder).Any())
         {
@@ -95,7 +104,7 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
             FrameBytes = config.CacheFrames ? frameRenderer!.Format.BytesPerFrame : 0,
             Chunks = entries,
             CreatedUtc = DateTime.UtcNow.ToString("O"),
-            Generator = $"WorldModel {typeof(DatasetGenerator).Assembly.GetName().Version}",
+            Generator = $"WorldModel dataset generator v{Version}",
         };
         manifest.Save(manifestPath);
         File.Delete(pendingPath);
@@ -105,6 +114,21 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
     private static IOException Conflict(string folder, string found, string wanted) =>
         new($"{folder} holds a dataset of another config (hash {found}; this config is {wanted}); choose another --out folder, or delete that one");
 
+    private static bool AllChunksValid(string folder, DatasetManifest manifest)
+    {
+        try
+        {
+            foreach (var entry in manifest.Chunks)
+                if (ChunkFile.Read(Path.Combine(folder, entry.File), entry.Sha256).ContentHash != manifest.ContentHash) return false;
+            return true;
+        }
+        catch (DatasetCorruptException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A chunk left by an earlier run is kept when it verifies and belongs to this config.</summary>
     private bool TryReuse(string path, int count, out DatasetManifest.ChunkEntry? entry)
     {
         entry = null;
@@ -112,7 +136,7 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
         try
         {
             var chunk = ChunkFile.Read(path);
-            if (chunk.Episodes != count || chunk.Steps != config.Steps) return false;
+            if (chunk.ContentHash != ContentHash(config) || chunk.Episodes != count || chunk.Steps != config.Steps) return false;
             entry = new DatasetManifest.ChunkEntry(Path.GetFileName(path), 0, count, chunk.Bytes, chunk.Sha256);
             return true;
         }
@@ -168,6 +192,7 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
 
         return new ChunkFile
         {
+            ContentHash = ContentHash(config),
             Episodes = count, Steps = T, StateDim = sd, ActionDim = ad, LayoutDim = spec.LayoutDim,
             FrameBytes = config.CacheFrames ? frameRenderer!.Format.BytesPerFrame : 0,
             States = states, Actions = actions, Layouts = layouts, Frames = frames,

@@ -9,7 +9,7 @@ public sealed record DatasetManifest
 {
     public const string FileName = "dataset.json";
     public const string PendingFileName = "generation.json";
-    public const int CurrentFormatVersion = 1;
+    public const int CurrentFormatVersion = 2;
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
     /// <summary>Hash of the resolved config and the generator version: same hash, same data.</summary>

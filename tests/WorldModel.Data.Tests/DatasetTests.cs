@@ -100,6 +100,36 @@ public sealed class DatasetTests
     }
 
     [Fact]
+    public void Given_a_complete_dataset_with_a_corrupted_chunk_When_generate_runs_again_Then_only_that_chunk_is_rewritten()
+    {
+        using var tmp = new TempFolder();
+        new DatasetGenerator(Small()).Generate(tmp["d"]);
+        var reference = Dataset.Open(tmp["d"]).Actions;
+        string chunk = tmp["d/" + DatasetGenerator.ChunkName(1)];
+        var bytes = File.ReadAllBytes(chunk);
+        bytes[^40] ^= 0xFF;
+        File.WriteAllBytes(chunk, bytes);
+        var result = new DatasetGenerator(Small()).Generate(tmp["d"]);
+        Assert.False(result.AlreadyComplete);
+        Assert.Equal(1, result.ChunksWritten);
+        Assert.Equal(reference, Dataset.Open(tmp["d"]).Actions);
+    }
+
+    [Fact]
+    public void Given_a_chunk_of_another_dataset_copied_in_Then_opening_fails_and_generation_does_not_reuse_it()
+    {
+        using var tmp = new TempFolder();
+        new DatasetGenerator(Small()).Generate(tmp["a"]);
+        new DatasetGenerator(Small() with { Seed = 99 }).Generate(tmp["b"]);
+        File.Copy(tmp["b/" + DatasetGenerator.ChunkName(0)], tmp["a/" + DatasetGenerator.ChunkName(0)], overwrite: true);
+        var e = Assert.Throws<DatasetCorruptException>(() => Dataset.Open(tmp["a"]));
+        Assert.Contains("chunk-00000.bin", e.Message);
+        var result = new DatasetGenerator(Small()).Generate(tmp["a"]);
+        Assert.Equal(1, result.ChunksWritten);
+        Dataset.Open(tmp["a"]);
+    }
+
+    [Fact]
     public void Given_a_truncated_chunk_Then_opening_fails_naming_the_file_and_sizes()
     {
         using var tmp = new TempFolder();

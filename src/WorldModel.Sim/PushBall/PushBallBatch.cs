@@ -61,20 +61,10 @@ public sealed class PushBallBatch : IWorldBatch
         }
     }
 
-    public unsafe void Step(Span<float> actions)
+    public void Step(Span<float> actions)
     {
         if (actions.Length != Count * 2) throw new ArgumentException($"expected {Count * 2} action values (Count × 2), got {actions.Length}");
-        if (Count < ParallelThreshold)
-        {
-            StepRange(actions, 0, Count);
-            return;
-        }
-        fixed (float* p = actions)
-        {
-            nint ptr = (nint)p;
-            int chunks = Environment.ProcessorCount * 4, len = actions.Length;
-            Parallel.For(0, chunks, k => StepRange(new Span<float>((float*)ptr, len), (int)((long)Count * k / chunks), (int)((long)Count * (k + 1) / chunks)));
-        }
+        ParallelStep.Run(actions, Count, ParallelThreshold, StepRange);
     }
 
     private void StepRange(Span<float> actions, int from, int to)

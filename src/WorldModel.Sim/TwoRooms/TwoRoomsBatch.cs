@@ -84,20 +84,10 @@ public sealed class TwoRoomsBatch : IWorldBatch
         return false;
     }
 
-    public unsafe void Step(Span<float> actions)
+    public void Step(Span<float> actions)
     {
         if (actions.Length != Count * 2) throw new ArgumentException($"expected {Count * 2} action values (Count × 2), got {actions.Length}");
-        if (Count < ParallelThreshold)
-        {
-            StepRange(actions, 0, Count);
-            return;
-        }
-        fixed (float* p = actions)
-        {
-            nint ptr = (nint)p;
-            int chunks = Environment.ProcessorCount * 4, len = actions.Length;
-            Parallel.For(0, chunks, c => StepRange(new Span<float>((float*)ptr, len), (int)((long)Count * c / chunks), (int)((long)Count * (c + 1) / chunks)));
-        }
+        ParallelStep.Run(actions, Count, ParallelThreshold, StepRange);
     }
 
     private void StepRange(Span<float> actions, int from, int to)
