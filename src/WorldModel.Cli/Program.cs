@@ -1,3 +1,7 @@
+using System.CommandLine;
 using WorldModel.Cli;
 
-return await CliApp.Build().Parse(args).InvokeAsync();
+// System.CommandLine 2.0.0 leaves Ctrl+C unhandled (ProcessTerminationTimeout is null, dotnet/command-line-api#2739):
+// set it, so long commands see cancellation, keep what they finished and say how to resume.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
+return await CliApp.Build().Parse(args).InvokeAsync(invocation);

@@ -46,6 +46,25 @@ public static class CliRunner
         }
     }
 
+    /// <summary>Starts the real `wm` as a child process (for process-wide state: signals, native libraries).</summary>
+    public static System.Diagnostics.Process StartProcess(IDictionary<string, string> env, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wm.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        return System.Diagnostics.Process.Start(psi)!;
+    }
+
+    public static (int Code, string Error) RunProcess(IDictionary<string, string> env, params string[] args)
+    {
+        using var p = StartProcess(env, args);
+        var err = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, err.Result);
+    }
+
     public static string Config(string name) => Path.Combine(RepoRoot, "configs", name);
 }
 

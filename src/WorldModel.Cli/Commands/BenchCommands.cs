@@ -115,7 +115,7 @@ public static class BenchCommands
         var transitions = new Option<int>("--transitions") { Description = "Size of the timed dataset generation", DefaultValueFactory = _ => 1_000_000 };
         var outOpt = JsonOutOption();
         var cmd = new Command("sim", "World-steps per second, dataset generation and batch sampling speed") { seconds, transitions, outOpt };
-        cmd.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() =>
+        cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
             double secs = parse.GetValue(seconds);
             AnsiConsole.MarkupLine($"machine: {Markup.Escape(MachineInfo.Describe())}");

@@ -43,7 +43,7 @@ public static class DataCommands
         {
             configOpt, setOpt, outOpt, previewOpt,
         };
-        cmd.SetAction((parse, cancel) => Task.FromResult(CommandRunner.Run(() =>
+        cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
             var config = ConfigLoader.LoadFile<DataConfig>(parse.GetValue(configOpt)!, parse.GetValue(setOpt) ?? []);
             string hash = DatasetGenerator.ContentHash(config);
