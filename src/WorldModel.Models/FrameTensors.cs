@@ -1,0 +1,18 @@
+using WorldModel.Data;
+using static TorchSharp.torch;
+
+namespace WorldModel.Models;
+
+/// <summary>Batches from the data stage as tensors: frames (B, L, C, H, W) in [0, 1], actions (B, L − 1, A).</summary>
+public static class FrameTensors
+{
+    public static Tensor Frames(Batch batch, Device device)
+    {
+        var f = batch.Format;
+        using var raw = tensor(batch.Frames, [batch.Size, batch.Length, f.Size, f.Size, f.Channels], dtype: ScalarType.Byte);
+        return raw.to(device).permute(0, 1, 4, 2, 3).to(ScalarType.Float32).div_(255f);
+    }
+
+    public static Tensor Actions(Batch batch, Device device) =>
+        tensor(batch.Actions, [batch.Size, batch.Length - 1, batch.Actions.Length / (batch.Size * Math.Max(1, batch.Length - 1))]).to(device);
+}

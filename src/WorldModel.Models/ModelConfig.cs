@@ -1,0 +1,39 @@
+using WorldModel.Core.Config;
+
+namespace WorldModel.Models;
+
+public enum LatentKind
+{
+    /// <summary>A feature map (PLDM's choice: no final fully-connected layer, GroupNorm, final LayerNorm).</summary>
+    Spatial,
+    /// <summary>A vector: flatten, fully-connected, LayerNorm.</summary>
+    Flat,
+}
+
+public enum PredictorKind
+{
+    /// <summary>z' = z + MLP([z, a]) (flat latents) or z' = z + convs([z, a broadcast]) (spatial latents).</summary>
+    Residual,
+    /// <summary>A GRU cell with the action as input and the latent as state (flat latents only).</summary>
+    Gru,
+}
+
+/// <summary>Encoder, predictor and decoder sizes. Defaults are a CPU-sized model for 64×64 frames.</summary>
+public sealed record ModelConfig : IValidatable
+{
+    /// <summary>Channels of each IMPALA stage; each stage halves the resolution.</summary>
+    public int[] Widths { get; init; } = [16, 32, 32];
+    public LatentKind Latent { get; init; } = LatentKind.Spatial;
+    /// <summary>Size of a flat latent.</summary>
+    [Range(2, 4096)] public int LatentDim { get; init; } = 64;
+    public PredictorKind Predictor { get; init; } = PredictorKind.Residual;
+    [Range(8, 4096)] public int PredictorHidden { get; init; } = 256;
+
+    public IEnumerable<ConfigError> Validate()
+    {
+        if (Widths.Length is < 1 or > 5) yield return new("widths", $"{Widths.Length} stages are not allowed; allowed: 1 to 5");
+        if (Widths.Any(w => w is < 1 or > 512)) yield return new("widths", "each width must be 1 to 512");
+        if (Predictor == PredictorKind.Gru && Latent == LatentKind.Spatial)
+            yield return new("predictor", "\"gru\" needs latent \"flat\"; allowed with a spatial latent: residual");
+    }
+}

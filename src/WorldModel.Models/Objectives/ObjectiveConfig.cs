@@ -1,0 +1,34 @@
+using WorldModel.Core.Config;
+
+namespace WorldModel.Models.Objectives;
+
+/// <summary>What the world model is trained to do: <c>{"kind": "jepa", ...}</c> or <c>{"kind": "pixel", ...}</c>. A weight of 0 switches a term off.</summary>
+[ConfigUnion(typeof(JepaObjectiveConfig), typeof(PixelObjectiveConfig))]
+public abstract record ObjectiveConfig;
+
+/// <summary>
+/// Predict future encoder latents (stop-gradient targets) with anti-collapse terms. Default weights
+/// are PLDM's Two-Rooms values (Sobal et al. 2025, their repo): variance 3.98, covariance 6.92,
+/// temporal smoothness 0.74, inverse dynamics 1.07.
+/// </summary>
+[ConfigName("jepa")]
+public sealed record JepaObjectiveConfig : ObjectiveConfig
+{
+    [Range(0, 1000)] public float Prediction { get; init; } = 1f;
+    [Range(0, 1000)] public float Variance { get; init; } = 3.98f;
+    [Range(0, 1000)] public float Covariance { get; init; } = 6.92f;
+    [Range(0, 1000)] public float Temporal { get; init; } = 0.74f;
+    [Range(0, 1000)] public float InverseDynamics { get; init; } = 1.07f;
+    /// <summary>Apply variance and covariance to the first frame's latents only (one of PLDM's configs), else to all.</summary>
+    public bool RegulariseFirstFrameOnly { get; init; } = true;
+}
+
+/// <summary>The same encoder and predictor trained through a decoder to predict future frames (reconstruction).</summary>
+[ConfigName("pixel")]
+public sealed record PixelObjectiveConfig : ObjectiveConfig
+{
+    /// <summary>Weight of predicted-frame error over the rollout.</summary>
+    [Range(0, 1000)] public float Prediction { get; init; } = 1f;
+    /// <summary>Weight of reconstructing the first frame from its own latent.</summary>
+    [Range(0, 1000)] public float Reconstruction { get; init; } = 1f;
+}

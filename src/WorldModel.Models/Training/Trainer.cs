@@ -1,0 +1,62 @@
+using TorchSharp;
+using WorldModel.Data;
+using WorldModel.Models.Objectives;
+using static TorchSharp.torch;
+
+namespace WorldModel.Models.Training;
+
+/// <summary>One training step's numbers, as logged to metrics.jsonl.</summary>
+public sealed record StepMetrics(int Step, double LearningRate, float Loss, IReadOnlyDictionary<string, float> Terms, double Seconds);
+
+/// <summary>Stopped because a loss became NaN or infinite; the last good checkpoint is kept.</summary>
+public sealed class NonFiniteLossException(string message) : Exception(message);
+
+/// <summary>
+/// The optimisation loop: AdamW, warm-up + cosine schedule, gradient clipping, one dispose scope
+/// per step so native memory stays flat.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly LatentWorldModel _model;
+    private readonly ObjectiveConfig _objective;
+    private readonly TrainConfig _config;
+    private readonly Device _device;
+
+    public Trainer(LatentWorldModel model, ObjectiveConfig objective, TrainConfig config, Device device)
+    {
+        _model = model;
+        _objective = objective;
+        _config = config;
+        _device = device;
+        Optimizer = optim.AdamW(model.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
+    }
+
+    public optim.Optimizer Optimizer { get; }
+
+    /// <summary>Runs steps [from, to) on batches from <paramref name="sampler"/>; calls <paramref name="onStep"/> after each.</summary>
+    public void Run(BatchSampler sampler, int from, int to, Action<StepMetrics>? onStep = null, CancellationToken cancel = default)
+    {
+        _model.train();
+        foreach (var batch in sampler.Stream(first: from, cancel: cancel))
+        {
+            int step = from++;
+            if (step >= to) break;
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            double lr = _config.LearningRateAt(step);
+            foreach (var group in Optimizer.ParamGroups) group.LearningRate = lr;
+
+            using var scope = NewDisposeScope();
+            var frames = FrameTensors.Frames(batch, _device);
+            var actions = FrameTensors.Actions(batch, _device);
+            var loss = Objective.Compute(_objective, _model, frames, actions);
+            float total = loss.Total.item<float>();
+            if (!float.IsFinite(total))
+                throw new NonFiniteLossException($"the loss became {total} at step {step} ({string.Join(", ", loss.Terms.Select(t => $"{t.Key} {t.Value.item<float>()}"))}); lower train.learningRate or check the data");
+            Optimizer.zero_grad();
+            loss.Total.backward();
+            if (_config.GradClip > 0) nn.utils.clip_grad_norm_(_model.parameters(), _config.GradClip);
+            Optimizer.step();
+            onStep?.Invoke(new StepMetrics(step, lr, total, loss.Terms.ToDictionary(t => t.Key, t => t.Value.item<float>()), sw.Elapsed.TotalSeconds));
+        }
+    }
+}
