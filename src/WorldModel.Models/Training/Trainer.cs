@@ -31,7 +31,7 @@ public sealed class Trainer
         Optimizer = optim.AdamW(model.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
     }
 
-    public optim.Optimizer Optimizer { get; }
+    public TorchSharp.Modules.OptimizerHelper Optimizer { get; }
 
     /// <summary>Runs steps [from, to) on batches from <paramref name="sampler"/>; calls <paramref name="onStep"/> after each.</summary>
     public void Run(BatchSampler sampler, int from, int to, Action<StepMetrics>? onStep = null, CancellationToken cancel = default)
