@@ -11,12 +11,12 @@ public static class TinyWorld
 {
     private static readonly Lazy<Dataset> Data = new(() =>
     {
-        string dir = Path.Combine(Path.GetTempPath(), "wm-models-tests-" + Environment.ProcessId);
+        string dir = Path.Combine(Path.GetTempPath(), "wm-models-tests-r4-" + Environment.ProcessId);
         var config = new DataConfig
         {
             Name = "tiny-models", Seed = 1, Episodes = 400, Steps = 16, ChunkEpisodes = 400,
             World = new TwoRoomsConfig(), Policy = new RandomWalkPolicyConfig { DoorShare = 0.3f },
-            Render = new RenderConfig { Renderer = RendererKind.Cpu, Layout = ObservationLayout.Channels, Size = 32, PointRadius = 2f },
+            Render = new RenderConfig { Renderer = RendererKind.Cpu, Layout = ObservationLayout.Channels, Size = 32, PointRadius = 4f },
         };
         if (!File.Exists(Path.Combine(dir, DatasetManifest.FileName))) new DatasetGenerator(config).Generate(dir);
         return Dataset.Open(dir);

@@ -41,4 +41,35 @@ public static class PredictionError
         model.train();
         return new PredictionErrors(model_, copy, variance);
     }
+
+    /// <summary>Pixel MSE per rollout length k of decoded predictions, and of "copy the first frame", against the true frames.</summary>
+    public static PredictionErrors Pixel(LatentWorldModel model, BatchSampler sampler, int batches, Device device, long firstBatch = 1_000_000)
+    {
+        var decoder = model.Decoder ?? throw new InvalidOperationException("pixel prediction error needs a model with a decoder");
+        int h = sampler.Length - 1;
+        var model_ = new double[h];
+        var copy = new double[h];
+        double variance = 0;
+        model.eval();
+        using (no_grad())
+        {
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                var batch = sampler.Sample(firstBatch + b);
+                var frames = FrameTensors.Frames(batch, device);
+                var z0 = model.Encoder.call(frames[.., 0]);
+                var predicted = model.Rollout(z0, FrameTensors.Actions(batch, device));
+                for (int k = 1; k <= h; k++)
+                {
+                    var image = nn.functional.sigmoid(decoder.call(predicted[.., k - 1]));
+                    model_[k - 1] += (image - frames[.., k]).pow(2).mean().item<float>() / batches;
+                    copy[k - 1] += (frames[.., 0] - frames[.., k]).pow(2).mean().item<float>() / batches;
+                }
+                variance += frames.var().item<float>() / batches;
+            }
+        }
+        model.train();
+        return new PredictionErrors(model_, copy, variance);
+    }
 }

@@ -46,12 +46,14 @@ public static class Objective
         long b = frames.shape[0], l = frames.shape[1];
         var z0 = model.Encoder.call(frames[.., 0]);
         var predicted = model.Rollout(z0, actions).flatten(0, 1);
-        var predictedFrames = nn.functional.sigmoid(decoder.call(predicted)).reshape(b, l - 1, frames.shape[2], frames.shape[3], frames.shape[4]);
-        var reconstruction = nn.functional.sigmoid(decoder.call(z0));
+        var predictedLogits = decoder.call(predicted).reshape(b, l - 1, frames.shape[2], frames.shape[3], frames.shape[4]);
+        var reconstructionLogits = decoder.call(z0);
+        // Pixels are coverages in [0, 1]: binary cross-entropy on logits. Plain MSE let a model that draws
+        // the walls and no agent win (the agent is a few pixels of a frame); BCE keeps sparse pixels in play.
         var terms = new Dictionary<string, Tensor>
         {
-            ["prediction"] = (predictedFrames - frames[.., 1..]).pow(2).mean(),
-            ["reconstruction"] = (reconstruction - frames[.., 0]).pow(2).mean(),
+            ["prediction"] = nn.functional.binary_cross_entropy_with_logits(predictedLogits, frames[.., 1..]),
+            ["reconstruction"] = nn.functional.binary_cross_entropy_with_logits(reconstructionLogits, frames[.., 0]),
         };
         return new LossTerms(c.Prediction * terms["prediction"] + c.Reconstruction * terms["reconstruction"], terms);
     }
