@@ -34,7 +34,7 @@ public sealed class DataCommandTests
         Assert.True(export.ExitCode == 0, export.Error);
         using var zip = ZipFile.OpenRead(tmp["d.npz"]);
         Assert.Equal(["states.npy", "actions.npy", "layouts.npy", "meta_json.npy", "frames.npy"], zip.Entries.Select(e => e.FullName));
-        Assert.Equal(64L * 9 * 64 * 64 * 2 + 128, zip.GetEntry("frames.npy")!.Length);
+        Assert.Equal(64L * 9 * 32 * 32 * 2 + 128, zip.GetEntry("frames.npy")!.Length);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Spectre.Console;
 using WorldModel.Core.Config;
 using WorldModel.Data;
+using WorldModel.Models.Training;
 using WorldModel.Render.Gl;
 
 namespace WorldModel.Cli.Commands;
@@ -19,6 +20,8 @@ public static class CommandRunner
         catch (ConfigException e) { return Error(e.Message, BadInput); }
         catch (DatasetCorruptException e) { return Error(e.Message, Failed); }
         catch (GlUnavailableException e) { return Error("OpenGL is unavailable: " + e.Message, Failed); }
+        catch (CheckpointException e) { return Error(e.Message, Failed); }
+        catch (NonFiniteLossException e) { return Error(e.Message + "; the last good checkpoint is kept", Failed); }
         catch (OperationCanceledException)
         {
             AnsiConsole.MarkupLine("[yellow]interrupted[/]: finished chunks are kept; run the same command again to resume.");

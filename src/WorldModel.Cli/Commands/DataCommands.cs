@@ -45,7 +45,7 @@ public static class DataCommands
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
-            var config = ConfigLoader.LoadFile<DataConfig>(parse.GetValue(configOpt)!, parse.GetValue(setOpt) ?? []);
+            var config = LoadDataConfig(parse.GetValue(configOpt)!, parse.GetValue(setOpt) ?? []);
             string hash = DatasetGenerator.ContentHash(config);
             string folder = parse.GetValue(outOpt) ?? Path.Combine(Paths.Experiments, config.Name, "data-" + hash);
             AnsiConsole.MarkupLine($"dataset [bold]{Markup.Escape(config.Name)}[/] ({hash}): {config.Episodes:N0} episodes × {config.Steps} steps = {config.Transitions:N0} transitions, " +
@@ -78,6 +78,16 @@ public static class DataCommands
             return CommandRunner.Ok;
         })));
         return cmd;
+    }
+
+    /// <summary>A data config, or the data section of a training config (then --set paths start with "data.").</summary>
+    public static DataConfig LoadDataConfig(string path, string[] sets)
+    {
+        if (!File.Exists(path)) return ConfigLoader.LoadFile<DataConfig>(path, sets); // reports the missing file
+        var tree = ConfigLoader.ParseTree(File.ReadAllText(path), path);
+        return tree is System.Text.Json.Nodes.JsonObject o && o["data"] is System.Text.Json.Nodes.JsonObject
+            ? ConfigLoader.LoadFile<Models.Training.RunConfig>(path, sets).Data
+            : ConfigLoader.LoadFile<DataConfig>(path, sets);
     }
 
     private static string WorldName(DataConfig c) => ConfigNames.Kind(c.World.GetType()) +

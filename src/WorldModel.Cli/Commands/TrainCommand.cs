@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using WorldModel.Cli.Terminal;
+using WorldModel.Core.Config;
+using WorldModel.Data;
+using WorldModel.Models;
+using WorldModel.Models.Training;
+using WorldModel.Render;
+using WorldModel.Report;
+
+namespace WorldModel.Cli.Commands;
+
+/// <summary>`wm train`: data (generated or reused) → model → optimisation, into a run folder; resumable.</summary>
+public static class TrainCommand
+{
+    public static Option<string> DeviceOption() => new("--device") { Description = "cpu, cuda or auto (cuda when available)", DefaultValueFactory = _ => "auto" };
+
+    public static DeviceKind ParseDevice(string s) => s switch
+    {
+        "cpu" => DeviceKind.Cpu,
+        "cuda" => DeviceKind.Cuda,
+        "auto" => DeviceKind.Auto,
+        _ => throw new ArgumentException($"--device '{s}' is not allowed; allowed: cpu, cuda, auto"),
+    };
+
+    public static Command Build()
+    {
+        var configOpt = new Option<string>("--config") { Description = "Training config (JSON), e.g. configs/tiny.json" };
+        var setOpt = new Option<string[]>("--set") { Description = "Override a config key: --set train.steps=500 (repeatable)" };
+        var outOpt = new Option<string>("--out") { Description = "Run folder (default: experiments/<name>/<date-time>)" };
+        var resumeOpt = new Option<string>("--resume") { Description = "Continue the run in this folder from its latest checkpoint" };
+        var device = DeviceOption();
+        var cmd = new Command("train", "Train a world model (JEPA or pixel) from a config; checkpoints, metrics, resumable") { configOpt, setOpt, outOpt, resumeOpt, device };
+        cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
+        {
+            string? resume = parse.GetValue(resumeOpt);
+            RunConfig config;
+            string folder;
+            if (resume is not null)
+            {
+                if (parse.GetValue(configOpt) is not null || (parse.GetValue(setOpt) ?? []).Length > 0)
+                    throw new ArgumentException("--resume continues a run with the config saved in its folder; drop --config and --set (start a new run to change settings)");
+                config = TrainingRun.LoadConfig(resume);
+                folder = resume;
+            }
+            else
+            {
+                string path = parse.GetValue(configOpt) ?? throw new ArgumentException("give --config FILE (a new run) or --resume RUN_DIR (continue one)");
+                config = ConfigLoader.LoadFile<RunConfig>(path, parse.GetValue(setOpt) ?? []);
+                folder = parse.GetValue(outOpt) ?? Path.Combine(Paths.Experiments, config.Name, TrainingRun.NewRunId());
+            }
+            var torchDevice = TorchRuntime.Initialise(ParseDevice(parse.GetValue(device)!));
+            var data = DataStage.OpenOrGenerate(config.Data, cancel);
+            var format = new SceneBuilder(data.Config.World, data.Config.Render).Format;
+            var choice = RendererFactory.Create(data.Config.Render.Renderer, format);
+            using var renderer = choice.Renderer;
+
+            var run = new TrainingRun(config, folder);
+            int total = config.Train.Steps;
+            AnsiConsole.MarkupLine($"run [bold]{Markup.Escape(config.Name)}[/] → {Markup.Escape(Paths.Show(folder))}: {ConfigNames.Kind(config.Objective.GetType())} objective, {config.Model.Latent.ToString().ToLowerInvariant()} latent, " +
+                                   $"{total:N0} steps of {config.Train.BatchSize} × {config.Train.Horizon + 1} frames on {torchDevice.type.ToString().ToLowerInvariant()}; renderer {Markup.Escape(choice.Reason)}");
+            if (run.LatestCheckpoint() is { } latest) AnsiConsole.MarkupLine($"resuming from {Markup.Escape(Paths.Show(latest))}");
+            var sw = Stopwatch.StartNew();
+            int start = ProgressDisplay.Run("train", total, "steps", report => run.Run(data, renderer, torchDevice, m =>
+            {
+                report(m.Step + 1);
+                if (m.Step % config.LogEvery == 0 || m.Step + 1 == total)
+                    Console.WriteLine($"step {m.Step + 1,7}/{total}  loss {m.Loss:F4}  " + string.Join("  ", m.Terms.Select(t => $"{t.Key} {t.Value:F4}")) +
+                                      $"  {config.Train.BatchSize / m.Seconds:F0} sequences/s");
+            }, cancel));
+            PlotLosses(run);
+            AnsiConsole.MarkupLine($"[green]done[/]: steps {start}–{total} in {sw.Elapsed.TotalSeconds:F0} s; checkpoints, metrics.jsonl and loss.png in {Markup.Escape(Paths.Show(folder))}");
+            return CommandRunner.Ok;
+        })));
+        return cmd;
+    }
+
+    /// <summary>loss.png/.svg: the total and each term against the step, log scale.</summary>
+    public static void PlotLosses(TrainingRun run)
+    {
+        string path = Path.Combine(run.Folder, TrainingRun.MetricsFile);
+        if (!File.Exists(path)) return;
+        var rows = File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        if (rows.Count < 2) return;
+        var keys = rows[0].Select(p => p.Key).Where(k => k is not ("step" or "lr" or "seconds")).ToList();
+        var steps = rows.Select(r => (double)r["step"]!.GetValue<int>()).ToArray();
+        var series = keys.Select(k => new LinePlot.Series(k, steps, rows.Select(r => r[k] is { } v ? v.GetValue<double>() : double.NaN).ToArray()));
+        LinePlot.Save(Path.Combine(run.Folder, "loss"), $"{run.Config.Name}: training loss", "step", "loss (log scale)", series, logY: true);
+    }
+}

@@ -1,0 +1,28 @@
+using WorldModel.Core.Config;
+using WorldModel.Data;
+using WorldModel.Models.Objectives;
+
+namespace WorldModel.Models.Training;
+
+/// <summary>A training run: the data it trains on, the model, the objective and the optimisation.</summary>
+public sealed record RunConfig : IValidatable
+{
+    /// <summary>Names the run folder: experiments/&lt;name&gt;/&lt;run id&gt;.</summary>
+    public string Name { get; init; } = "run";
+    public DataConfig Data { get; init; } = new();
+    public ModelConfig Model { get; init; } = new();
+    public ObjectiveConfig Objective { get; init; } = new JepaObjectiveConfig();
+    public TrainConfig Train { get; init; } = new();
+    /// <summary>Steps between checkpoints (the last step is always saved).</summary>
+    [Range(1, 10_000_000)] public int CheckpointEvery { get; init; } = 500;
+    /// <summary>Steps between lines in metrics.jsonl and on the console.</summary>
+    [Range(1, 1_000_000)] public int LogEvery { get; init; } = 10;
+
+    public IEnumerable<ConfigError> Validate()
+    {
+        if (Name.Length == 0 || Name.IndexOfAny(['/', '\\', ' ']) >= 0 || Name.StartsWith('.'))
+            yield return new("name", $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");
+        if (Train.Horizon + 1 > Data.Steps + 1)
+            yield return new("train.horizon", $"{Train.Horizon} needs sequences of {Train.Horizon + 1} states, but data episodes hold {Data.Steps + 1}; lower train.horizon or raise data.steps");
+    }
+}

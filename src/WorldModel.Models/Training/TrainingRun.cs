@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TorchSharp;
+using WorldModel.Core.Config;
+using WorldModel.Core.IO;
+using WorldModel.Data;
+using WorldModel.Models.Objectives;
+using WorldModel.Render;
+
+namespace WorldModel.Models.Training;
+
+/// <summary>
+/// A run folder: config.json (resolved), metrics.jsonl, checkpoints/step-NNNNNNN/ and checkpoints/latest,
+/// (the CLI adds loss.png/.svg). Resuming loads the latest checkpoint and continues so that the run matches an
+/// uninterrupted one (batch k depends only on (seed, k)).
+/// </summary>
+public sealed class TrainingRun
+{
+    public const string ConfigFile = "config.json", MetricsFile = "metrics.jsonl", CheckpointsFolder = "checkpoints", LatestFile = "latest";
+    private readonly string _hash;
+
+    public TrainingRun(RunConfig config, string folder)
+    {
+        Config = config;
+        Folder = folder;
+        _hash = ContentHash(config);
+    }
+
+    public RunConfig Config { get; }
+    public string Folder { get; }
+
+    public static string ContentHash(RunConfig config) => ConfigLoader.Hash(config, "train-v1");
+
+    /// <summary>Reads the resolved config of an existing run folder (for --resume and eval-model).</summary>
+    public static RunConfig LoadConfig(string folder)
+    {
+        string path = Path.Combine(folder, ConfigFile);
+        if (!File.Exists(path)) throw new CheckpointException($"{path} is missing: '{folder}' is not a training run folder");
+        return ConfigLoader.LoadFile<RunConfig>(path);
+    }
+
+    public string? LatestCheckpoint()
+    {
+        string latest = Path.Combine(Folder, CheckpointsFolder, LatestFile);
+        if (!File.Exists(latest)) return null;
+        string folder = Path.Combine(Folder, CheckpointsFolder, File.ReadAllText(latest).Trim());
+        return Directory.Exists(folder) ? folder : null;
+    }
+
+    /// <summary>Builds the model this run trains (architecture from the config, weights random until loaded).</summary>
+    public LatentWorldModel CreateModel(Dataset data)
+    {
+        var format = new SceneBuilder(data.Config.World, data.Config.Render).Format;
+        bool idm = Config.Objective is JepaObjectiveConfig j && j.InverseDynamics > 0;
+        return new LatentWorldModel(Config.Model, format.Channels, format.Size, data.Spec.ActionDim, withDecoder: Config.Objective is PixelObjectiveConfig, withInverseDynamics: idm);
+    }
+
+    /// <summary>Trains to Config.Train.Steps, resuming from the latest checkpoint when there is one. Returns the step it started from.</summary>
+    public int Run(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep = null, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(Folder);
+        string configPath = Path.Combine(Folder, ConfigFile);
+        if (File.Exists(configPath))
+        {
+            var existing = LoadConfig(Folder);
+            if (ContentHash(existing) != _hash)
+                throw new CheckpointException($"{Folder} holds a run of another config; resume it with --resume {Folder}, or choose another --out");
+        }
+        else AtomicFile.WriteAllText(configPath, ConfigLoader.ToJson(Config));
+
+        torch.manual_seed(Config.Train.Seed);
+        var model = CreateModel(data);
+        model.to(device);
+        var trainer = new Trainer(model, Config.Objective, Config.Train, device);
+        int start = 0;
+        if (LatestCheckpoint() is { } checkpoint) start = Checkpoint.Load(checkpoint, _hash, model, trainer.Optimizer);
+        KeepMetricsBefore(start);
+
+        var sampler = new BatchSampler(data, Config.Train.BatchSize, Config.Train.Horizon + 1, (ulong)Config.Train.Seed, renderer);
+        using var metrics = new StreamWriter(Path.Combine(Folder, MetricsFile), append: true);
+        trainer.Run(sampler, start, Config.Train.Steps, m =>
+        {
+            int done = m.Step + 1;
+            if (m.Step % Config.LogEvery == 0 || done == Config.Train.Steps)
+            {
+                var line = new JsonObject { ["step"] = m.Step, ["lr"] = m.LearningRate, ["loss"] = m.Loss, ["seconds"] = m.Seconds };
+                foreach (var (k, v) in m.Terms) line[k] = v;
+                metrics.WriteLine(line.ToJsonString());
+                metrics.Flush();
+            }
+            if (done % Config.CheckpointEvery == 0 || done == Config.Train.Steps) SaveCheckpoint(done, model, trainer);
+            onStep?.Invoke(m);
+        }, cancel);
+        return start;
+    }
+
+    private void SaveCheckpoint(int step, LatentWorldModel model, Trainer trainer)
+    {
+        string name = Checkpoint.FolderName(step);
+        Checkpoint.Save(Path.Combine(Folder, CheckpointsFolder, name), step, _hash, model, trainer.Optimizer);
+        AtomicFile.WriteAllText(Path.Combine(Folder, CheckpointsFolder, LatestFile), name);
+    }
+
+    /// <summary>On resume, drop metric lines the resumed steps will write again.</summary>
+    private void KeepMetricsBefore(int step)
+    {
+        string path = Path.Combine(Folder, MetricsFile);
+        if (!File.Exists(path)) return;
+        var kept = File.ReadAllLines(path).Where(l => JsonNode.Parse(l)?["step"]?.GetValue<int>() < step).ToArray();
+        AtomicFile.WriteAllText(path, kept.Length == 0 ? "" : string.Join('\n', kept) + "\n");
+    }
+
+    public static string NewRunId() => DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+}
