@@ -11,6 +11,7 @@ public static class CliApp
         var root = new RootCommand("WorldModel: latent-dynamics world models in a 2D physics sandbox (data → training → planning → evaluation)");
         root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(TrainCommand.Build());
+        root.Subcommands.Add(EvalModelCommand.Build());
         root.Subcommands.Add(BenchCommands.Build());
         return root;
     }

@@ -52,3 +52,30 @@ public sealed class TrainCommandTests
         Assert.Contains("--device 'tpu' is not allowed; allowed: cpu, cuda, auto", bad.Error);
     }
 }
+
+[Collection("cli")]
+public sealed class EvalModelCommandTests
+{
+    [Fact]
+    public void Given_a_trained_tiny_run_When_evaluated_Then_a_summary_and_plots_are_written()
+    {
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("train", "--config", CliRunner.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        var r = CliRunner.Run("eval-model", tmp["run"], "--samples", "128", "--device", "cpu");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Contains("copy last", r.Out);
+        Assert.Contains("effective rank", r.Out);
+        foreach (var f in new[] { "summary.json", "prediction_error.png", "probe.png", "probe.svg" })
+            Assert.True(File.Exists(Path.Combine(tmp["run"], "eval", f)), f);
+        Assert.Contains("\"probeRmse\"", File.ReadAllText(Path.Combine(tmp["run"], "eval", "summary.json")));
+    }
+
+    [Fact]
+    public void Given_a_folder_that_is_not_a_run_Then_eval_model_says_so()
+    {
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run("eval-model", tmp.Path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("is not a training run folder", r.Error);
+    }
+}

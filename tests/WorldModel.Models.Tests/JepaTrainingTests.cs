@@ -28,12 +28,20 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Given_a_tiny_jepa_trained_briefly_Then_it_predicts_4_steps_ahead_better_than_copying_the_last_latent()
+    public void Given_a_tiny_jepa_trained_briefly_Then_it_predicts_4_steps_ahead_better_than_copying_the_last_latent_and_its_latents_locate_the_agent()
     {
         var model = Train(new JepaObjectiveConfig(), 200, out _);
         var errors = PredictionError.Latent(model, TinyWorld.Sampler(32, 5, seed: 99), 4, torch.CPU);
         output.WriteLine($"k=4: model {errors.NormalisedModel(4):F4}, copy-last {errors.NormalisedCopyLast(4):F4} (normalised by latent variance)");
         Assert.True(errors.Model[3] < 0.7 * errors.CopyLast[3], $"model {errors.Model[3]:F4} vs copy-last {errors.CopyLast[3]:F4}");
+
+        // Linear probe fitted on training episodes, scored on held-out ones (another seed).
+        var heldOut = TinyWorld.HeldOut;
+        var renderer = new WorldModel.Render.Cpu.CpuRasterizer(new WorldModel.Render.SceneBuilder(heldOut.Config.World, heldOut.Config.Render).Format);
+        var report = ModelEvaluation.Run(model, new JepaObjectiveConfig(), TinyWorld.Dataset, heldOut, renderer, 4, torch.CPU, samples: 512);
+        output.WriteLine($"probe RMSE {report.ProbeRmse:F2} px (R² {report.ProbeR2:F3}) vs mean-position {report.MeanPositionRmse:F2} px; predicted k=1..4 {string.Join(" ", report.PredictedProbeRmse.Select(v => v.ToString("F2")))}; effective rank {report.EffectiveRank:F1}");
+        Assert.True(report.ProbeRmse < 0.5 * report.MeanPositionRmse, $"probe {report.ProbeRmse:F2} px vs mean-position {report.MeanPositionRmse:F2} px");
+        Assert.True(report.PredictedProbeRmse[3] < 0.75 * report.MeanPositionRmse, $"4-step predicted latents: probe {report.PredictedProbeRmse[3]:F2} px");
     }
 
     [Fact]

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using TorchSharp;
+using WorldModel.Cli.Terminal;
+using WorldModel.Core.IO;
+using WorldModel.Data;
+using WorldModel.Models;
+using WorldModel.Models.Evaluation;
+using WorldModel.Models.Training;
+using WorldModel.Render;
+using WorldModel.Report;
+
+namespace WorldModel.Cli.Commands;
+
+/// <summary>`wm eval-model RUN_DIR`: how good a trained model is before any planning.</summary>
+public static class EvalModelCommand
+{
+    public static Command Build()
+    {
+        var run = new Argument<string>("RUN_DIR") { Description = "A training run folder (made by 'wm train')" };
+        var outOpt = new Option<string>("--out") { Description = "Folder for summary.json and plots (default: RUN_DIR/eval)" };
+        var samples = new Option<int>("--samples") { Description = "Held-out sequences evaluated (and training frames for the probe)", DefaultValueFactory = _ => 2048 };
+        var device = TrainCommand.DeviceOption();
+        var cmd = new Command("eval-model", "Prediction error vs rollout length, collapse diagnostics and linear probes on held-out episodes") { run, outOpt, samples, device };
+        cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
+        {
+            string folder = parse.GetValue(run)!;
+            int n = parse.GetValue(samples);
+            if (n is < 64 or > 100_000) throw new ArgumentException($"--samples {n} is not allowed; allowed: 64 to 100000");
+            var config = TrainingRun.LoadConfig(folder);
+            var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
+            var training = new TrainingRun(config, folder);
+            string checkpoint = training.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
+
+            var train = DataStage.OpenOrGenerate(config.Data, cancel);
+            // Held-out episodes: the same world and policy, another seed.
+            var heldOutConfig = config.Data with { Name = config.Data.Name + "-heldout", Seed = config.Data.Seed + 1_000_003, Episodes = Math.Min(config.Data.Episodes, 2000) };
+            var heldOut = DataStage.OpenOrGenerate(heldOutConfig, cancel);
+            var format = new SceneBuilder(train.Config.World, train.Config.Render).Format;
+            using var renderer = RendererFactory.Create(train.Config.Render.Renderer, format).Renderer;
+
+            var model = training.CreateModel(train);
+            model.to(torchDevice);
+            int step = Checkpoint.Load(checkpoint, TrainingRun.ContentHash(config), model, optimizer: null);
+            AnsiConsole.MarkupLine($"evaluating {Markup.Escape(Paths.Show(checkpoint))} (step {step}) on {n:N0} held-out sequences");
+            var report = ModelEvaluation.Run(model, config.Objective, train, heldOut, renderer, config.Train.Horizon, torchDevice, n);
+            Print(report);
+            Save(parse.GetValue(outOpt) ?? Path.Combine(folder, "eval"), config.Name, step, report);
+            return CommandRunner.Ok;
+        })));
+        return cmd;
+    }
+
+    private static void Print(ModelReport r)
+    {
+        var errors = new Table().Title($"{r.Objective}: {r.ErrorUnit} vs rollout length").AddColumn("k").AddColumn(new TableColumn("model").RightAligned()).AddColumn(new TableColumn("copy last").RightAligned()).AddColumn(new TableColumn("probe RMSE (px)").RightAligned());
+        for (int k = 1; k <= r.ModelError.Length; k++)
+            errors.AddRow($"{k}", $"{r.ModelError[k - 1]:G4}", $"{r.CopyLastError[k - 1]:G4}", $"{r.PredictedProbeRmse[k - 1]:F2}");
+        AnsiConsole.Write(errors);
+        var t = new Table().AddColumn("diagnostic").AddColumn(new TableColumn("value").RightAligned());
+        t.AddRow($"probe RMSE of encoder latents → {string.Join(", ", r.ProbeTargets)} (px)", $"{r.ProbeRmse:F2} (R² {r.ProbeR2:F3})");
+        t.AddRow("baseline: predict the mean position (px)", $"{r.MeanPositionRmse:F2}");
+        t.AddRow("latent size", $"{r.LatentSize}");
+        t.AddRow("mean per-element std across inputs", $"{r.MeanFeatureStd:F4}");
+        t.AddRow("share of elements with std < 0.01", Format.Percent(r.CollapsedFeatureShare));
+        t.AddRow("effective rank", $"{r.EffectiveRank:F1}");
+        AnsiConsole.Write(t);
+    }
+
+    private static void Save(string outFolder, string name, int step, ModelReport r)
+    {
+        Directory.CreateDirectory(outFolder);
+        var json = JsonSerializer.Serialize(new { step, report = r }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+        AtomicFile.WriteAllText(Path.Combine(outFolder, "summary.json"), json);
+        var ks = Enumerable.Range(1, r.ModelError.Length).Select(k => (double)k).ToArray();
+        LinePlot.Save(Path.Combine(outFolder, "prediction_error"), $"{name}: prediction error (held-out)", "rollout length k", r.ErrorUnit,
+            [new("model", ks, r.ModelError), new("copy last", ks, r.CopyLastError)]);
+        LinePlot.Save(Path.Combine(outFolder, "probe"), $"{name}: linear probe of predicted latents", "rollout length k", "position RMSE (px)",
+            [new("predicted latent", ks, r.PredictedProbeRmse), new("encoder latent (k = 0)", ks, ks.Select(_ => r.ProbeRmse).ToArray()), new("mean position", ks, ks.Select(_ => r.MeanPositionRmse).ToArray())]);
+        AnsiConsole.MarkupLine($"wrote {Markup.Escape(Paths.Show(outFolder))}/summary.json, prediction_error.png/.svg, probe.png/.svg");
+    }
+}
