@@ -12,6 +12,7 @@ public static class CliApp
         root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(EvalModelCommand.Build());
+        root.Subcommands.Add(EvalModelCommand.Export());
         root.Subcommands.Add(BenchCommands.Build());
         return root;
     }

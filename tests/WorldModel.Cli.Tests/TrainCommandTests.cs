@@ -79,3 +79,35 @@ public sealed class EvalModelCommandTests
         Assert.Contains("is not a training run folder", r.Error);
     }
 }
+
+[Collection("cli")]
+public sealed class ExportModelCommandTests
+{
+    [Fact]
+    public void Given_a_trained_run_When_exported_to_safetensors_Then_the_header_lists_every_tensor_with_consistent_byte_ranges()
+    {
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("train", "--config", CliRunner.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        var r = CliRunner.Run("export", tmp["run"], "--format", "safetensors", "--out", tmp["m.safetensors"]);
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+
+        var bytes = File.ReadAllBytes(tmp["m.safetensors"]);
+        long headerLength = BitConverter.ToInt64(bytes, 0);
+        Assert.Equal(0, headerLength % 8);
+        var header = JsonNode.Parse(System.Text.Encoding.UTF8.GetString(bytes, 8, (int)headerLength))!.AsObject();
+        Assert.Contains("two-rooms", header["__metadata__"]!["worldmodel_config"]!.GetValue<string>());
+        long expectedStart = 0, dataLength = bytes.Length - 8 - headerLength;
+        var tensors = header.Where(p => p.Key != "__metadata__").OrderBy(p => p.Value!["data_offsets"]![0]!.GetValue<long>()).ToList();
+        Assert.True(tensors.Count > 10);
+        foreach (var (name, t) in tensors)
+        {
+            long begin = t!["data_offsets"]![0]!.GetValue<long>(), end = t["data_offsets"]![1]!.GetValue<long>();
+            long elements = t["shape"]!.AsArray().Aggregate(1L, (a, d) => a * d!.GetValue<long>());
+            Assert.Equal(expectedStart, begin);
+            Assert.Equal(elements * 4, end - begin);
+            expectedStart = end;
+        }
+        Assert.Equal(dataLength, expectedStart);
+        Assert.Contains(tensors, p => p.Key.Contains("Encoder", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -40,7 +40,7 @@ public static class EvalModelCommand
             var format = new SceneBuilder(train.Config.World, train.Config.Render).Format;
             using var renderer = RendererFactory.Create(train.Config.Render.Renderer, format).Renderer;
 
-            var model = training.CreateModel(train);
+            var model = training.CreateModel();
             model.to(torchDevice);
             int step = Checkpoint.Load(checkpoint, TrainingRun.ContentHash(config), model, optimizer: null);
             AnsiConsole.MarkupLine($"evaluating {Markup.Escape(Paths.Show(checkpoint))} (step {step}) on {n:N0} held-out sequences");
@@ -49,6 +49,38 @@ public static class EvalModelCommand
             Save(parse.GetValue(outOpt) ?? Path.Combine(folder, "eval"), config.Name, step, report);
             return CommandRunner.Ok;
         })));
+        return cmd;
+    }
+
+    /// <summary>`wm export RUN_DIR --format safetensors --out FILE`: the latest checkpoint's weights for PyTorch.</summary>
+    public static Command Export()
+    {
+        var run = new Argument<string>("RUN_DIR") { Description = "A training run folder" };
+        var format = new Option<string>("--format") { Description = "Export format (allowed: safetensors)", Required = true };
+        var outOpt = new Option<string>("--out") { Description = "Output file, e.g. model.safetensors", Required = true };
+        var cmd = new Command("export", "Export a trained model's weights for PyTorch (safetensors.torch.load_file)") { run, format, outOpt };
+        cmd.SetAction(parse => CommandRunner.Run(() =>
+        {
+            string fmt = parse.GetValue(format)!;
+            if (fmt != "safetensors") throw new ArgumentException($"--format '{fmt}' is not supported; allowed: safetensors");
+            string folder = parse.GetValue(run)!;
+            var config = TrainingRun.LoadConfig(folder);
+            TorchRuntime.Initialise(DeviceKind.Cpu);
+            var training = new TrainingRun(config, folder);
+            string checkpoint = training.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet");
+            var model = training.CreateModel();
+            int step = Checkpoint.Load(checkpoint, TrainingRun.ContentHash(config), model, optimizer: null);
+            string outPath = parse.GetValue(outOpt)!;
+            SafetensorsWriter.Write(outPath, model, new Dictionary<string, string>
+            {
+                ["format"] = "pt",
+                ["worldmodel_step"] = step.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["worldmodel_config"] = Core.Config.ConfigLoader.ToJson(config),
+            });
+            AnsiConsole.MarkupLine($"wrote {Markup.Escape(Paths.Show(outPath))} (step {step}); in Python: [bold]" +
+                                   Markup.Escape("from safetensors.torch import load_file; weights = load_file(path)") + "[/]");
+            return CommandRunner.Ok;
+        }));
         return cmd;
     }
 

@@ -49,11 +49,12 @@ public sealed class TrainingRun
     }
 
     /// <summary>Builds the model this run trains (architecture from the config, weights random until loaded).</summary>
-    public LatentWorldModel CreateModel(Dataset data)
+    public LatentWorldModel CreateModel()
     {
-        var format = new SceneBuilder(data.Config.World, data.Config.Render).Format;
+        var format = new SceneBuilder(Config.Data.World, Config.Data.Render).Format;
         bool idm = Config.Objective is JepaObjectiveConfig j && j.InverseDynamics > 0;
-        return new LatentWorldModel(Config.Model, format.Channels, format.Size, data.Spec.ActionDim, withDecoder: Config.Objective is PixelObjectiveConfig, withInverseDynamics: idm);
+        int actionDim = WorldModel.Sim.Worlds.WorldConfig.SpecOf(Config.Data.World).ActionDim;
+        return new LatentWorldModel(Config.Model, format.Channels, format.Size, actionDim, withDecoder: Config.Objective is PixelObjectiveConfig, withInverseDynamics: idm);
     }
 
     /// <summary>Trains to Config.Train.Steps, resuming from the latest checkpoint when there is one. Returns the step it started from.</summary>
@@ -70,7 +71,7 @@ public sealed class TrainingRun
         else AtomicFile.WriteAllText(configPath, ConfigLoader.ToJson(Config));
 
         torch.manual_seed(Config.Train.Seed);
-        var model = CreateModel(data);
+        var model = CreateModel();
         model.to(device);
         var trainer = new Trainer(model, Config.Objective, Config.Train, device);
         int start = 0;
