@@ -38,6 +38,8 @@ public static class ModelEvaluation
             var states = new List<float[]>();
             for (int b = 0; b < batches; b++)
             {
+                // One scope per batch: encoder activations are large; only the latents leave it.
+                using var scope = NewDisposeScope();
                 var sample = heldOutSampler.Sample(b);
                 var z = model.Encode(FrameTensors.Frames(sample, device));
                 zs.Add(z.flatten(2).cpu().MoveToOuterDisposeScope());
