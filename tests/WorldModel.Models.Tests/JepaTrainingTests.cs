@@ -38,7 +38,9 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
         // Linear probe fitted on training episodes, scored on held-out ones (another seed).
         var heldOut = TinyWorld.HeldOut;
         var renderer = new WorldModel.Render.Cpu.CpuRasterizer(new WorldModel.Render.SceneBuilder(heldOut.Config.World, heldOut.Config.Render).Format);
+        long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var report = ModelEvaluation.Run(model, new JepaObjectiveConfig(), TinyWorld.Dataset, heldOut, renderer, 4, torch.CPU, samples: 512);
+        Assert.True(DisposeScopeManager.Statistics.ThreadTotalLiveCount <= liveBefore, "evaluation left tensors alive (a missing dispose scope)");
         output.WriteLine($"probe RMSE {report.ProbeRmse:F2} px (R² {report.ProbeR2:F3}) vs mean-position {report.MeanPositionRmse:F2} px; predicted k=1..4 {string.Join(" ", report.PredictedProbeRmse.Select(v => v.ToString("F2")))}; effective rank {report.EffectiveRank:F1}");
         Assert.True(report.ProbeRmse < 0.5 * report.MeanPositionRmse, $"probe {report.ProbeRmse:F2} px vs mean-position {report.MeanPositionRmse:F2} px");
         Assert.True(report.PredictedProbeRmse[3] < 0.75 * report.MeanPositionRmse, $"4-step predicted latents: probe {report.PredictedProbeRmse[3]:F2} px");

@@ -32,6 +32,7 @@ public static class ModelEvaluation
         double encoderRmse, encoderR2, meanRmse, meanStd, collapsed, erank;
         int latentSize;
         using (no_grad())
+        using (NewDisposeScope()) // every temporary of the statistics below dies here
         {
             var zs = new List<Tensor>();
             var preds = new List<Tensor>();
@@ -62,7 +63,6 @@ public static class ModelEvaluation
             meanStd = std.mean().item<float>();
             collapsed = (std < 0.01f).to(ScalarType.Float32).mean().item<float>();
             erank = EffectiveRank(first);
-            foreach (var t in zs.Concat(preds)) t.Dispose();
         }
         model.train();
         return new ModelReport(objective is PixelObjectiveConfig ? "pixel" : "jepa", objective is PixelObjectiveConfig ? "pixel MSE" : "latent squared error",
