@@ -25,6 +25,7 @@ public static class BenchCommands
         var bench = new Command("bench", "Benchmarks (speed is measured here, not in tests)");
         bench.Subcommands.Add(Render());
         bench.Subcommands.Add(Sim());
+        bench.Subcommands.Add(TrainBench.Build());
         return bench;
     }
 

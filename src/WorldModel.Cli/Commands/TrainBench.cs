@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using TorchSharp;
+using WorldModel.Cli.Terminal;
+using WorldModel.Core.Config;
+using WorldModel.Core.IO;
+using WorldModel.Data;
+using WorldModel.Models;
+using WorldModel.Models.Training;
+using WorldModel.Render;
+using WorldModel.Render.Cpu;
+
+namespace WorldModel.Cli.Commands;
+
+/// <summary>`wm bench train`: step time and samples/s of the CPU config and of a PLDM-size model.</summary>
+public static class TrainBench
+{
+    public static Command Build()
+    {
+        var steps = new Option<int>("--steps") { Description = "Timed steps per model (after 3 warm-up steps)", DefaultValueFactory = _ => 10 };
+        var device = TrainCommand.DeviceOption();
+        var outOpt = new Option<string?>("--out") { Description = "Also write the results as JSON to this file" };
+        var cmd = new Command("train", "Training step time: the CPU config and a PLDM-size model (batch 64 × 17 frames)") { steps, device, outOpt };
+        cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
+        {
+            int n = parse.GetValue(steps);
+            if (n is < 1 or > 1000) throw new ArgumentException($"--steps {n} is not allowed; allowed: 1 to 1000");
+            var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
+            AnsiConsole.MarkupLine($"machine: {Markup.Escape(MachineInfo.Describe())}; device {torchDevice.type.ToString().ToLowerInvariant()}, {torch.get_num_threads()} torch threads");
+            var cpuConfig = ConfigLoader.LoadFile<RunConfig>(Path.Combine(Paths.RepositoryRoot(), "configs", "two-rooms-cpu.json"));
+            var pldm = cpuConfig with
+            {
+                Name = "pldm-size",
+                Model = cpuConfig.Model with { Widths = [32, 64, 64], PredictorHidden = 128 },
+                Train = cpuConfig.Train with { BatchSize = 64, Horizon = 16 },
+            };
+            var table = new Table().AddColumn("model").AddColumn(new TableColumn("batch").RightAligned()).AddColumn(new TableColumn("s/step").RightAligned()).AddColumn(new TableColumn("sequences/s").RightAligned()).AddColumn(new TableColumn("frames/s").RightAligned());
+            var results = new JsonArray();
+            foreach (var (name, config) in new[] { ("two-rooms-cpu config", cpuConfig), ("PLDM size (widths 32-64-64, 17 frames)", pldm) })
+            {
+                double seconds = StepSeconds(config, n, torchDevice, cancel);
+                int frames = config.Train.BatchSize * (config.Train.Horizon + 1);
+                table.AddRow(name, $"{config.Train.BatchSize} × {config.Train.Horizon + 1}", $"{seconds:F3}", $"{config.Train.BatchSize / seconds:F1}", $"{frames / seconds:F0}");
+                results.Add(new JsonObject { ["model"] = name, ["batch"] = config.Train.BatchSize, ["frames"] = config.Train.Horizon + 1, ["secondsPerStep"] = seconds });
+            }
+            AnsiConsole.Write(table);
+            if (parse.GetValue(outOpt) is { } path)
+                AtomicFile.WriteAllText(path, new JsonObject { ["bench"] = "train", ["machine"] = MachineInfo.Describe(), ["results"] = results }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return CommandRunner.Ok;
+        })));
+        return cmd;
+    }
+
+    /// <summary>Median seconds per step (data sampling and rendering included, as in training).</summary>
+    private static double StepSeconds(RunConfig config, int steps, torch.Device device, CancellationToken cancel)
+    {
+        var data = DataStage.OpenOrGenerate(config.Data with { Episodes = 2000 }, cancel);
+        var run = new TrainingRun(config, Path.GetTempPath());
+        torch.manual_seed(0);
+        var model = run.CreateModel();
+        model.to(device);
+        var trainer = new Trainer(model, config.Objective, config.Train with { Steps = steps + 3, WarmupSteps = 1 }, device);
+        var sampler = new BatchSampler(data, config.Train.BatchSize, config.Train.Horizon + 1, 0, new CpuRasterizer(new SceneBuilder(data.Config.World, data.Config.Render).Format));
+        var times = new List<double>();
+        var sw = Stopwatch.StartNew();
+        trainer.Run(sampler, 0, steps + 3, m => { if (m.Step >= 3) times.Add(sw.Elapsed.TotalSeconds); sw.Restart(); }, cancel);
+        times.Sort();
+        return times[times.Count / 2];
+    }
+}
