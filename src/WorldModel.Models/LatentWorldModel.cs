@@ -11,11 +11,17 @@ namespace WorldModel.Models;
 /// </summary>
 public sealed class LatentWorldModel : Module
 {
-    public LatentWorldModel(ModelConfig config, int channels, int frameSize, int actionDim, bool withDecoder, bool withInverseDynamics)
+    public LatentWorldModel(ModelConfig config, int channels, int frameSize, int actionDim, bool withDecoder, bool withInverseDynamics, bool withTargetEncoder = false)
         : base(nameof(LatentWorldModel))
     {
         Config = config;
         Encoder = new ImpalaEncoder(config, channels, frameSize);
+        if (withTargetEncoder)
+        {
+            TargetEncoder = new ImpalaEncoder(config, channels, frameSize);
+            TargetEncoder.load_state_dict(Encoder.state_dict());
+            foreach (var p in TargetEncoder.parameters()) p.requires_grad = false;
+        }
         Predictor = Nets.Predictor.Create(config, Encoder.LatentShape, actionDim);
         Decoder = withDecoder ? new Decoder(Encoder.LatentShape, channels, frameSize) : null;
         InverseDynamics = withInverseDynamics ? new InverseDynamics(Encoder.LatentShape.Aggregate(1L, (a, b) => a * b), actionDim) : null;
@@ -24,17 +30,39 @@ public sealed class LatentWorldModel : Module
 
     public ModelConfig Config { get; }
     public ImpalaEncoder Encoder { get; }
+    /// <summary>EMA copy of the encoder that provides prediction targets, when the objective asks for one.</summary>
+    public ImpalaEncoder? TargetEncoder { get; }
     public Predictor Predictor { get; }
     public Decoder? Decoder { get; }
     public InverseDynamics? InverseDynamics { get; }
     public long[] LatentShape => Encoder.LatentShape;
 
     /// <summary>(B, T, C, H, W) frames → (B, T, …latent).</summary>
-    public Tensor Encode(Tensor frames)
+    public Tensor Encode(Tensor frames) => EncodeWith(Encoder, frames);
+
+    /// <summary>Targets: the EMA encoder's latents when there is one (no gradient either way).</summary>
+    public Tensor EncodeTargets(Tensor frames)
+    {
+        using var _ = no_grad();
+        return EncodeWith(TargetEncoder ?? Encoder, frames).detach();
+    }
+
+    private Tensor EncodeWith(ImpalaEncoder encoder, Tensor frames)
     {
         long b = frames.shape[0], t = frames.shape[1];
-        var z = Encoder.call(frames.flatten(0, 1));
+        var z = encoder.call(frames.flatten(0, 1));
         return z.reshape([b, t, .. LatentShape]);
+    }
+
+    /// <summary>target ← m·target + (1 − m)·online, after each optimiser step.</summary>
+    public void UpdateTargetEncoder(double momentum)
+    {
+        if (TargetEncoder is null) return;
+        using var _ = no_grad();
+        foreach (var (target, online) in TargetEncoder.parameters().Zip(Encoder.parameters()))
+            target.mul_(momentum).add_(online, alpha: 1 - momentum);
+        foreach (var (target, online) in TargetEncoder.buffers().Zip(Encoder.buffers()))
+            target.copy_(online);
     }
 
     /// <summary>Rolls z0 (B, …) forward under actions (B, H, A): returns (B, H, …), the predictions for steps 1..H.</summary>

@@ -16,7 +16,8 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
     {
         var device = TorchRuntime.Initialise(DeviceKind.Cpu);
         torch.manual_seed(0);
-        var model = new LatentWorldModel(Tiny, channels: 2, frameSize: 32, actionDim: 2, withDecoder: objective is PixelObjectiveConfig, withInverseDynamics: true);
+        var model = new LatentWorldModel(Tiny, channels: 2, frameSize: 32, actionDim: 2, withDecoder: objective is PixelObjectiveConfig, withInverseDynamics: true,
+            withTargetEncoder: objective is JepaObjectiveConfig { TargetEma: > 0 });
         var train = new TrainConfig { Steps = steps, BatchSize = 16, Horizon = 4, LearningRate = 2e-3, WarmupSteps = 10 };
         var trainer = new Trainer(model, objective, train, device);
         var metrics = new List<StepMetrics>();
@@ -65,5 +66,18 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
         // healthy latent varies little on average; the contrast is what shows collapse.
         Assert.True(stdOff < 0.02, $"without variance/covariance the latents should collapse (std {stdOff:F4})");
         Assert.True(stdOn > 5 * stdOff && stdOn > 0.05, $"with variance/covariance the latents should stay spread (std {stdOn:F4} vs {stdOff:F4} off)");
+    }
+
+    [Fact]
+    public void Given_an_ema_target_encoder_Then_the_jepa_still_beats_copy_last_and_the_target_trails_the_online_encoder()
+    {
+        var model = Train(new JepaObjectiveConfig { TargetEma = 0.9 }, 200, out _);
+        var errors = PredictionError.Latent(model, TinyWorld.Sampler(32, 5, seed: 99), 4, torch.CPU);
+        output.WriteLine($"EMA targets, k=4: model {errors.NormalisedModel(4):F4}, copy-last {errors.NormalisedCopyLast(4):F4}");
+        Assert.True(errors.Model[3] < 0.8 * errors.CopyLast[3], $"model {errors.Model[3]:F4} vs copy-last {errors.CopyLast[3]:F4}");
+        var online = model.Encoder.parameters().ToList();
+        var target = model.TargetEncoder!.parameters().ToList();
+        Assert.Contains(Enumerable.Range(0, online.Count), i => !online[i].eq(target[i]).all().item<bool>());
+        Assert.All(target, p => Assert.False(p.requires_grad));
     }
 }

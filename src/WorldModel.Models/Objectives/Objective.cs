@@ -20,7 +20,8 @@ public static class Objective
         var terms = new Dictionary<string, Tensor>();
         var z = model.Encode(frames);                    // (B, L, …)
         var predicted = model.Rollout(z[.., 0], actions); // (B, L − 1, …)
-        var target = z[.., 1..].detach();                // stop-gradient targets
+        // Stop-gradient targets: the online encoder's own latents, or its EMA copy's.
+        var target = model.TargetEncoder is null ? z[.., 1..].detach() : model.EncodeTargets(frames[.., 1..]);
         terms["prediction"] = (predicted - target).pow(2).mean();
         var regularised = c.RegulariseFirstFrameOnly ? z[.., 0] : z.flatten(0, 1);
         if (c.Variance > 0) terms["variance"] = Regularisers.Variance(regularised);

@@ -21,6 +21,11 @@ public sealed record JepaObjectiveConfig : ObjectiveConfig
     [Range(0, 1000)] public float InverseDynamics { get; init; } = 1.07f;
     /// <summary>Apply variance and covariance to the first frame's latents only (one of PLDM's configs), else to all.</summary>
     public bool RegulariseFirstFrameOnly { get; init; } = true;
+    /// <summary>
+    /// Targets from an exponential-moving-average copy of the encoder with this momentum (BYOL, I-JEPA:
+    /// 0.99–0.999); 0 = the online encoder's own latents with the gradient stopped (PLDM).
+    /// </summary>
+    [Range(0, 0.99999)] public double TargetEma { get; init; } = 0;
 }
 
 /// <summary>The same encoder and predictor trained through a decoder to predict future frames (reconstruction).</summary>

@@ -28,7 +28,8 @@ public sealed class Trainer
         _objective = objective;
         _config = config;
         _device = device;
-        Optimizer = optim.AdamW(model.parameters(), config.LearningRate, weight_decay: config.WeightDecay);
+        // Only trainable parameters: an EMA target encoder is updated by UpdateTargetEncoder, not by gradients.
+        Optimizer = optim.AdamW(model.parameters().Where(p => p.requires_grad), config.LearningRate, weight_decay: config.WeightDecay);
     }
 
     public TorchSharp.Modules.OptimizerHelper Optimizer { get; }
@@ -56,6 +57,7 @@ public sealed class Trainer
             loss.Total.backward();
             if (_config.GradClip > 0) nn.utils.clip_grad_norm_(_model.parameters(), _config.GradClip);
             Optimizer.step();
+            if (_objective is JepaObjectiveConfig { TargetEma: > 0 } jepa) _model.UpdateTargetEncoder(jepa.TargetEma);
             onStep?.Invoke(new StepMetrics(step, lr, total, loss.Terms.ToDictionary(t => t.Key, t => t.Value.item<float>()), sw.Elapsed.TotalSeconds));
         }
     }
