@@ -65,8 +65,12 @@ public static class ModelEvaluation
             erank = EffectiveRank(first);
         }
         model.train();
-        return new ModelReport(objective is PixelObjectiveConfig ? "pixel" : "jepa", objective is PixelObjectiveConfig ? "pixel MSE" : "latent squared error",
-            errors.Model, errors.CopyLast, latentSize, meanStd, collapsed, erank,
+        // Latent errors are divided by the latents' total variance (1 = as far off as a random latent), so
+        // models with different latent sizes and scales compare; pixel errors stay plain MSE.
+        bool pixel = objective is PixelObjectiveConfig;
+        double scale = pixel ? 1 : errors.LatentVariance;
+        return new ModelReport(pixel ? "pixel" : "jepa", pixel ? "pixel MSE" : "latent error / latent variance",
+            errors.Model.Select(e => e / scale).ToArray(), errors.CopyLast.Select(e => e / scale).ToArray(), latentSize, meanStd, collapsed, erank,
             targets.Select(i => train.Spec.StateNames[i]).ToArray(), encoderRmse, encoderR2, meanRmse, predictedRmse, predictedR2);
     }
 

@@ -18,19 +18,28 @@ namespace WorldModel.Models.Training;
 public sealed class TrainingRun
 {
     public const string ConfigFile = "config.json", MetricsFile = "metrics.jsonl", CheckpointsFolder = "checkpoints", LatestFile = "latest";
-    private readonly string _hash;
-
     public TrainingRun(RunConfig config, string folder)
     {
         Config = config;
         Folder = folder;
-        _hash = ContentHash(config);
     }
 
     public RunConfig Config { get; }
     public string Folder { get; }
 
     public static string ContentHash(RunConfig config) => ConfigLoader.Hash(config, "train-v1");
+
+    /// <summary>
+    /// What checkpoints are bound to: the hash of the run's config.json as written when the run began.
+    /// The file is never rewritten, so a later build that adds config keys (with defaults) still
+    /// loads the run's checkpoints.
+    /// </summary>
+    public static string RunHash(string folder)
+    {
+        string path = Path.Combine(folder, ConfigFile);
+        if (!File.Exists(path)) throw new CheckpointException($"{path} is missing: '{folder}' is not a training run folder");
+        return AtomicFile.Sha256(System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(path)))[..16];
+    }
 
     /// <summary>Reads the resolved config of an existing run folder (for --resume and eval-model).</summary>
     public static RunConfig LoadConfig(string folder)
@@ -66,17 +75,18 @@ public sealed class TrainingRun
         if (File.Exists(configPath))
         {
             var existing = LoadConfig(Folder);
-            if (ContentHash(existing) != _hash)
+            if (ContentHash(existing) != ContentHash(Config))
                 throw new CheckpointException($"{Folder} holds a run of another config; resume it with --resume {Folder}, or choose another --out");
         }
         else AtomicFile.WriteAllText(configPath, ConfigLoader.ToJson(Config));
+        string runHash = RunHash(Folder);
 
         torch.manual_seed(Config.Train.Seed);
         var model = CreateModel();
         model.to(device);
         var trainer = new Trainer(model, Config.Objective, Config.Train, device);
         int start = 0;
-        if (LatestCheckpoint() is { } checkpoint) start = Checkpoint.Load(checkpoint, _hash, model, trainer.Optimizer);
+        if (LatestCheckpoint() is { } checkpoint) start = Checkpoint.Load(checkpoint, runHash, model, trainer.Optimizer);
         KeepMetricsBefore(start);
 
         var sampler = new BatchSampler(data, Config.Train.BatchSize, Config.Train.Horizon + 1, (ulong)Config.Train.Seed, renderer);
@@ -91,16 +101,16 @@ public sealed class TrainingRun
                 metrics.WriteLine(line.ToJsonString());
                 metrics.Flush();
             }
-            if (done % Config.CheckpointEvery == 0 || done == Config.Train.Steps) SaveCheckpoint(done, model, trainer);
+            if (done % Config.CheckpointEvery == 0 || done == Config.Train.Steps) SaveCheckpoint(done, runHash, model, trainer);
             onStep?.Invoke(m);
         }, cancel);
         return start;
     }
 
-    private void SaveCheckpoint(int step, LatentWorldModel model, Trainer trainer)
+    private void SaveCheckpoint(int step, string runHash, LatentWorldModel model, Trainer trainer)
     {
         string name = Checkpoint.FolderName(step);
-        Checkpoint.Save(Path.Combine(Folder, CheckpointsFolder, name), step, _hash, model, trainer.Optimizer);
+        Checkpoint.Save(Path.Combine(Folder, CheckpointsFolder, name), step, runHash, model, trainer.Optimizer);
         AtomicFile.WriteAllText(Path.Combine(Folder, CheckpointsFolder, LatestFile), name);
     }
 
