@@ -44,7 +44,9 @@ public sealed class ImpalaEncoder : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor frames)
     {
-        var x = frames;
+        // Callers pass strided views (one time step of a permuted batch); a libtorch internal assertion
+        // in the residual add was seen intermittently with such input, so convolve a contiguous copy.
+        var x = frames.contiguous();
         foreach (var stage in _stages) x = stage.call(x);
         return _head.call(functional.relu(x));
     }
