@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using WorldModel.Core.Config;
+using WorldModel.Sim;
+using WorldModel.Sim.TwoRooms;
+
+namespace WorldModel.Plan.Evaluation;
+
+/// <summary>
+/// One planning task: a layout, a start, a goal and a step budget. Kind says whether start and goal
+/// are in different rooms; TaskHorizon is the steps an expert needs (shortest path through the door
+/// at the maximum step length).
+/// </summary>
+public sealed record PlanEpisode(int Id, string Kind, float[] Layout, float[] Start, float[] Goal, int Budget, int TaskHorizon)
+{
+    public const string Across = "across", Same = "same";
+}
+
+/// <summary>Which start/goal pairs an evaluation uses, drawn as PLDM does.</summary>
+public sealed record EpisodesConfig
+{
+    /// <summary>Pairs with start and goal in different rooms (one uniformly in each, sides swapped half the time).</summary>
+    [Range(0, 100_000)] public int AcrossRooms { get; init; } = 50;
+    /// <summary>Pairs with start and goal in the same room.</summary>
+    [Range(0, 100_000)] public int SameRoom { get; init; } = 50;
+    /// <summary>Steps allowed per episode (PLDM: 200).</summary>
+    [Range(1, 100_000)] public int Budget { get; init; } = 200;
+    /// <summary>Distance of starts and goals from walls (PLDM: 2.6).</summary>
+    [Range(0, 16)] public float Margin { get; init; } = 2.6f;
+    /// <summary>
+    /// Seed of the pairs (and, for randomised layouts, of the layouts). Training data draws its
+    /// layouts from its own seed and stream, so with random layouts these are layouts never seen in training.
+    /// </summary>
+    [Range(0, long.MaxValue)] public long Seed { get; init; } = 1_000_003;
+}
+
+public static class PlanEpisodes
+{
+    /// <summary>Draws the configured pairs; deterministic in (config, world).</summary>
+    public static PlanEpisode[] Generate(EpisodesConfig config, TwoRoomsConfig world)
+    {
+        var batch = new TwoRoomsBatch(world, 1);
+        var episodes = new List<PlanEpisode>();
+        int total = config.AcrossRooms + config.SameRoom;
+        for (int i = 0; i < total; i++)
+        {
+            bool across = i < config.AcrossRooms;
+            ulong rng = Rng.Derive((ulong)config.Seed, (ulong)i, stream: 11);
+            var layout = TwoRoomsLayout.Create(world.Layout, ref rng, world.BorderLow, world.BorderHigh);
+            batch.SetLayout(0, layout);
+            int startRoom = Rng.Uniform(ref rng) < 0.5f ? 0 : 1;
+            int goalRoom = across ? 1 - startRoom : startRoom;
+            var start = batch.SampleFreePointInRoom(0, startRoom, ref rng, config.Margin);
+            var goal = batch.SampleFreePointInRoom(0, goalRoom, ref rng, config.Margin);
+            var layoutValues = new float[TwoRoomsLayout.Dim];
+            layout.WriteTo(layoutValues);
+            episodes.Add(Create(i, layoutValues, [start.X, start.Y], [goal.X, goal.Y], config.Budget, world));
+        }
+        return episodes.ToArray();
+    }
+
+    public static PlanEpisode Create(int id, float[] layout, float[] start, float[] goal, int budget, TwoRoomsConfig world)
+    {
+        var l = TwoRoomsLayout.ReadFrom(layout);
+        Span<float> pieces = stackalloc float[8];
+        l.WallPieces(world.BorderLow, world.BorderHigh, pieces);
+        int horizon = TwoRoomsGeometry.TaskHorizon(l, pieces, start[0], start[1], goal[0], goal[1], world.MaxStep);
+        string kind = l.Room(start[0], start[1]) == l.Room(goal[0], goal[1]) ? PlanEpisode.Same : PlanEpisode.Across;
+        return new PlanEpisode(id, kind, layout, start, goal, budget, horizon);
+    }
+
+    /// <summary>
+    /// Writes a benchmark file: a JSON list of {layout: {horizontal, wall_low, …}, start: [x, y], goal: [x, y], budget}.
+    /// Kind and task horizon are recomputed on reading, so a hand-written file needs only those four.
+    /// </summary>
+    public static string ToJson(IEnumerable<PlanEpisode> episodes)
+    {
+        var list = new JsonArray();
+        foreach (var e in episodes)
+        {
+            var layout = new JsonObject();
+            for (int k = 0; k < TwoRoomsLayout.Dim; k++) layout[TwoRoomsLayout.Names[k]] = e.Layout[k];
+            list.Add(new JsonObject
+            {
+                ["layout"] = layout,
+                ["start"] = new JsonArray(e.Start[0], e.Start[1]),
+                ["goal"] = new JsonArray(e.Goal[0], e.Goal[1]),
+                ["budget"] = e.Budget,
+                ["kind"] = e.Kind,
+                ["taskHorizon"] = e.TaskHorizon,
+            });
+        }
+        return list.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>Reads a benchmark file; every problem is reported with its path in the file (e.g. "[3].start").</summary>
+    public static PlanEpisode[] Load(string path, TwoRoomsConfig world)
+    {
+        if (!File.Exists(path)) throw new ConfigException(path, [new ConfigError("", $"episodes file '{path}' does not exist")]);
+        JsonNode? root;
+        try { root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException e) { throw new ConfigException(path, [new ConfigError("", $"not valid JSON: {e.Message}")]); }
+        if (root is not JsonArray items) throw new ConfigException(path, [new ConfigError("", "expected a JSON list of episodes: [{\"layout\": {...}, \"start\": [x, y], \"goal\": [x, y], \"budget\": 200}, ...]")]);
+        var errors = new List<ConfigError>();
+        var episodes = new List<PlanEpisode>();
+        float lo = world.BorderLow, hi = world.BorderHigh;
+        Span<float> pieces = stackalloc float[8];
+        for (int i = 0; i < items.Count; i++)
+        {
+            string at = $"[{i}]";
+            int before = errors.Count;
+            if (items[i] is not JsonObject item) { errors.Add(new(at, "expected an object with layout, start, goal and budget")); continue; }
+            var layout = new float[TwoRoomsLayout.Dim];
+            int beforeLayout = errors.Count;
+            if (item["layout"] is not JsonObject lj) errors.Add(new($"{at}.layout", $"missing; expected an object with {string.Join(", ", TwoRoomsLayout.Names)}"));
+            else
+                for (int k = 0; k < TwoRoomsLayout.Dim; k++)
+                    if (!TryNumber(lj[TwoRoomsLayout.Names[k]], out layout[k])) errors.Add(new($"{at}.layout.{TwoRoomsLayout.Names[k]}", "missing or not a number"));
+            bool layoutOk = errors.Count == beforeLayout;
+            var start = Point(item["start"], $"{at}.start", lo, hi, errors);
+            var goal = Point(item["goal"], $"{at}.goal", lo, hi, errors);
+            int budget = 0;
+            if (item["budget"] is not JsonValue bv || !bv.TryGetValue(out budget) || budget < 1) errors.Add(new($"{at}.budget", "missing or not a whole number ≥ 1"));
+            if (!layoutOk) continue; // walls need a whole layout
+            TwoRoomsLayout.ReadFrom(layout).WallPieces(lo, hi, pieces);
+            if (start is not null && TwoRoomsPhysics.Inside(start[0], start[1], pieces)) errors.Add(new($"{at}.start", $"({start[0]}, {start[1]}) is inside a wall"));
+            if (goal is not null && TwoRoomsPhysics.Inside(goal[0], goal[1], pieces)) errors.Add(new($"{at}.goal", $"({goal[0]}, {goal[1]}) is inside a wall"));
+            if (errors.Count == before) episodes.Add(Create(i, layout, start!, goal!, budget, world));
+        }
+        if (errors.Count > 0) throw new ConfigException(path, errors);
+        if (episodes.Count == 0) throw new ConfigException(path, [new ConfigError("", "the list is empty; expected at least one episode")]);
+        return episodes.ToArray();
+    }
+
+    private static float[]? Point(JsonNode? node, string at, float lo, float hi, List<ConfigError> errors)
+    {
+        if (node is not JsonArray { Count: 2 } a || !TryNumber(a[0], out float x) || !TryNumber(a[1], out float y))
+        {
+            errors.Add(new(at, "missing or not a pair of numbers [x, y]"));
+            return null;
+        }
+        if (x < lo || x > hi || y < lo || y > hi)
+        {
+            errors.Add(new(at, $"({x}, {y}) is outside the arena; allowed: {lo} to {hi} on both axes"));
+            return null;
+        }
+        return [x, y];
+    }
+
+    private static bool TryNumber(JsonNode? node, out float value)
+    {
+        value = 0;
+        if (node is not JsonValue v || !v.TryGetValue(out double d) || !double.IsFinite(d)) return false;
+        value = (float)d;
+        return true;
+    }
+}

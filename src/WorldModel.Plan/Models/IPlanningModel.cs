@@ -1,0 +1,35 @@
+using WorldModel.Render;
+
+namespace WorldModel.Plan.Models;
+
+/// <summary>
+/// What E episodes look like at one moment: rendered frames (what learned models see) and true
+/// states and layouts (what only the oracle may use).
+/// </summary>
+public sealed record Observations(int Count, FrameFormat Format, byte[] Frames, float[] States, float[] Layouts);
+
+/// <summary>How candidate rollouts are scored: distance summed over the horizon, or at its end only.</summary>
+public enum CostShape { Sum, Terminal }
+
+/// <summary>
+/// All a planner sees of a world model (DESIGN.md: Plan sees models only through this seam).
+/// A learned latent model, a pixel model and the true simulator all implement it, so one planner
+/// plans with any of them. Batched over E episodes × N candidates: one call scores every candidate.
+/// </summary>
+public interface IPlanningModel : IDisposable
+{
+    /// <summary>What the results call this model, e.g. "jepa/latent" or "oracle/geodesic".</summary>
+    string Name { get; }
+
+    /// <summary>Encodes each episode's goal (a frame of the agent standing at the goal, and its true state).</summary>
+    void SetGoals(Observations goals);
+
+    /// <summary>Encodes each episode's current observation; later <see cref="Score"/> calls roll out from it.</summary>
+    void Observe(Observations current);
+
+    /// <summary>
+    /// Rolls out candidates and scores them against the goals (lower is better).
+    /// actions: E × N × H × A (episode-major); costs: E × N.
+    /// </summary>
+    void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs);
+}

@@ -1,0 +1,93 @@
+using WorldModel.Models;
+using static TorchSharp.torch;
+
+namespace WorldModel.Plan.Models;
+
+/// <summary>Where a learned model compares its imagined future with the goal.</summary>
+public enum CostSpace
+{
+    /// <summary>Squared distance between predicted latents and the goal frame's latent (JEPA; PLDM's reconstruction baseline on a pixel model).</summary>
+    Latent,
+    /// <summary>Squared distance between decoded predicted frames and the goal frame: "imagine every pixel".</summary>
+    Pixel,
+}
+
+/// <summary>
+/// A trained encoder + predictor (+ decoder) behind the planning interface. All E × N candidates are
+/// rolled out together: one batched predictor call per horizon step, no per-candidate loop.
+/// </summary>
+public sealed class LearnedPlanningModel : IPlanningModel
+{
+    private readonly LatentWorldModel _model;
+    private readonly Device _device;
+    private readonly CostSpace _space;
+    private readonly CostShape _shape;
+    private Tensor? _goalLatent, _goalFrame, _current;
+
+    public LearnedPlanningModel(string name, LatentWorldModel model, Device device, CostSpace space, CostShape shape)
+    {
+        if (space == CostSpace.Pixel && model.Decoder is null)
+            throw new ArgumentException($"{name}: pixel-space planning needs a model with a decoder (one trained with objective.kind = pixel)");
+        Name = name;
+        _model = model;
+        _device = device;
+        _space = space;
+        _shape = shape;
+        model.eval();
+    }
+
+    public string Name { get; }
+
+    public void SetGoals(Observations goals)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        _goalFrame?.Dispose();
+        _goalLatent?.Dispose();
+        _goalFrame = Frames(goals).DetachFromDisposeScope();
+        _goalLatent = _model.Encoder.call(_goalFrame).DetachFromDisposeScope();
+    }
+
+    public void Observe(Observations current)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        _current?.Dispose();
+        _current = _model.Encoder.call(Frames(current)).DetachFromDisposeScope();
+    }
+
+    public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
+    {
+        if (_current is null || _goalLatent is null || _goalFrame is null) throw new InvalidOperationException("call SetGoals and Observe before Score");
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        long episodes = _current.shape[0], worlds = episodes * candidates;
+        int a = (int)(actions.Length / (worlds * horizon));
+        var plans = tensor(actions.ToArray(), [worlds, horizon, a]).to(_device);
+        var z = _current.repeat_interleave(candidates, 0);
+        var goal = (_space == CostSpace.Latent ? _goalLatent : _goalFrame).repeat_interleave(candidates, 0);
+        var total = zeros([worlds], device: _device);
+        for (int h = 0; h < horizon; h++)
+        {
+            z = _model.Predictor.call(z, plans[.., h]);
+            if (_shape == CostShape.Terminal && h < horizon - 1) continue;
+            var imagined = _space == CostSpace.Latent ? z : nn.functional.sigmoid(_model.Decoder!.call(z));
+            total += (imagined - goal).pow(2).flatten(1).mean([1]);
+        }
+        total.cpu().data<float>().CopyTo(costs);
+    }
+
+    private Tensor Frames(Observations o)
+    {
+        var f = o.Format;
+        using var raw = tensor(o.Frames, [o.Count, f.Size, f.Size, f.Channels], dtype: ScalarType.Byte);
+        return raw.to(_device).permute(0, 3, 1, 2).to(ScalarType.Float32).div_(255f).contiguous();
+    }
+
+    public void Dispose()
+    {
+        _goalFrame?.Dispose();
+        _goalLatent?.Dispose();
+        _current?.Dispose();
+    }
+}

@@ -1,0 +1,32 @@
+using TorchSharp;
+using WorldModel.Models.Objectives;
+using WorldModel.Models.Training;
+using WorldModel.Sim.TwoRooms;
+using static TorchSharp.torch;
+
+namespace WorldModel.Plan.Models;
+
+/// <summary>Builds the planning models a trained run or an oracle offers, by the names results use.</summary>
+public static class PlanningModels
+{
+    /// <summary>
+    /// The ways a trained run is planned: a JEPA run in its latent ("jepa/latent"); a pixel run both in
+    /// imagined frames ("pixel/frames") and in its own reconstruction-trained latent ("pixel/latent").
+    /// Names are prefixed with <paramref name="label"/> when given (e.g. the experiment's model name).
+    /// </summary>
+    public static IReadOnlyList<IPlanningModel> FromRun(string folder, Device device, CostShape shape, string? label = null)
+    {
+        var config = TrainingRun.LoadConfig(folder);
+        var run = new TrainingRun(config, folder);
+        string checkpoint = run.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
+        var model = run.CreateModel();
+        model.to(device);
+        Checkpoint.Load(checkpoint, TrainingRun.RunHash(folder), model, optimizer: null);
+        string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
+        return config.Objective is PixelObjectiveConfig
+            ? [new LearnedPlanningModel($"{prefix}/frames", model, device, CostSpace.Pixel, shape), new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)]
+            : [new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)];
+    }
+
+    public static IPlanningModel Oracle(TwoRoomsConfig world, OracleCost cost, CostShape shape) => new OracleModel(world, cost, shape);
+}

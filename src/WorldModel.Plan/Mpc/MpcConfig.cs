@@ -1,0 +1,20 @@
+using WorldModel.Core.Config;
+using WorldModel.Plan.Models;
+using WorldModel.Plan.Planners;
+
+namespace WorldModel.Plan.Mpc;
+
+/// <summary>Model-predictive control: plan H steps ahead, execute the first few on the real simulator, replan.</summary>
+public sealed record MpcConfig
+{
+    public PlannerConfig Planner { get; init; } = new MppiConfig();
+    /// <summary>Planning horizon H (steps imagined ahead); capped by the steps left in the budget.</summary>
+    [Range(1, 1024)] public int Horizon { get; init; } = 32;
+    /// <summary>Actions executed between replanning steps.</summary>
+    [Range(1, 1024)] public int ReplanEvery { get; init; } = 2;
+    /// <summary>Distance to the goal summed over the horizon, or at its end only.</summary>
+    public CostShape Cost { get; init; } = CostShape.Sum;
+    /// <summary>Episodes planned together in one batch (every candidate of every episode in one model call).</summary>
+    [Range(1, 100_000)] public int BatchEpisodes { get; init; } = 50;
+    [Range(0, long.MaxValue)] public long Seed { get; init; } = 0;
+}

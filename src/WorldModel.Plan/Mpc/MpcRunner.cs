@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using WorldModel.Plan.Evaluation;
+using WorldModel.Plan.Models;
+using WorldModel.Plan.Planners;
+using WorldModel.Render;
+using WorldModel.Sim;
+using WorldModel.Sim.TwoRooms;
+using WorldModel.Sim.Worlds;
+
+namespace WorldModel.Plan.Mpc;
+
+/// <summary>One step of a running batch, for progress, recordings and the demo.</summary>
+public sealed record MpcStep(int Step, float[] States, bool[] Active, PlanResult? Plan, float[]? PlannedActions, int Horizon);
+
+/// <summary>
+/// Runs planned episodes on the real Two-Rooms simulator, a batch at a time: render what the agent
+/// sees, plan with the model, execute <see cref="MpcConfig.ReplanEvery"/> actions, repeat until the
+/// strict success threshold or the budget. Episodes that have succeeded leave the batch.
+/// </summary>
+public sealed class MpcRunner(TwoRoomsConfig world, IRenderer renderer, SceneBuilder scenes, MpcConfig config)
+{
+    private readonly IPlanner _planner = config.Planner.Create(world.MaxStep);
+
+    /// <summary>Runs every episode; <paramref name="onEpisodes"/> reports episodes finished so far.</summary>
+    public EpisodeResult[] Run(IPlanningModel model, IReadOnlyList<PlanEpisode> episodes, Action<int>? onEpisodes = null, Action<MpcStep>? onStep = null, CancellationToken cancel = default)
+    {
+        var results = new List<EpisodeResult>();
+        for (int first = 0; first < episodes.Count; first += config.BatchEpisodes)
+        {
+            var batch = episodes.Skip(first).Take(config.BatchEpisodes).ToArray();
+            results.AddRange(RunBatch(model, batch, (ulong)first, onStep, cancel));
+            onEpisodes?.Invoke(results.Count);
+        }
+        return results.ToArray();
+    }
+
+    private EpisodeResult[] RunBatch(IPlanningModel model, PlanEpisode[] episodes, ulong batchIndex, Action<MpcStep>? onStep, CancellationToken cancel)
+    {
+        int e = episodes.Length, a = 2, hMax = config.Horizon, ld = TwoRoomsLayout.Dim;
+        int budget = episodes.Max(x => x.Budget);
+        var sim = new TwoRoomsBatch(world, e);
+        var layouts = episodes.SelectMany(x => x.Layout).ToArray();
+        sim.Load(episodes.SelectMany(x => x.Start).ToArray(), layouts);
+        var goals = episodes.SelectMany(x => x.Goal).ToArray();
+        var tracker = new SuccessTracker(sim, goals);
+        var minDistance = (float[])tracker.Distance.Clone();
+        model.SetGoals(Observe(goals, layouts, e));
+
+        var plans = new float[e * hMax * a];          // warm starts, shifted after each execution
+        var replans = new int[e];
+        var done = new bool[e];
+        var stoppedAt = new int[e];
+        double planSeconds = 0;
+        var states = new float[e * 2];
+        var step = new float[e * a];
+        for (int t = 0; t < budget;)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var active = Enumerable.Range(0, e).Where(i => !done[i]).ToArray();
+            if (active.Length == 0) break;
+            int h = Math.Min(hMax, budget - t);
+
+            // Plan for the active episodes only, from their current observation.
+            sim.CopyState(states);
+            var activeStates = active.SelectMany(i => new[] { states[2 * i], states[2 * i + 1] }).ToArray();
+            var activeLayouts = active.SelectMany(i => layouts.AsSpan(i * ld, ld).ToArray()).ToArray();
+            var activeGoals = active.SelectMany(i => new[] { goals[2 * i], goals[2 * i + 1] }).ToArray();
+            var sw = Stopwatch.StartNew();
+            if (active.Length < e || t == 0) model.SetGoals(Observe(activeGoals, activeLayouts, active.Length));
+            model.Observe(Observe(activeStates, activeLayouts, active.Length));
+            var plan = new float[active.Length * h * a];
+            for (int j = 0; j < active.Length; j++) plans.AsSpan(active[j] * hMax * a, h * a).CopyTo(plan.AsSpan(j * h * a));
+            var found = _planner.Plan(model, plan, active.Length, h, a, Rng.Derive((ulong)config.Seed, batchIndex, (ulong)t));
+            planSeconds += sw.Elapsed.TotalSeconds;
+            for (int j = 0; j < active.Length; j++) { plan.AsSpan(j * h * a, h * a).CopyTo(plans.AsSpan(active[j] * hMax * a)); replans[active[j]]++; }
+            onStep?.Invoke(new MpcStep(t, (float[])states.Clone(), done.Select(d => !d).ToArray(), found, plan, h));
+
+            // Execute the first actions of each plan on the real simulator.
+            int k = Math.Min(config.ReplanEvery, Math.Min(h, budget - t));
+            for (int s = 0; s < k; s++)
+            {
+                for (int i = 0; i < e; i++)
+                {
+                    bool move = !done[i] && t < episodes[i].Budget;
+                    step[2 * i] = move ? plans[(i * hMax + s) * a] : 0;
+                    step[2 * i + 1] = move ? plans[(i * hMax + s) * a + 1] : 0;
+                }
+                sim.Step(step);
+                t++;
+                tracker.Update(t);
+                for (int i = 0; i < e; i++)
+                {
+                    if (done[i]) continue;
+                    minDistance[i] = Math.Min(minDistance[i], tracker.Distance[i]);
+                    if (tracker.Strict(i) || t >= episodes[i].Budget) { done[i] = true; stoppedAt[i] = t; }
+                }
+            }
+            // Warm start: shift each plan by the executed actions; the tail starts at zero.
+            for (int i = 0; i < e; i++)
+            {
+                var p = plans.AsSpan(i * hMax * a, hMax * a);
+                p[(k * a)..].CopyTo(p);
+                p[((hMax - k) * a)..].Clear();
+            }
+        }
+        for (int i = 0; i < e; i++) if (!done[i]) stoppedAt[i] = budget;
+
+        return episodes.Select((x, i) => new EpisodeResult(
+            x.Id, x.Kind, x.TaskHorizon, x.Budget, tracker.Strict(i), tracker.Loose(i), tracker.StrictStep[i], tracker.LooseStep[i],
+            stoppedAt[i], tracker.Distance[i], minDistance[i], replans[i], planSeconds / e)).ToArray();
+    }
+
+    /// <summary>Renders what the agents see (frames) and keeps the true states for the oracle.</summary>
+    private Observations Observe(float[] states, float[] layouts, int count)
+    {
+        var batch = new SceneBatch(count);
+        scenes.BuildAll(batch, states, layouts);
+        var frames = new byte[count * renderer.Format.BytesPerFrame];
+        renderer.Render(batch, frames);
+        return new Observations(count, renderer.Format, frames, states, layouts);
+    }
+}

@@ -1,0 +1,60 @@
+using WorldModel.Core.Config;
+using WorldModel.Plan.Evaluation;
+using WorldModel.Plan.Mpc;
+using WorldModel.Sim.TwoRooms;
+
+namespace WorldModel.Plan.Tests;
+
+public class ResultsTests
+{
+    [Fact]
+    public void Wilson_interval_matches_known_values()
+    {
+        var (lo, hi) = Wilson.Interval(5, 10);
+        Assert.Equal(0.2366, lo, 3);
+        Assert.Equal(0.7634, hi, 3);
+        var (lo0, hi0) = Wilson.Interval(0, 20);
+        Assert.Equal(0, lo0, 6);
+        Assert.Equal(0.1611, hi0, 3);
+    }
+
+    [Fact]
+    public void Results_round_trip_through_json_and_csv_has_one_row_per_episode()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "wm-results-" + Guid.NewGuid().ToString("N"));
+        var rows = new[]
+        {
+            new PlanRow("jepa/latent", 0, "mppi", 32, new EpisodeResult(0, "across", 30, 200, true, true, 41, 38, 41, 0.9f, 0.9f, 21, 0.5)),
+            new PlanRow("oracle/geodesic", 1, "cem", 16, new EpisodeResult(1, "same", 9, 200, false, true, -1, 12, 200, 2.5f, 2.1f, 100, 0.25)),
+        };
+        PlanResults.Write(folder, rows);
+        Assert.Equal(rows, PlanResults.Read(folder));
+        var csv = File.ReadAllLines(Path.Combine(folder, "results.csv"));
+        Assert.Equal(3, csv.Length);
+        Assert.StartsWith("method,seed,planner,horizon,episode,kind,task_horizon", csv[0]);
+        Directory.Delete(folder, true);
+    }
+
+    [Fact]
+    public void Episodes_file_round_trips_and_bad_entries_are_named()
+    {
+        var world = new TwoRoomsConfig();
+        var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 3, SameRoom = 2 }, world);
+        string path = Path.GetTempFileName();
+        File.WriteAllText(path, PlanEpisodes.ToJson(episodes));
+        var back = PlanEpisodes.Load(path, world);
+        Assert.Equal(episodes.Select(e => (e.Kind, e.TaskHorizon, e.Budget, e.Start[0], e.Goal[1])), back.Select(e => (e.Kind, e.TaskHorizon, e.Budget, e.Start[0], e.Goal[1])));
+
+        File.WriteAllText(path, """
+            [ { "layout": { "horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14 }, "start": [10, 80], "goal": [32, 30], "budget": 200 },
+              { "layout": { "horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6 }, "start": [10, 10], "goal": [50, 50] } ]
+            """);
+        var error = Assert.Throws<ConfigException>(() => PlanEpisodes.Load(path, world));
+        Assert.Contains("[0].start", error.Message);
+        Assert.Contains("outside the arena", error.Message);
+        Assert.Contains("[0].goal", error.Message);   // inside the wall
+        Assert.Contains("[1].layout.door_high", error.Message);
+        Assert.Contains("[1].budget", error.Message);
+        File.Delete(path);
+    }
+}
