@@ -13,6 +13,9 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(EvalModelCommand.Build());
         root.Subcommands.Add(EvalModelCommand.Export());
+        root.Subcommands.Add(EvalPlanCommand.Build());
+        root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(PlotCommand.Build());
         root.Subcommands.Add(BenchCommands.Build());
         return root;
     }

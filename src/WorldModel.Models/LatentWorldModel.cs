@@ -23,7 +23,7 @@ public sealed class LatentWorldModel : Module
             foreach (var p in TargetEncoder.parameters()) p.requires_grad = false;
         }
         Predictor = Nets.Predictor.Create(config, Encoder.LatentShape, actionDim);
-        Decoder = withDecoder ? new Decoder(Encoder.LatentShape, channels, frameSize) : null;
+        Decoder = withDecoder ? new Decoder(Encoder.LatentShape, channels, frameSize, config.DecoderWidth) : null;
         InverseDynamics = withInverseDynamics ? new InverseDynamics(Encoder.LatentShape.Aggregate(1L, (a, b) => a * b), actionDim) : null;
         RegisterComponents();
     }

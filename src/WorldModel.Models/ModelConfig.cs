@@ -28,6 +28,8 @@ public sealed record ModelConfig : IValidatable
     [Range(2, 4096)] public int LatentDim { get; init; } = 64;
     public PredictorKind Predictor { get; init; } = PredictorKind.Residual;
     [Range(8, 4096)] public int PredictorHidden { get; init; } = 256;
+    /// <summary>Channels of the decoder's up-sampling layers (pixel models): most of a pixel model's compute at 64×64.</summary>
+    [Range(4, 512)] public int DecoderWidth { get; init; } = 32;
 
     public IEnumerable<ConfigError> Validate()
     {

@@ -57,6 +57,13 @@ public sealed class TrainingRun
         return Directory.Exists(folder) ? folder : null;
     }
 
+    /// <summary>Steps the latest checkpoint has reached (0 without one).</summary>
+    public int CompletedSteps()
+    {
+        string? latest = LatestCheckpoint();
+        return latest is not null && int.TryParse(Path.GetFileName(latest).Replace("step-", ""), NumberStyles.None, CultureInfo.InvariantCulture, out int step) ? step : 0;
+    }
+
     /// <summary>Builds the model this run trains (architecture from the config, weights random until loaded).</summary>
     public LatentWorldModel CreateModel()
     {

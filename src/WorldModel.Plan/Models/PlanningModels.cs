@@ -14,7 +14,7 @@ public static class PlanningModels
     /// imagined frames ("pixel/frames") and in its own reconstruction-trained latent ("pixel/latent").
     /// Names are prefixed with <paramref name="label"/> when given (e.g. the experiment's model name).
     /// </summary>
-    public static IReadOnlyList<IPlanningModel> FromRun(string folder, Device device, CostShape shape, string? label = null)
+    public static IReadOnlyList<IPlanningModel> FromRun(string folder, Device device, CostShape shape, CostShape pixelShape, string? label = null)
     {
         var config = TrainingRun.LoadConfig(folder);
         var run = new TrainingRun(config, folder);
@@ -24,7 +24,7 @@ public static class PlanningModels
         Checkpoint.Load(checkpoint, TrainingRun.RunHash(folder), model, optimizer: null);
         string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
         return config.Objective is PixelObjectiveConfig
-            ? [new LearnedPlanningModel($"{prefix}/frames", model, device, CostSpace.Pixel, shape), new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)]
+            ? [new LearnedPlanningModel($"{prefix}/frames", model, device, CostSpace.Pixel, pixelShape), new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)]
             : [new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)];
     }
 

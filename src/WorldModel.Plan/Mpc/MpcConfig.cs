@@ -14,6 +14,11 @@ public sealed record MpcConfig
     [Range(1, 1024)] public int ReplanEvery { get; init; } = 2;
     /// <summary>Distance to the goal summed over the horizon, or at its end only.</summary>
     public CostShape Cost { get; init; } = CostShape.Sum;
+    /// <summary>
+    /// The same for planning in decoded frames. Terminal by default: summing costs one decoder pass per
+    /// candidate and step (64×64 frames), which on a CPU is far beyond the planning budget.
+    /// </summary>
+    public CostShape PixelCost { get; init; } = CostShape.Terminal;
     /// <summary>Episodes planned together in one batch (every candidate of every episode in one model call).</summary>
     [Range(1, 100_000)] public int BatchEpisodes { get; init; } = 50;
     [Range(0, long.MaxValue)] public long Seed { get; init; } = 0;

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using WorldModel.Report;
+
+namespace WorldModel.Plan.Evaluation;
+
+/// <summary>Plots and tables of planning results: success versus task horizon and versus planner horizon, per method.</summary>
+public static class PlanReport
+{
+    /// <summary>success_vs_task_horizon(_loose) and, with several planner horizons, success_vs_planner_horizon; PNG and SVG.</summary>
+    public static IReadOnlyList<string> SavePlots(string folder, IReadOnlyList<PlanRow> rows, string title)
+    {
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        int maxTask = rows.Count == 0 ? 1 : rows.Max(r => r.Result.TaskHorizon);
+        int width = Math.Max(5, (int)Math.Ceiling(maxTask / 8.0 / 5) * 5);
+        foreach (bool strict in new[] { true, false })
+        {
+            // Each method at its longest planner horizon.
+            var series = rows.GroupBy(r => r.Method).Select(g =>
+            {
+                int h = g.Max(r => r.Horizon);
+                var bins = SuccessSummary.ByTaskHorizon(g.Where(r => r.Horizon == h), width).ToArray();
+                var rates = bins.Select(b => Rate.Of(b.Rows, SuccessSummary.Threshold(strict))).ToArray();
+                return new SuccessPlot.Series($"{g.Key} (H={h})", bins.Select(b => b.Centre).ToArray(), rates.Select(r => r.Value).ToArray(), rates.Select(r => r.Low).ToArray(), rates.Select(r => r.High).ToArray());
+            }).ToList();
+            string name = strict ? "success_vs_task_horizon" : "success_vs_task_horizon_loose";
+            SuccessPlot.Save(Path.Combine(folder, name), $"{title}: success vs task horizon ({(strict ? "strict, < √2 px" : "< 4.5 px")}; Wilson 95%)",
+                $"task horizon: steps the expert needs (bins of {width})", "success (%)", series);
+            written.Add(name);
+        }
+        if (rows.Select(r => r.Horizon).Distinct().Count() > 1)
+        {
+            var across = rows.Where(r => r.Result.Kind == PlanEpisode.Across).ToList();
+            var series = across.GroupBy(r => r.Method).Select(g =>
+            {
+                var byH = g.GroupBy(r => r.Horizon).OrderBy(x => x.Key).ToArray();
+                var rates = byH.Select(x => Rate.Of(x.ToArray(), SuccessSummary.Threshold(true))).ToArray();
+                return new SuccessPlot.Series(g.Key, byH.Select(x => (double)x.Key).ToArray(), rates.Select(r => r.Value).ToArray(), rates.Select(r => r.Low).ToArray(), rates.Select(r => r.High).ToArray());
+            }).ToList();
+            SuccessPlot.Save(Path.Combine(folder, "success_vs_planner_horizon"), $"{title}: across-room success vs planner horizon (strict; Wilson 95%)", "planner horizon H (steps)", "success (%)", series);
+            written.Add("success_vs_planner_horizon");
+        }
+        return written;
+    }
+
+    /// <summary>A Markdown table: one row per method and planner horizon.</summary>
+    public static string Table(IReadOnlyList<PlanRow> rows)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("| method | H | same room, strict | across rooms, strict | across rooms, < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var g in rows.GroupBy(r => (r.Method, r.Horizon)).OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.Horizon))
+        {
+            var same = g.Where(r => r.Result.Kind == PlanEpisode.Same).ToArray();
+            var across = g.Where(r => r.Result.Kind == PlanEpisode.Across).ToArray();
+            var solved = g.Where(r => r.Result.Strict).ToArray();
+            string Cell(PlanRow[] xs, bool strict) => xs.Length == 0 ? "—" : Rate.Of(xs, SuccessSummary.Threshold(strict)).ToString() + $" of {xs.Length}";
+            double seconds = g.Average(r => r.Result.PlanSeconds);
+            double msPerReplan = 1000 * g.Sum(r => r.Result.PlanSeconds) / Math.Max(1, g.Sum(r => r.Result.Replans));
+            sb.AppendLine(string.Create(c, $"| {g.Key.Method} | {g.Key.Horizon} | {Cell(same, true)} | {Cell(across, true)} | {Cell(across, false)} | {(solved.Length == 0 ? "—" : solved.Average(r => r.Result.StrictStep).ToString("F0", c))} | {seconds:F2} | {msPerReplan:F1} |"));
+        }
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+
+namespace WorldModel.Cli.Tests;
+
+[Collection("cli")]
+public sealed class RunCommandTests
+{
+    [Fact]
+    public void Given_an_experiment_When_run_twice_Then_the_second_run_reuses_every_stage_and_results_plots_and_report_exist()
+    {
+        using var tmp = new TempFolder();
+        var first = CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu");
+        Assert.True(first.ExitCode == 0, first.Error + first.Out);
+        foreach (var f in new[] { "config.json", "results.csv", "results.json", "report.md", "log.txt", "plots/success_vs_task_horizon.png", "plots/success_vs_task_horizon.svg", "plots/success_vs_planner_horizon.png",
+                                  "train/jepa-seed0/checkpoints/step-0000010/model.bin", "train/pixel-seed0/checkpoints/step-0000010/model.bin" })
+            Assert.True(File.Exists(Path.Combine(tmp["run"], f)), f);
+        Assert.True(new FileInfo(Path.Combine(tmp["run"], "plots/success_vs_task_horizon.png")).Length > 5000);
+        // 4 episodes × 2 horizons × (oracle + jepa/latent + pixel/frames + pixel/latent).
+        var csv = File.ReadAllLines(Path.Combine(tmp["run"], "results.csv"));
+        Assert.Equal(1 + 4 * 2 * 4, csv.Length);
+        foreach (var method in new[] { "oracle/geodesic", "jepa/latent", "pixel/frames", "pixel/latent" })
+            Assert.Contains(csv, l => l.StartsWith(method + ","));
+        string report = File.ReadAllText(Path.Combine(tmp["run"], "report.md"));
+        Assert.Contains("| jepa/latent | 4 |", report);
+        Assert.Contains("![success_vs_task_horizon](plots/success_vs_task_horizon.png)", report);
+
+        var metrics = Path.Combine(tmp["run"], "train/jepa-seed0/metrics.jsonl");
+        var written = File.GetLastWriteTimeUtc(metrics);
+        var second = CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu");
+        Assert.True(second.ExitCode == 0, second.Error + second.Out);
+        Assert.Contains("train jepa seed 0: reusing", second.Out);
+        Assert.Contains("train pixel seed 0: reusing", second.Out);
+        Assert.Contains("plan jepa/latent seed 0 H=4: reusing", second.Out);
+        Assert.DoesNotContain("step      10/10", second.Out);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(metrics));
+        Assert.Equal(csv, File.ReadAllLines(Path.Combine(tmp["run"], "results.csv")));
+    }
+
+    [Fact]
+    public void Given_an_interrupted_planning_stage_When_run_again_Then_only_the_missing_part_is_planned()
+    {
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]").ExitCode);
+        Directory.Delete(Path.Combine(tmp["run"], "plan", "jepa-latent-seed0-h4"), true);
+        var again = CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]");
+        Assert.True(again.ExitCode == 0, again.Error + again.Out);
+        Assert.Contains("plan jepa/latent seed 0 H=2: reusing", again.Out);
+        Assert.DoesNotContain("plan jepa/latent seed 0 H=4: reusing", again.Out);
+        Assert.Contains("jepa/latent H=4:", again.Out);
+    }
+
+    [Theory]
+    [InlineData("models[0].train.horizon=20", "models[0].train.horizon")]
+    [InlineData("evaluation.horizons=[4,0]", "evaluation.horizons[1]")]
+    [InlineData("evaluation.plan.planner.samples=1", "evaluation.plan.planner.samples")]
+    [InlineData("data.world.kind=push-ball", "data.world.kind")]
+    [InlineData("seeds=[]", "seeds")]
+    public void Given_a_bad_experiment_config_Then_it_fails_before_any_work_naming_the_key(string set, string key)
+    {
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--set", set);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(key, r.Error);
+        Assert.False(Directory.Exists(tmp["run"]), "nothing is written for a bad config");
+    }
+
+    [Fact]
+    public void Given_results_files_When_plotted_together_Then_plots_and_a_table_name_each_run()
+    {
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["a"], "--device", "cpu", "--set", "evaluation.horizons=[4]").ExitCode);
+        Assert.Equal(0, CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["b"], "--device", "cpu", "--set", "evaluation.horizons=[2]").ExitCode);
+        var r = CliRunner.Run("plot", tmp["a"], Path.Combine(tmp["b"], "results.json"), "--out", tmp["plots"]);
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.True(new FileInfo(Path.Combine(tmp["plots"], "success_vs_task_horizon.png")).Length > 5000);
+        Assert.True(File.Exists(Path.Combine(tmp["plots"], "success_vs_planner_horizon.svg")));
+        var table = File.ReadAllText(Path.Combine(tmp["plots"], "table.md"));
+        Assert.Contains("a: jepa/latent", table);
+        Assert.Contains("b: jepa/latent", table);
+        var missing = CliRunner.Run("plot", tmp["nothing"], "--out", tmp["plots"]);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("results file", missing.Error);
+    }
+}
+
+[Collection("cli")]
+public sealed class EvalPlanCommandTests
+{
+    [Fact]
+    public void Given_a_trained_run_and_an_episodes_file_When_evaluated_Then_those_episodes_are_planned_and_results_written()
+    {
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("train", "--config", CliRunner.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        File.WriteAllText(tmp["episodes.json"], """
+            [ { "layout": { "horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14 }, "start": [20, 40], "goal": [24, 40], "budget": 10 },
+              { "layout": { "horizontal": 1, "wall_low": 25, "wall_high": 27, "door_low": 40, "door_high": 48 }, "start": [20, 15], "goal": [20, 40], "budget": 10 } ]
+            """);
+        var r = CliRunner.Run("eval-plan", tmp["run"], "--episodes", tmp["episodes.json"], "--out", tmp["eval"], "--device", "cpu",
+            "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1", "--set", "plan.horizon=4", "--set", "oracles=[\"geodesic\"]");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["eval"], "results.json")))!;
+        var rows = json["rows"]!.AsArray();
+        Assert.Equal(4, rows.Count); // 2 episodes × (oracle + jepa)
+        Assert.Equal(["across", "same"], rows.Select(x => x!["result"]!["kind"]!.GetValue<string>()).Distinct().Order());
+        Assert.True(File.Exists(Path.Combine(tmp["eval"], "success_vs_task_horizon.png")));
+
+        File.WriteAllText(tmp["bad.json"], """[ { "layout": { "horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14 }, "start": [90, 40], "goal": [24, 40], "budget": 10 } ]""");
+        var bad = CliRunner.Run("eval-plan", tmp["run"], "--episodes", tmp["bad.json"], "--device", "cpu");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("[0].start", bad.Error);
+        Assert.Contains("outside the arena", bad.Error);
+    }
+}
