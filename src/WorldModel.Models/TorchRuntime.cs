@@ -56,4 +56,11 @@ public static partial class TorchRuntime
         DeviceKind.Auto => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown device"),
     };
+
+    /// <summary>
+    /// TorchSharp 0.107's intermittent error: libtorch reads a Scalar the garbage collector already finalised
+    /// (an implicit double → Scalar conversion inside TorchSharp with nothing keeping it alive during the call).
+    /// </summary>
+    public static bool IsScalarRace(Exception e) =>
+        e is System.Runtime.InteropServices.ExternalException && e.ToString().Contains("c10/core/Scalar.h", StringComparison.Ordinal);
 }

@@ -69,7 +69,7 @@ public static class TrainCommand
                 if (m.Step % config.LogEvery == 0 || m.Step + 1 == total)
                     Console.WriteLine($"step {m.Step + 1,7}/{total}  loss {m.Loss:F4}  " + string.Join("  ", m.Terms.Select(t => $"{t.Key} {t.Value:F4}")) +
                                       $"  {config.Train.BatchSize / m.Seconds:F0} sequences/s");
-            }, cancel));
+            }, cancel, warning => AnsiConsole.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}")));
             PlotLosses(run);
             AnsiConsole.MarkupLine($"[green]done[/]: steps {start}–{total} in {sw.Elapsed.TotalSeconds:F0} s; checkpoints, metrics.jsonl and loss.png in {Markup.Escape(Paths.Show(folder))}");
             return CommandRunner.Ok;

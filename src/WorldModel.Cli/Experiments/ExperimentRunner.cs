@@ -70,7 +70,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
                     report(m.Step + 1);
                     if (m.Step % runConfig.LogEvery == 0 || m.Step + 1 == steps)
                         Console.WriteLine($"  {entry.Name} seed {seed} step {m.Step + 1,6}/{steps}  loss {m.Loss:F4}  " + string.Join("  ", m.Terms.Select(t => $"{t.Key} {t.Value:F4}")));
-                }, cancel));
+                }, cancel, warning => AnsiConsole.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}")));
                 TrainCommand.PlotLosses(run);
                 Log("train", $"{entry.Name} seed {seed}: {steps:N0} steps of {runConfig.Train.BatchSize} × {runConfig.Train.Horizon + 1} frames", sw, reused: false);
             }

@@ -74,8 +74,34 @@ public sealed class TrainingRun
         return new LatentWorldModel(Config.Model, format.Channels, format.Size, actionDim, withDecoder: Config.Objective is PixelObjectiveConfig, withInverseDynamics: idm, withTargetEncoder: ema);
     }
 
-    /// <summary>Trains to Config.Train.Steps, resuming from the latest checkpoint when there is one. Returns the step it started from.</summary>
-    public int Run(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep = null, CancellationToken cancel = default)
+    /// <summary>Times a run resumes itself after TorchSharp's intermittent Scalar error before giving up.</summary>
+    public const int ScalarRaceRetries = 3;
+
+    /// <summary>
+    /// Trains to Config.Train.Steps, resuming from the latest checkpoint when there is one. Returns the step it started from.
+    /// Known issue: TorchSharp 0.107 sometimes hands libtorch a Scalar that the garbage collector has already
+    /// finalised ("toFloat at c10/core/Scalar.h"), seen in AdamW's step and in tensor adds. The run then resumes
+    /// from its latest checkpoint, which reproduces the uninterrupted run exactly (batches depend on (seed, step) only),
+    /// and says so through <paramref name="onWarning"/>.
+    /// </summary>
+    public int Run(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep = null, CancellationToken cancel = default, Action<string>? onWarning = null)
+    {
+        int start = CompletedSteps();
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                RunOnce(data, renderer, device, onStep, cancel);
+                return start;
+            }
+            catch (System.Runtime.InteropServices.ExternalException e) when (attempt < ScalarRaceRetries && TorchRuntime.IsScalarRace(e))
+            {
+                onWarning?.Invoke($"TorchSharp's intermittent Scalar error (a known issue); resuming from step {CompletedSteps()} (retry {attempt + 1} of {ScalarRaceRetries})");
+            }
+        }
+    }
+
+    private int RunOnce(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep, CancellationToken cancel)
     {
         Directory.CreateDirectory(Folder);
         string configPath = Path.Combine(Folder, ConfigFile);

@@ -58,6 +58,13 @@ public sealed class LearnedPlanningModel : IPlanningModel
 
     public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
     {
+        // Scoring is a pure function of its inputs, so TorchSharp's intermittent Scalar error (TorchRuntime.IsScalarRace) is retried once.
+        try { ScoreOnce(actions, candidates, horizon, costs); }
+        catch (System.Runtime.InteropServices.ExternalException e) when (TorchRuntime.IsScalarRace(e)) { ScoreOnce(actions, candidates, horizon, costs); }
+    }
+
+    private void ScoreOnce(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
+    {
         if (_current is null || _goalLatent is null || _goalFrame is null) throw new InvalidOperationException("call SetGoals and Observe before Score");
         using var _ = no_grad();
         using var scope = NewDisposeScope();
