@@ -45,6 +45,7 @@ public sealed class MpcRunner(TwoRoomsConfig world, IRenderer renderer, SceneBui
         var tracker = new SuccessTracker(sim, goals);
         var minDistance = (float[])tracker.Distance.Clone();
         model.SetGoals(Observe(goals, layouts, e));
+        int goalsFor = e;
 
         var plans = new float[e * hMax * a];          // warm starts, shifted after each execution
         var replans = new int[e];
@@ -66,7 +67,11 @@ public sealed class MpcRunner(TwoRoomsConfig world, IRenderer renderer, SceneBui
             var activeLayouts = active.SelectMany(i => layouts.AsSpan(i * ld, ld).ToArray()).ToArray();
             var activeGoals = active.SelectMany(i => new[] { goals[2 * i], goals[2 * i + 1] }).ToArray();
             var sw = Stopwatch.StartNew();
-            if (active.Length < e || t == 0) model.SetGoals(Observe(activeGoals, activeLayouts, active.Length));
+            if (active.Length != goalsFor)
+            {
+                model.SetGoals(Observe(activeGoals, activeLayouts, active.Length)); // the batch shrank: goals of the episodes still running
+                goalsFor = active.Length;
+            }
             model.Observe(Observe(activeStates, activeLayouts, active.Length));
             var plan = new float[active.Length * h * a];
             for (int j = 0; j < active.Length; j++) plans.AsSpan(active[j] * hMax * a, h * a).CopyTo(plan.AsSpan(j * h * a));

@@ -14,7 +14,6 @@ public sealed class Mppi(MppiConfig config, float actionLimit) : IPlanner
         Array.Fill(std, config.Noise);
         var best = new float[episodes];
         Array.Fill(best, float.PositiveInfinity);
-        var bestPlan = new float[episodes * planSize];
         var perIteration = new float[episodes][];
         for (int e = 0; e < episodes; e++) perIteration[e] = new float[config.Iterations];
         var weights = new double[n];
@@ -27,11 +26,7 @@ public sealed class Mppi(MppiConfig config, float actionLimit) : IPlanner
             {
                 var c = costs.AsSpan(e * n, n);
                 int argMin = Sampling.ArgMin(c);
-                if (c[argMin] < best[e])
-                {
-                    best[e] = c[argMin];
-                    candidates.AsSpan((e * n + argMin) * planSize, planSize).CopyTo(bestPlan.AsSpan(e * planSize, planSize));
-                }
+                best[e] = Math.Min(best[e], c[argMin]);
                 perIteration[e][it] = best[e];
 
                 // Weights exp(−(c − min) / (λ·spread)): the spread (standard deviation) makes λ scale-free.
@@ -52,8 +47,7 @@ public sealed class Mppi(MppiConfig config, float actionLimit) : IPlanner
                 }
             }
         }
-        // Execute the weighted mean (MPPI's answer); its quality is scored next iteration as candidate 0.
-        // When the mean was never scored (single iteration) it is still the MPPI update by definition.
+        // The plan left in place is the last weighted mean: MPPI's answer (each next iteration scores it as candidate 0).
         return new PlanResult(best, perIteration);
     }
 }
