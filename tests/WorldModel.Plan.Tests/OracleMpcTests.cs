@@ -13,8 +13,9 @@ public class OracleMpcTests
 {
     private static readonly TwoRoomsConfig World = new();
 
-    private static EpisodeResult[] Run(OracleCost cost, PlannerConfig planner, int across, int same, int horizon = 32)
+    private static EpisodeResult[] Run(OracleCost cost, PlannerConfig planner, int across, int same, int horizon = 32, TwoRoomsConfig? world = null)
     {
+        var World = world ?? OracleMpcTests.World;
         var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels });
         using var renderer = new CpuRasterizer(scenes.Format);
         var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = across, SameRoom = same, Seed = 42 }, World);
@@ -35,6 +36,16 @@ public class OracleMpcTests
         Assert.True(failed.Length == 0, $"{failed.Length} of {results.Length} failed: " + string.Join("; ", failed.Select(r => $"#{r.Episode} {r.Kind} final {r.FinalDistance:F1} px")));
         // Solved in about the expert's time: the plan goes through the door, not around in circles.
         foreach (var r in results) Assert.True(r.StrictStep <= 2 * r.TaskHorizon + 10, $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskHorizon}");
+    }
+
+    [Fact]
+    public void With_random_layouts_each_episode_is_planned_in_its_own_layout()
+    {
+        var world = new TwoRoomsConfig { Layout = new RandomLayoutConfig() };
+        var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 8, SameRoom = 0, Seed = 42 }, world);
+        Assert.True(episodes.Select(e => (e.Layout[0], e.Layout[1], e.Layout[3])).Distinct().Count() >= 7, "layouts differ between episodes");
+        var results = Run(OracleCost.Geodesic, new MppiConfig { Samples = 128, Iterations = 2 }, across: 8, same: 0, world: world);
+        Assert.All(results, r => Assert.True(r.Strict, $"#{r.Episode}: final distance {r.FinalDistance:F1} px"));
     }
 
     [Fact]

@@ -80,14 +80,16 @@ public static class DataCommands
         return cmd;
     }
 
-    /// <summary>A data config, or the data section of a training config (then --set paths start with "data.").</summary>
+    /// <summary>A data config, or the data section of a training or experiment config (then --set paths start with "data.").</summary>
     public static DataConfig LoadDataConfig(string path, string[] sets)
     {
         if (!File.Exists(path)) return ConfigLoader.LoadFile<DataConfig>(path, sets); // reports the missing file
         var tree = ConfigLoader.ParseTree(File.ReadAllText(path), path);
-        return tree is System.Text.Json.Nodes.JsonObject o && o["data"] is System.Text.Json.Nodes.JsonObject
-            ? ConfigLoader.LoadFile<Models.Training.RunConfig>(path, sets).Data
-            : ConfigLoader.LoadFile<DataConfig>(path, sets);
+        if (tree is not System.Text.Json.Nodes.JsonObject { } o || o["data"] is not System.Text.Json.Nodes.JsonObject)
+            return ConfigLoader.LoadFile<DataConfig>(path, sets);
+        return o["models"] is not null
+            ? ConfigLoader.LoadFile<Experiments.ExperimentConfig>(path, sets).Data
+            : ConfigLoader.LoadFile<Models.Training.RunConfig>(path, sets).Data;
     }
 
     private static string WorldName(DataConfig c) => ConfigNames.Kind(c.World.GetType()) +

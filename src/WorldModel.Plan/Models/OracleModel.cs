@@ -1,4 +1,5 @@
 using WorldModel.Sim.TwoRooms;
+using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Models;
 
@@ -69,9 +70,10 @@ public sealed class OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape
             {
                 int e = w / candidates;
                 float gx = _goals[2 * e], gy = _goals[2 * e + 1], x = batch.X[w], y = batch.Y[w];
-                total[w] += cost == OracleCost.Geodesic
-                    ? TwoRoomsGeometry.ShortestPath(batch.Layouts[w], batch.WallPieces(w), x, y, gx, gy).Length
-                    : MathF.Sqrt((x - gx) * (x - gx) + (y - gy) * (y - gy));
+                float straight = MathF.Sqrt((x - gx) * (x - gx) + (y - gy) * (y - gy));
+                float d = cost == OracleCost.Geodesic ? TwoRoomsGeometry.ShortestPath(batch.Layouts[w], batch.WallPieces(w), x, y, gx, gy).Length : straight;
+                // No path found (a point exactly on a corner can see nothing): fall back to a large finite cost.
+                total[w] += float.IsFinite(d) ? d : straight + 2 * WorldConfig.ArenaSize;
             }
         });
     }

@@ -22,6 +22,7 @@ public sealed class Mppi(MppiConfig config, float actionLimit) : IPlanner
         {
             Sampling.Draw(candidates, plan, std, episodes, n, horizon, actionDim, actionLimit, seed + (ulong)it * 0x9E37UL);
             model.Score(candidates, n, horizon, costs);
+            for (int e = 0; e < episodes; e++) Sampling.Sanitise(costs.AsSpan(e * n, n));
             for (int e = 0; e < episodes; e++)
             {
                 var c = costs.AsSpan(e * n, n);

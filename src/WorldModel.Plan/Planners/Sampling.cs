@@ -39,6 +39,18 @@ internal static class Sampling
         }
     }
 
+    /// <summary>
+    /// Non-finite costs (a model that diverged on a wild candidate) become the worst finite cost, so
+    /// one bad candidate cannot turn a plan into NaN.
+    /// </summary>
+    public static void Sanitise(Span<float> costs)
+    {
+        float worst = float.MinValue;
+        foreach (float c in costs) if (float.IsFinite(c) && c > worst) worst = c;
+        if (worst == float.MinValue) worst = 0;
+        for (int i = 0; i < costs.Length; i++) if (!float.IsFinite(costs[i])) costs[i] = worst;
+    }
+
     /// <summary>Index of the lowest cost among one episode's candidates.</summary>
     public static int ArgMin(ReadOnlySpan<float> costs)
     {
