@@ -13,7 +13,7 @@ public static class ScalarRace
     public static T RetryOnce<T>(Func<T> body, Action<string>? log = null)
     {
         try { return body(); }
-        catch (ExternalException e) when (e.ToString().Contains("Scalar.h", StringComparison.Ordinal))
+        catch (ExternalException e) when (TorchRuntime.IsScalarRace(e))
         {
             log?.Invoke("retrying once after TorchSharp's intermittent Scalar error: " + e.Message);
             return body();

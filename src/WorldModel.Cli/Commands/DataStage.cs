@@ -10,10 +10,13 @@ public static class DataStage
 {
     public static string Folder(DataConfig config) => Path.Combine(Paths.Experiments, config.Name, "data-" + DatasetGenerator.ContentHash(config));
 
+    /// <summary>Whether the dataset for this config is complete on disk (then OpenOrGenerate reuses it).</summary>
+    public static bool Exists(DataConfig config) => File.Exists(Path.Combine(Folder(config), DatasetManifest.FileName));
+
     public static Dataset OpenOrGenerate(DataConfig config, CancellationToken cancel)
     {
         string folder = Folder(config);
-        if (File.Exists(Path.Combine(folder, DatasetManifest.FileName)))
+        if (Exists(config))
         {
             AnsiConsole.MarkupLine($"data: reusing {Markup.Escape(Paths.Show(folder))}");
             return Dataset.Open(folder);

@@ -35,8 +35,9 @@ public static class EvalPlanCommand
             var config = parse.GetValue(configOpt) is { } path ? ConfigLoader.LoadFile<PlanEvalConfig>(path, overrides) : ConfigLoader.Parse<PlanEvalConfig>("{}", "--set", overrides);
             if (parse.GetValue(noOracle)) config = config with { Oracles = [] };
             var episodes = PlanStage.Episodes(config, world, parse.GetValue(episodesOpt));
-            if (parse.GetValue(saveOpt) is { } save) AtomicFile.WriteAllText(save, PlanEpisodes.ToJson(episodes));
-            string episodesHash = AtomicFile.Sha256(System.Text.Encoding.UTF8.GetBytes(PlanEpisodes.ToJson(episodes)))[..8];
+            string episodesJson = PlanEpisodes.ToJson(episodes);
+            if (parse.GetValue(saveOpt) is { } save) AtomicFile.WriteAllText(save, episodesJson);
+            string episodesHash = AtomicFile.Sha256(System.Text.Encoding.UTF8.GetBytes(episodesJson))[..8];
             string outFolder = parse.GetValue(outOpt) ?? Path.Combine(folder, "plan-" + ConfigLoader.Hash(config, "plan-eval-v1" + episodesHash + TrainingRun.RunHash(folder))[..10]);
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             AnsiConsole.MarkupLine($"planning {episodes.Length} episodes ({episodes.Count(e => e.Kind == PlanEpisode.Across)} across rooms) with {Markup.Escape(Paths.Show(folder))} → {Markup.Escape(Paths.Show(outFolder))}");

@@ -42,7 +42,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
 
         // Data: shared by every model and seed (same content hash, same files).
         var sw = Stopwatch.StartNew();
-        bool dataExisted = File.Exists(Path.Combine(DataStage.Folder(config.Data), WorldModel.Data.DatasetManifest.FileName));
+        bool dataExisted = DataStage.Exists(config.Data);
         var data = DataStage.OpenOrGenerate(config.Data, cancel);
         Log("data", $"{config.Data.Episodes:N0} episodes × {config.Data.Steps} steps ({Paths.Show(DataStage.Folder(config.Data))})", sw, dataExisted);
 
