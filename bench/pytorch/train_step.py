@@ -111,12 +111,12 @@ def jepa_loss(model, frames, actions):
     return prediction + 3.98 * variance(first) + 6.92 * covariance(first) + 0.74 * temporal + 1.07 * idm
 
 
-def seconds_per_step(widths, hidden, batch, frames, steps):
+def seconds_per_step(widths, hidden, batch, frames, steps, device="cpu"):
     torch.manual_seed(0)
-    model = Model(widths, hidden)
+    model = Model(widths, hidden).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
-    x = torch.rand(batch, frames, 2, 64, 64)
-    a = torch.randn(batch, frames - 1, 2)
+    x = torch.rand(batch, frames, 2, 64, 64, device=device)
+    a = torch.randn(batch, frames - 1, 2, device=device)
     times = []
     for i in range(steps + 3):
         start = time.perf_counter()
@@ -126,6 +126,8 @@ def seconds_per_step(widths, hidden, batch, frames, steps):
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        if device != "cpu":
+            torch.cuda.synchronize()
         if i >= 3:
             times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -135,6 +137,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="cpu or cuda (the GPU config's expected step time)")
     p.add_argument("--out")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -144,17 +147,18 @@ def main():
         blas = os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")
     except OSError:
         pass
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, libblas.so.3 -> {blas}")
+    where = torch.cuda.get_device_name() if args.device != "cpu" else f"{torch.get_num_threads()} threads, libblas.so.3 -> {blas}"
+    print(f"torch {torch.__version__}, {args.device}: {where}")
     results = []
     # The same two models as `wm bench train`: configs/two-rooms-cpu.json and the PLDM-size one.
     for name, widths, hidden, batch, frames in [("two-rooms-cpu config", [16, 32, 32], 64, 32, 9),
                                                 ("PLDM size (widths 32-64-64, 17 frames)", [32, 64, 64], 128, 64, 17)]:
-        s = seconds_per_step(widths, hidden, batch, frames, args.steps)
+        s = seconds_per_step(widths, hidden, batch, frames, args.steps, args.device)
         print(f"{name:40s} {batch} x {frames}  {s:.3f} s/step")
         results.append({"model": name, "batch": batch, "frames": frames, "secondsPerStep": s})
     if args.out:
         with open(args.out, "w") as f:
-            json.dump({"bench": "train-pytorch", "torch": torch.__version__, "blas": blas, "results": results}, f, indent=2)
+            json.dump({"bench": "train-pytorch", "device": args.device, "torch": torch.__version__, "blas": blas, "results": results}, f, indent=2)
 
 
 if __name__ == "__main__":

@@ -80,13 +80,45 @@ public static class BenchCommands
                     table.AddRow(row.ToArray());
                 }
             AnsiConsole.Write(table);
+            // The CPU rasteriser is the reference: on a new GL driver (e.g. NVIDIA's) check it
+            // draws the same frames, value by value, before trusting it for datasets.
+            foreach (var (name, world) in worlds)
+            {
+                var parity = CompareWithCpu(world, obs, 256);
+                if (parity is null) break;
+                var (differing, total, maxDiff) = parity.Value;
+                AnsiConsole.MarkupLine($"gl vs cpu, {Markup.Escape(name)}, 256 frames: {(differing == 0 ? "[green]identical[/]" : $"[red]{differing:N0} of {total:N0} values differ (max {maxDiff})[/]")}");
+                results.Add(new JsonObject { ["parity"] = name, ["frames"] = 256, ["differingValues"] = differing, ["values"] = total, ["maxDifference"] = maxDiff });
+            }
             Save(parse.GetValue(outOpt), "render", results);
             return CommandRunner.Ok;
         }));
         return cmd;
     }
 
-    private static double MeasureRender(IRenderer renderer, SceneBuilder builder, WorldConfig world, int batch, double seconds)
+    private static (long Differing, long Total, int MaxDiff)? CompareWithCpu(WorldConfig world, ObservationLayout obs, int batch)
+    {
+        var builder = new SceneBuilder(world, new RenderConfig { Layout = obs });
+        GlRenderer gl;
+        try { gl = new GlRenderer(builder.Format); }
+        catch (GlUnavailableException) { return null; }
+        using (gl)
+        using (var cpu = new CpuRasterizer(builder.Format))
+        {
+            var scenes = RolloutScenes(builder, world, batch);
+            var a = new byte[batch * builder.Format.BytesPerFrame];
+            var b = new byte[a.Length];
+            cpu.Render(scenes, a);
+            gl.Render(scenes, b);
+            long differing = 0;
+            int maxDiff = 0;
+            for (int i = 0; i < a.Length; i++)
+                if (a[i] != b[i]) { differing++; maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i])); }
+            return (differing, a.Length, maxDiff);
+        }
+    }
+
+    private static SceneBatch RolloutScenes(SceneBuilder builder, WorldConfig world, int batch)
     {
         // Scenes from a short uniform-policy rollout: realistic positions and layouts.
         var w = WorldConfig.Create(world, batch);
@@ -102,6 +134,12 @@ public static class BenchCommands
         w.CopyLayout(layouts);
         var scenes = new SceneBatch(batch);
         builder.BuildAll(scenes, states, layouts);
+        return scenes;
+    }
+
+    private static double MeasureRender(IRenderer renderer, SceneBuilder builder, WorldConfig world, int batch, double seconds)
+    {
+        var scenes = RolloutScenes(builder, world, batch);
         var frames = new byte[batch * builder.Format.BytesPerFrame];
         renderer.Render(scenes, frames); // warm-up
         long count = 0;
