@@ -16,6 +16,7 @@ public static class CliApp
         root.Subcommands.Add(EvalPlanCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(PlotCommand.Build());
+        root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(BenchCommands.Build());
         return root;
     }

@@ -6,7 +6,10 @@ namespace WorldModel.Report;
 /// <summary>PNG files through SkiaSharp (which ScottPlot already brings), written atomically.</summary>
 public static class PngWriter
 {
-    public static void Write(string path, RgbImage image)
+    public static void Write(string path, RgbImage image) => AtomicFile.WriteAllBytes(path, Encode(image));
+
+    /// <summary>The PNG bytes of an image (the demo sends frames to the browser this way).</summary>
+    public static byte[] Encode(RgbImage image)
     {
         using var bitmap = new SKBitmap(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         var rgba = new byte[image.Width * image.Height * 4];
@@ -16,6 +19,6 @@ public static class PngWriter
         }
         System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.WriteAllBytes(path, data.AsSpan());
+        return data.ToArray();
     }
 }

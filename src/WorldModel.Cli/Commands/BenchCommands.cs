@@ -26,6 +26,7 @@ public static class BenchCommands
         bench.Subcommands.Add(Render());
         bench.Subcommands.Add(Sim());
         bench.Subcommands.Add(TrainBench.Build());
+        bench.Subcommands.Add(DemoCommand.Bench());
         return bench;
     }
 

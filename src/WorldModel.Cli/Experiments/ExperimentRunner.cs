@@ -29,7 +29,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
 
     public string Folder => folder;
 
-    public void Run(CancellationToken cancel)
+    /// <summary>Runs every stage; with <paramref name="trainOnly"/>, stops after training (the demo's fallback model).</summary>
+    public void Run(CancellationToken cancel, bool trainOnly = false)
     {
         Directory.CreateDirectory(folder);
         string configPath = Path.Combine(folder, ConfigFile);
@@ -74,6 +75,8 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
                 TrainCommand.PlotLosses(run);
                 Log("train", $"{entry.Name} seed {seed}: {steps:N0} steps of {runConfig.Train.BatchSize} × {runConfig.Train.Horizon + 1} frames", sw, reused: false);
             }
+
+        if (trainOnly) return;
 
         // Plan: oracles once, every trained model per seed; each part saved as it finishes.
         var episodes = PlanStage.Episodes(config.Evaluation, world);

@@ -1,4 +1,5 @@
 using TorchSharp;
+using WorldModel.Models;
 using WorldModel.Models.Objectives;
 using WorldModel.Models.Training;
 using WorldModel.Sim.TwoRooms;
@@ -16,16 +17,24 @@ public static class PlanningModels
     /// </summary>
     public static IReadOnlyList<IPlanningModel> FromRun(string folder, Device device, CostShape shape, CostShape pixelShape, string? label = null)
     {
+        var (config, model) = LoadTrained(folder, device);
+        string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
+        return config.Objective is PixelObjectiveConfig
+            ? [new LearnedPlanningModel($"{prefix}/frames", model, device, CostSpace.Pixel, pixelShape), new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)]
+            : [new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)];
+    }
+
+    /// <summary>A training run's config and its latest checkpoint's model, on <paramref name="device"/>, in eval mode.</summary>
+    public static (RunConfig Config, LatentWorldModel Model) LoadTrained(string folder, Device device)
+    {
         var config = TrainingRun.LoadConfig(folder);
         var run = new TrainingRun(config, folder);
         string checkpoint = run.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
         var model = run.CreateModel();
         model.to(device);
         Checkpoint.Load(checkpoint, TrainingRun.RunHash(folder), model, optimizer: null);
-        string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
-        return config.Objective is PixelObjectiveConfig
-            ? [new LearnedPlanningModel($"{prefix}/frames", model, device, CostSpace.Pixel, pixelShape), new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)]
-            : [new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)];
+        model.eval();
+        return (config, model);
     }
 
     public static IPlanningModel Oracle(TwoRoomsConfig world, OracleCost cost, CostShape shape) => new OracleModel(world, cost, shape);

@@ -1,0 +1,33 @@
+using WorldModel.Plan.Models;
+
+namespace WorldModel.Demo;
+
+/// <summary>
+/// Passes scoring through to a planning model and keeps the last batch of candidates it saw, so the
+/// page can draw what the planner considered. Planners stay unaware of it.
+/// </summary>
+internal sealed class CandidateRecorder(IPlanningModel inner) : IPlanningModel
+{
+    public string Name => inner.Name;
+    public float[] LastActions { get; private set; } = [];
+    public float[] LastCosts { get; private set; } = [];
+    public int LastCandidates { get; private set; }
+    public int LastHorizon { get; private set; }
+    /// <summary>Called after each scoring (one per planner iteration), on the planning thread.</summary>
+    public Action? Scored { get; set; }
+
+    public void SetGoals(Observations goals) => inner.SetGoals(goals);
+    public void Observe(Observations current) => inner.Observe(current);
+
+    public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
+    {
+        inner.Score(actions, candidates, horizon, costs);
+        LastActions = actions.ToArray();
+        LastCosts = costs.ToArray();
+        LastCandidates = candidates;
+        LastHorizon = horizon;
+        Scored?.Invoke();
+    }
+
+    public void Dispose() => inner.Dispose();
+}

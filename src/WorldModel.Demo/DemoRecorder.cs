@@ -1,0 +1,83 @@
+using WorldModel.Render;
+using WorldModel.Render.Cpu;
+using WorldModel.Report;
+
+namespace WorldModel.Demo;
+
+/// <summary>
+/// `wm demo record`: one episode drawn with the page's overlays (planned path, sampled plans, path
+/// taken, goal) into an animated GIF and a PNG strip, for slides.
+/// </summary>
+public static class DemoRecorder
+{
+    public static readonly (byte R, byte G, byte B) PlanColour = (255, 210, 63), CandidateColour = (127, 179, 255), TrailColour = (255, 138, 101), GoalColour = (24, 165, 88);
+
+    /// <summary>Runs the session's episode to its end and writes the GIF (and, when given, the strip). Returns the frames drawn.</summary>
+    public static int Record(DemoSession session, string gifPath, string? stripPath, int stripFrames = 6, int maxSteps = DemoSession.Budget, CancellationToken cancel = default)
+    {
+        var scenes = new SceneBuilder(session.World, DemoSession.DisplayRender(session.Models.Render));
+        using var renderer = new CpuRasterizer(scenes.Format);
+        var frames = new List<RgbImage>();
+        session.RunBlocking(s => frames.Add(Draw(s, scenes, renderer)), maxSteps, cancel);
+        GifWriter.Write(gifPath, frames, delayCentiseconds: 8);
+        if (stripPath is not null) PngWriter.Write(stripPath, Strip(frames, stripFrames));
+        return frames.Count;
+    }
+
+    /// <summary>A snapshot as the page shows it: the rendered world with overlays.</summary>
+    public static RgbImage Draw(DemoSnapshot s, SceneBuilder scenes, IRenderer renderer)
+    {
+        int size = scenes.Format.Size;
+        var image = new RgbImage(size, size, DemoFrames.Render(scenes, renderer, s.Agent, s.Layout, 1));
+        float k = size / 64f; // world units → pixels
+        foreach (var c in s.Candidates) Polyline(image, c, k, CandidateColour, 1f, 0.35f);
+        Polyline(image, s.Trail, k, TrailColour, 1.5f, 0.9f);
+        Polyline(image, s.PlannedPath, k, PlanColour, 2.5f, 1f);
+        Overlay.Ring(image.Pixels, size, s.Goal[0] * k, s.Goal[1] * k, s.SuccessRadius * k + 2, GoalColour, 2f);
+        return image;
+    }
+
+    private static void Polyline(RgbImage image, float[] points, float k, (byte R, byte G, byte B) colour, float width, float alpha)
+    {
+        for (int i = 0; i + 3 < points.Length; i += 2)
+            Segment(image, points[i] * k, points[i + 1] * k, points[i + 2] * k, points[i + 3] * k, colour, width, alpha);
+    }
+
+    /// <summary>An anti-aliased thick segment: coverage from the distance of each pixel centre to the segment.</summary>
+    private static void Segment(RgbImage image, float x0, float y0, float x1, float y1, (byte R, byte G, byte B) colour, float width, float alpha)
+    {
+        int w = image.Width, h = image.Height;
+        float pad = width + 1;
+        int i0 = Math.Max(0, (int)(MathF.Min(x0, x1) - pad)), i1 = Math.Min(w - 1, (int)(MathF.Max(x0, x1) + pad));
+        int j0 = Math.Max(0, (int)(MathF.Min(y0, y1) - pad)), j1 = Math.Min(h - 1, (int)(MathF.Max(y0, y1) + pad));
+        float dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
+        for (int j = j0; j <= j1; j++)
+            for (int i = i0; i <= i1; i++)
+            {
+                float px = i + 0.5f - x0, py = j + 0.5f - y0;
+                float t = len2 > 0 ? Math.Clamp((px * dx + py * dy) / len2, 0f, 1f) : 0f;
+                float ex = px - t * dx, ey = py - t * dy;
+                float a = alpha * Math.Clamp(width / 2 + 0.5f - MathF.Sqrt(ex * ex + ey * ey), 0f, 1f);
+                if (a <= 0) continue;
+                int o = (j * w + i) * 3;
+                image.Pixels[o] = (byte)(image.Pixels[o] + (colour.R - image.Pixels[o]) * a + 0.5f);
+                image.Pixels[o + 1] = (byte)(image.Pixels[o + 1] + (colour.G - image.Pixels[o + 1]) * a + 0.5f);
+                image.Pixels[o + 2] = (byte)(image.Pixels[o + 2] + (colour.B - image.Pixels[o + 2]) * a + 0.5f);
+            }
+    }
+
+    /// <summary>Evenly spaced frames side by side (first and last included), 4 px apart.</summary>
+    public static RgbImage Strip(IReadOnlyList<RgbImage> frames, int count)
+    {
+        count = Math.Clamp(count, 1, frames.Count);
+        int size = frames[0].Width, gap = 4;
+        var strip = new RgbImage(count * size + (count - 1) * gap, size);
+        strip.Fill(255, 255, 255);
+        for (int c = 0; c < count; c++)
+        {
+            var f = frames[count == 1 ? 0 : (int)Math.Round(c * (frames.Count - 1) / (double)(count - 1))];
+            strip.Blit(f.Pixels, size, c * (size + gap), 0, 1);
+        }
+        return strip;
+    }
+}

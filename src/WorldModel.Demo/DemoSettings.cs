@@ -1,0 +1,26 @@
+namespace WorldModel.Demo;
+
+/// <summary>What the page's controls set. Limits keep a click from asking for hours of planning.</summary>
+public sealed record DemoSettings
+{
+    public const int MaxHorizon = 64, MinSamples = 4, MaxSamples = 2048, MaxIterations = 10;
+    public static readonly string[] Planners = ["mppi", "cem"];
+
+    /// <summary>Which world model plans: one of <see cref="DemoModels.Names"/>.</summary>
+    public string Model { get; init; } = "jepa";
+    public string Planner { get; init; } = "mppi";
+    public int Horizon { get; init; } = 16;
+    public int Samples { get; init; } = 64;
+    public int Iterations { get; init; } = 2;
+
+    /// <summary>Null when the settings are usable, else what is wrong and what is allowed.</summary>
+    public string? Problem(IReadOnlyCollection<string> models)
+    {
+        if (!models.Contains(Model)) return $"model '{Model}' is not available; allowed: {string.Join(", ", models)}";
+        if (!Planners.Contains(Planner)) return $"planner '{Planner}' is unknown; allowed: {string.Join(", ", Planners)}";
+        if (Horizon is < 1 or > MaxHorizon) return $"horizon {Horizon} is out of range; allowed: 1 to {MaxHorizon}";
+        if (Samples is < MinSamples or > MaxSamples) return $"samples {Samples} is out of range; allowed: {MinSamples} to {MaxSamples}";
+        if (Iterations is < 1 or > MaxIterations) return $"iterations {Iterations} is out of range; allowed: 1 to {MaxIterations}";
+        return null;
+    }
+}

@@ -1,0 +1,88 @@
+using WorldModel.Models;
+using WorldModel.Models.Evaluation;
+using WorldModel.Render;
+using WorldModel.Sim;
+using WorldModel.Sim.TwoRooms;
+using static TorchSharp.torch;
+
+namespace WorldModel.Demo;
+
+/// <summary>
+/// Reads positions out of a model's latents: a ridge regression from latent to the agent's (x, y),
+/// fitted at start-up on frames of the agent at random free positions (the renderer makes them, so
+/// no dataset is needed). The demo draws predicted latents through it as a path.
+/// </summary>
+public sealed class PositionProbe
+{
+    private readonly LinearProbe _probe;
+
+    private PositionProbe(LinearProbe probe, double rmse)
+    {
+        _probe = probe;
+        Rmse = rmse;
+    }
+
+    /// <summary>Root-mean-square error in world units on held-out positions.</summary>
+    public double Rmse { get; }
+
+    public static PositionProbe Fit(LatentWorldModel model, Device device, TwoRoomsConfig world, TwoRoomsLayout layout, SceneBuilder scenes, IRenderer renderer, int samples = 1500, ulong seed = 7)
+    {
+        var sim = new TwoRoomsBatch(world, 1);
+        sim.SetLayout(0, layout);
+        var positions = new float[samples * 2];
+        ulong rng = seed;
+        for (int i = 0; i < samples; i++) (positions[2 * i], positions[2 * i + 1]) = sim.SampleFreePoint(0, ref rng, 1f);
+        var layouts = new float[samples * TwoRoomsLayout.Dim];
+        for (int i = 0; i < samples; i++) layout.WriteTo(layouts.AsSpan(i * TwoRoomsLayout.Dim));
+        var latents = Encode(model, device, scenes, renderer, positions, layouts, samples);
+        int fit = samples * 4 / 5, d = latents.GetLength(1);
+        var x = new double[fit, d];
+        var y = new double[fit, 2];
+        var hx = new double[samples - fit, d];
+        var hy = new double[samples - fit, 2];
+        for (int i = 0; i < samples; i++)
+            for (int j = 0; j < d + 2; j++)
+            {
+                double v = j < d ? latents[i, j] : positions[2 * i + j - d];
+                if (i < fit) { if (j < d) x[i, j] = v; else y[i, j - d] = v; }
+                else { if (j < d) hx[i - fit, j] = v; else hy[i - fit, j - d] = v; }
+            }
+        var probe = LinearProbe.Fit(x, y, ridge: 1e-2);
+        var (rmse, _) = LinearProbe.Score(probe.Predict(hx), hy);
+        return new PositionProbe(probe, rmse);
+    }
+
+    /// <summary>Positions (x, y) for a batch of latents (any shape after the first axis).</summary>
+    public float[] Positions(Tensor latents)
+    {
+        using var flat = latents.flatten(1).cpu().to(ScalarType.Float64);
+        long n = flat.shape[0], d = flat.shape[1];
+        var data = flat.data<double>().ToArray();
+        var f = new double[n, d];
+        Buffer.BlockCopy(data, 0, f, 0, data.Length * sizeof(double));
+        var p = _probe.Predict(f);
+        var result = new float[n * 2];
+        for (int i = 0; i < n; i++) { result[2 * i] = (float)p[i, 0]; result[2 * i + 1] = (float)p[i, 1]; }
+        return result;
+    }
+
+    private static double[,] Encode(LatentWorldModel model, Device device, SceneBuilder scenes, IRenderer renderer, float[] positions, float[] layouts, int count)
+    {
+        double[,]? result = null;
+        const int chunk = 250;
+        using var _ = no_grad();
+        for (int from = 0; from < count; from += chunk)
+        {
+            int n = Math.Min(chunk, count - from);
+            var frames = DemoFrames.Render(scenes, renderer, positions.AsSpan(from * 2, n * 2), layouts.AsSpan(from * TwoRoomsLayout.Dim, n * TwoRoomsLayout.Dim), n);
+            using var scope = NewDisposeScope();
+            var z = model.Encoder.call(DemoFrames.ToTensor(frames, renderer.Format, n, device)).flatten(1).cpu().to(ScalarType.Float64);
+            long d = z.shape[1];
+            result ??= new double[count, d];
+            var data = z.data<double>().ToArray();
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < d; j++) result[from + i, j] = data[i * d + j];
+        }
+        return result!;
+    }
+}
