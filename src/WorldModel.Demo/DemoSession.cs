@@ -259,10 +259,13 @@ public sealed class DemoSession : IDisposable
             : new MppiConfig { Samples = settings.Samples, Iterations = settings.Iterations };
         // Show each iteration as it is scored: what the planner considers, and its best cost so far.
         var bestSoFar = new List<float>();
+        var means = new List<float>();
         model.Scored = () =>
         {
-            bestSoFar.Add(Math.Min(bestSoFar.Count > 0 ? bestSoFar[^1] : float.PositiveInfinity, model.LastCosts.Where(float.IsFinite).DefaultIfEmpty(float.NaN).Min()));
-            _view = _view with { Candidates = CandidatePaths(model), Costs = bestSoFar.ToArray() };
+            var finite = model.LastCosts.Where(float.IsFinite).DefaultIfEmpty(float.NaN).ToArray();
+            bestSoFar.Add(Math.Min(bestSoFar.Count > 0 ? bestSoFar[^1] : float.PositiveInfinity, finite.Min()));
+            means.Add(finite.Average());
+            _view = _view with { Candidates = CandidatePaths(model), Costs = bestSoFar.ToArray(), MeanCosts = means.ToArray() };
             Publish();
         };
         var sw = Stopwatch.StartNew();
@@ -271,7 +274,7 @@ public sealed class DemoSession : IDisposable
         finally { model.Scored = null; }
         double planMs = sw.Elapsed.TotalMilliseconds;
 
-        _view = Explain(settings.Model, now, plan, h, model, found, planMs);
+        _view = Explain(settings.Model, now, plan, h, model, found, planMs) with { MeanCosts = means.ToArray() };
 
         // Execute the first action on the real simulator; keep the rest as the next warm start.
         _sim.Step(plan.AsSpan(0, 2));
@@ -379,7 +382,7 @@ public sealed class DemoSession : IDisposable
         Volatile.Write(ref _latest, new DemoSnapshot(
             ++_version, _status, _running, _step, Budget, agent, [_goalX, _goalY], Distance(), SuccessRadius,
             [World.BorderLow, World.BorderHigh], walls, layout, _frameUrl, _trail.ToArray(),
-            _view.Path, _view.Source, _view.Candidates, _view.Costs, _view.PlanMilliseconds, _view.RealFrame, _view.Imagined,
+            _view.Path, _view.Source, _view.Candidates, _view.Costs, _view.MeanCosts, _view.PlanMilliseconds, _view.RealFrame, _view.Imagined,
             _settings, _models.Names, _message));
     }
 
@@ -396,5 +399,6 @@ public sealed class DemoSession : IDisposable
     private sealed record PlanView(float[] Path, string Source, float[][] Candidates, float[] Costs, double PlanMilliseconds, string? RealFrame, ImaginedFrame[] Imagined)
     {
         public static readonly PlanView Empty = new([], "", [], [], 0, null, []);
+        public float[] MeanCosts { get; init; } = [];
     }
 }

@@ -27,6 +27,7 @@ public sealed record DemoSnapshot(
     string PathSource,
     float[][] Candidates,
     float[] CostPerIteration,
+    float[] MeanCostPerIteration,
     double PlanMilliseconds,
     string? RealFrame,
     ImaginedFrame[] Imagined,

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace WorldModel.Demo.Tests;
+
+/// <summary>
+/// End to end in a real browser: Debian's chromium, headless, driven by Playwright. CI installs
+/// chromium from Debian packages (scripts/ensure-deps.sh --tests); Playwright's own browser download
+/// cannot work here, so the test names the executable.
+/// </summary>
+[Collection("demo")]
+public sealed class DemoBrowserTests(DemoFixture fixture)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task ClickingAGoalAndRunningReachesItWithOverlaysDrawn()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (sudo apt-get install chromium, or run ./test, which installs it)");
+        await using var host = await DemoServerHost.StartAsync(fixture.Models);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await page.GotoAsync(host.Address);
+        await page.WaitForFunctionAsync("() => window.demoStats.updates > 0");
+
+        // The canvas is 640 px for the 64-unit arena: clicking at (200, 360) sets the goal at (20, 36).
+        await page.Locator("#world").ClickAsync(new() { Position = new() { X = 200, Y = 360 } });
+        await WaitUntil(() => MathF.Abs(host.Session.Latest.Goal[0] - 20f) < 0.2f && MathF.Abs(host.Session.Latest.Goal[1] - 36f) < 0.2f,
+            () => $"the click did not set the goal at (20, 36): the goal is ({host.Session.Latest.Goal[0]}, {host.Session.Latest.Goal[1]})");
+        await page.ClickAsync("#run");
+        await page.WaitForFunctionAsync("() => document.getElementById('statusText').textContent === 'reached'", null, new() { Timeout = 90_000 });
+
+        var stats = await page.EvaluateAsync<JsonElement>("() => window.demoStats");
+        Assert.True(stats.GetProperty("pathsDrawn").GetInt32() > 0, "no planned path was drawn");
+        Assert.True(stats.GetProperty("candidatesDrawn").GetInt32() > 0, "no sampled plans were drawn");
+        Assert.True(stats.GetProperty("costsDrawn").GetInt32() > 0, "no cost curve was drawn");
+        Assert.True(stats.GetProperty("imaginedShown").GetInt32() > 0, "no imagined frames were shown");
+        Assert.True(await page.Locator("#frames img").CountAsync() >= 2, "the real and imagined frames are not on the page");
+        Assert.Equal("reached", host.Session.Latest.Status);
+
+        // The screenshot is the test's artifact: TestResults/demo-page.png at the repository root.
+        string artifacts = Path.Combine(DemoFixture.RepositoryRoot, "TestResults");
+        Directory.CreateDirectory(artifacts);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "demo-page.png"), FullPage = true });
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, Func<string> message)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(message());
+            await Task.Delay(20);
+        }
+    }
+}
