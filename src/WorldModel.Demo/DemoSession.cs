@@ -104,7 +104,7 @@ public sealed class DemoSession : IDisposable
             : "new layout");
     });
     public void Run() => Post(() => { if (Finished) Restart(""); _running = true; _status = "running"; });
-    public void Pause() => Post(() => { _running = false; _status = "paused"; });
+    public void Pause() => Post(() => { if (_running) { _running = false; _status = "paused"; } });
     public void StepOnce() => Post(() => { if (Finished) Restart(""); _running = false; _stepOnce = true; });
     public void Reset() => Post(() => { ResetPositions(); _goalVersion++; Restart("reset"); });
     public void Apply(DemoSettings settings) => Post(() =>
@@ -121,6 +121,7 @@ public sealed class DemoSession : IDisposable
     public void RunBlocking(Action<DemoSnapshot>? onStep, int maxSteps = Budget, CancellationToken cancel = default)
     {
         var done = new ManualResetEventSlim();
+        Exception? failure = null;
         Post(() =>
         {
             try
@@ -137,9 +138,11 @@ public sealed class DemoSession : IDisposable
                     onStep?.Invoke(Latest);
                 }
             }
+            catch (Exception e) { failure = e; }
             finally { done.Set(); }
         });
         done.Wait(cancel);
+        if (failure is not null) throw new InvalidOperationException($"the episode stopped at step {Latest.Step}: {failure.Message}", failure);
     }
 
     private bool Finished => _status is "reached" or "out of steps";
