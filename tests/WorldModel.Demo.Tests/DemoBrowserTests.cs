@@ -14,7 +14,7 @@ public sealed class DemoBrowserTests(DemoFixture fixture)
     private const string Chromium = "/usr/bin/chromium";
 
     [Fact]
-    public async Task ClickingAGoalAndRunningReachesItWithOverlaysDrawn()
+    public async Task DraggingTheAgentClickingAGoalAndRunningReachesItWithOverlaysDrawn()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (sudo apt-get install chromium, or run ./test, which installs it)");
         await using var host = await DemoServerHost.StartAsync(fixture.Models);
@@ -29,7 +29,17 @@ public sealed class DemoBrowserTests(DemoFixture fixture)
         await page.GotoAsync(host.Address);
         await page.WaitForFunctionAsync("() => window.demoStats.updates > 0");
 
-        // The canvas is 640 px for the 64-unit arena: clicking at (200, 360) sets the goal at (20, 36).
+        // The canvas is 640 px for the 64-unit arena (10 px per unit). Drag the agent from (12, 42) to (14, 44).
+        var box = (await page.Locator("#world").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + 120, box.Y + 420);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + 130, box.Y + 430, new() { Steps = 5 });
+        await page.Mouse.MoveAsync(box.X + 140, box.Y + 440, new() { Steps = 5 });
+        await page.Mouse.UpAsync();
+        await WaitUntil(() => MathF.Abs(host.Session.Latest.Agent[0] - 14f) < 0.2f && MathF.Abs(host.Session.Latest.Agent[1] - 44f) < 0.2f,
+            () => $"dragging did not move the agent to (14, 44): it is at ({host.Session.Latest.Agent[0]}, {host.Session.Latest.Agent[1]})");
+
+        // Clicking at (200, 360) sets the goal at (20, 36).
         await page.Locator("#world").ClickAsync(new() { Position = new() { X = 200, Y = 360 } });
         await WaitUntil(() => MathF.Abs(host.Session.Latest.Goal[0] - 20f) < 0.2f && MathF.Abs(host.Session.Latest.Goal[1] - 36f) < 0.2f,
             () => $"the click did not set the goal at (20, 36): the goal is ({host.Session.Latest.Goal[0]}, {host.Session.Latest.Goal[1]})");
