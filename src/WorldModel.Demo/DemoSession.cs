@@ -137,6 +137,12 @@ public sealed class DemoSession : IDisposable
                     Publish();
                     onStep?.Invoke(Latest);
                 }
+                if (!Finished)
+                {
+                    _status = "paused";
+                    _message = $"stopped after {maxSteps} steps, {Distance():F1} px from the goal";
+                    Publish();
+                }
             }
             catch (Exception e) { failure = e; }
             finally { done.Set(); }
