@@ -28,6 +28,7 @@ public static class DemoCommand
             int p = parse.GetValue(port);
             if (p is < 0 or > 65535) throw new ArgumentException($"--port {p} is out of range; allowed: 0 to 65535");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
+            using var threads = OneTorchThread(torchDevice);
             using var models = LoadModels(parse.GetValue(checkpoint), torchDevice, cancel);
             using var session = new DemoSession(models, new DemoSettings { Model = DefaultModel(models, parse.GetValue(model)) });
             var app = DemoServer.Build(session, parse.GetValue(host)!, p);
@@ -69,6 +70,7 @@ public static class DemoCommand
             if (budget is < 1 or > DemoSession.Budget) throw new ArgumentException($"--steps {budget} is out of range; allowed: 1 to {DemoSession.Budget}");
             string stripPath = parse.GetValue(strip) ?? Path.ChangeExtension(gif, ".png");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
+            using var threads = OneTorchThread(torchDevice);
             using var models = LoadModels(parse.GetValue(checkpoint), torchDevice, cancel);
             var settings = new DemoSettings
             {
@@ -106,6 +108,7 @@ public static class DemoCommand
         {
             AnsiConsole.MarkupLine($"machine: {Markup.Escape(Terminal.MachineInfo.Describe())}");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
+            using var threads = OneTorchThread(torchDevice);
             using var models = LoadModels(parse.GetValue(checkpoint), torchDevice, cancel);
             var table = new Table().Title("demo, default planner (MPPI 64 samples × 2 iterations, H = 16)").AddColumn("model")
                 .AddColumn(new TableColumn("snapshots/s").RightAligned()).AddColumn(new TableColumn("steps/s").RightAligned()).AddColumn(new TableColumn("plan ms/step").RightAligned());
@@ -168,13 +171,27 @@ public static class DemoCommand
             new ExperimentRunner(experiment, run, device).Run(cancel, trainOnly: true);
             folder = Path.Combine(run, "train");
         }
-        // One planning step is many small tensor ops: one intra-op thread is faster here (measured:
-        // 125 vs 165 ms per JEPA planning step on 2 cores) and leaves a core to the server and browser.
-        if (device.type == TorchSharp.DeviceType.CPU) set_num_threads(1);
         AnsiConsole.MarkupLine($"loading models from {Markup.Escape(Paths.Show(folder))} and fitting position probes…");
         var models = DemoModels.Load(folder, device);
         AnsiConsole.WriteLine(models.Description);
         return models;
+    }
+
+    /// <summary>
+    /// One planning step is many small tensor ops: one intra-op thread is faster (measured: 125 vs
+    /// 165 ms per JEPA planning step on 2 cores) and leaves a core to the server and the browser.
+    /// The previous setting comes back on dispose (tests run commands in one process).
+    /// </summary>
+    private static IDisposable OneTorchThread(Device device)
+    {
+        int before = get_num_threads();
+        if (device.type == TorchSharp.DeviceType.CPU) set_num_threads(1);
+        return new Restore(() => set_num_threads(before));
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 
     private static (float X, float Y) Point(string text, string option, DemoSession session)

@@ -1,0 +1,42 @@
+namespace WorldModel.Cli.Tests;
+
+public sealed class DemoCommandTests
+{
+    [Fact]
+    public void Given_the_shipped_models_When_an_episode_is_recorded_Then_a_gif_and_a_strip_are_written()
+    {
+        using var tmp = new TempFolder();
+        string gif = Path.Combine(tmp["rec"], "episode.gif");
+        var r = CliRunner.Run("demo", "record", "--out", gif, "--model", "oracle", "--goal", "20,36", "--device", "cpu");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.True(File.Exists(gif) && File.Exists(Path.ChangeExtension(gif, ".png")));
+        Assert.Contains("goal reached", r.Out);
+    }
+
+    [Theory]
+    [InlineData("--out", "episode.txt", "must name a .gif file")]
+    [InlineData("--goal", "32,40", "--goal: (32.0, 40.0) is outside the free arena")]
+    [InlineData("--goal", "left", "--goal 'left' is not a point")]
+    [InlineData("--model", "dreamer", "allowed: jepa, pixel, pixel-latent, oracle, oracle-straight")]
+    [InlineData("--samples", "1", "allowed: 4 to 2048")]
+    [InlineData("--steps", "0", "--steps 0 is out of range")]
+    [InlineData("--checkpoint", "no/such/folder", "does not exist")]
+    public void Given_bad_record_options_Then_the_error_names_what_is_allowed(string option, string value, string expected)
+    {
+        using var tmp = new TempFolder();
+        var args = new List<string> { "demo", "record", "--device", "cpu" };
+        if (option != "--out") args.AddRange(["--out", Path.Combine(tmp["rec"], "e.gif")]);
+        args.AddRange([option, value]);
+        var r = CliRunner.Run(args.ToArray());
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains(expected, r.Error);
+    }
+
+    [Fact]
+    public void Given_a_port_out_of_range_Then_demo_refuses_before_loading_anything()
+    {
+        var r = CliRunner.Run("demo", "--port", "70000", "--no-browser");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("allowed: 0 to 65535", r.Error);
+    }
+}
