@@ -1,6 +1,5 @@
 using WorldModel.Render;
 using WorldModel.Sim.TwoRooms;
-using static TorchSharp.torch;
 
 namespace WorldModel.Demo;
 
@@ -14,13 +13,6 @@ public static class DemoFrames
         var frames = new byte[count * renderer.Format.BytesPerFrame];
         renderer.Render(batch, frames);
         return frames;
-    }
-
-    /// <summary>HWC bytes → NCHW floats in [0, 1], what encoders take (as LearnedPlanningModel does).</summary>
-    public static Tensor ToTensor(byte[] frames, FrameFormat f, int count, Device device)
-    {
-        using var raw = tensor(frames, [count, f.Size, f.Size, f.Channels], dtype: ScalarType.Byte);
-        return raw.to(device).permute(0, 3, 1, 2).to(ScalarType.Float32).div_(255f).contiguous();
     }
 
     /// <summary>

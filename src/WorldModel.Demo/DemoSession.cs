@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using WorldModel.Models;
 using WorldModel.Plan.Models;
 using WorldModel.Plan.Planners;
 using WorldModel.Render;
@@ -318,7 +319,7 @@ public sealed class DemoSession : IDisposable
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            var z0 = trained.Model.Encoder.call(DemoFrames.ToTensor(now.Frames, now.Format, 1, _models.Device));
+            var z0 = trained.Model.Encoder.call(FrameTensors.Frames(now.Frames, now.Format, 1, _models.Device));
             var actions = tensor(plan, [1, h, 2]).to(_models.Device);
             var rollout = trained.Model.Rollout(z0, actions);
             path = trained.Probe.Positions(cat([z0.unsqueeze(1), rollout], 1).squeeze(0));
@@ -333,7 +334,7 @@ public sealed class DemoSession : IDisposable
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            var z0 = pixel.Model.Encoder.call(DemoFrames.ToTensor(now.Frames, now.Format, 1, _models.Device));
+            var z0 = pixel.Model.Encoder.call(FrameTensors.Frames(now.Frames, now.Format, 1, _models.Device));
             var rollout = pixel.Model.Rollout(z0, tensor(plan, [1, h, 2]).to(_models.Device));
             int[] ahead = new[] { 1, Math.Max(1, h / 4), Math.Max(1, h / 2), h }.Distinct().ToArray();
             var picked = rollout[0].index_select(0, tensor(ahead.Select(k => (long)k - 1).ToArray()).to(_models.Device));

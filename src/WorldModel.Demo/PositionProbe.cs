@@ -76,7 +76,7 @@ public sealed class PositionProbe
             int n = Math.Min(chunk, count - from);
             var frames = DemoFrames.Render(scenes, renderer, positions.AsSpan(from * 2, n * 2), layouts.AsSpan(from * TwoRoomsLayout.Dim, n * TwoRoomsLayout.Dim), n);
             using var scope = NewDisposeScope();
-            var z = model.Encoder.call(DemoFrames.ToTensor(frames, renderer.Format, n, device)).flatten(1).cpu().to(ScalarType.Float64);
+            var z = model.Encoder.call(FrameTensors.Frames(frames, renderer.Format, n, device)).flatten(1).cpu().to(ScalarType.Float64);
             long d = z.shape[1];
             result ??= new double[count, d];
             var data = z.data<double>().ToArray();

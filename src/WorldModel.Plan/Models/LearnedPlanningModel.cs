@@ -84,12 +84,7 @@ public sealed class LearnedPlanningModel : IPlanningModel
         total.cpu().data<float>().CopyTo(costs);
     }
 
-    private Tensor Frames(Observations o)
-    {
-        var f = o.Format;
-        using var raw = tensor(o.Frames, [o.Count, f.Size, f.Size, f.Channels], dtype: ScalarType.Byte);
-        return raw.to(_device).permute(0, 3, 1, 2).to(ScalarType.Float32).div_(255f).contiguous();
-    }
+    private Tensor Frames(Observations o) => FrameTensors.Frames(o.Frames, o.Format, o.Count, _device);
 
     public void Dispose()
     {
