@@ -3,18 +3,9 @@ using WorldModel.Sim.TwoRooms;
 
 namespace WorldModel.Demo;
 
-/// <summary>Frames in the forms the demo needs: rendered from states, as model input, and model output as RGB.</summary>
+/// <summary>Model output as frames people can read, and where the agent may stand.</summary>
 public static class DemoFrames
 {
-    public static byte[] Render(SceneBuilder scenes, IRenderer renderer, ReadOnlySpan<float> states, ReadOnlySpan<float> layouts, int count)
-    {
-        var batch = new SceneBatch(count);
-        scenes.BuildAll(batch, states, layouts);
-        var frames = new byte[count * renderer.Format.BytesPerFrame];
-        renderer.Render(batch, frames);
-        return frames;
-    }
-
     /// <summary>
     /// A decoded channels frame (C × S × S, values in [0, 1]: agent, walls, …) coloured like the
     /// renderer's RGB frames, so imagined and real frames can be compared by eye.

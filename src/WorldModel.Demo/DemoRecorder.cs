@@ -28,7 +28,7 @@ public static class DemoRecorder
     public static RgbImage Draw(DemoSnapshot s, SceneBuilder scenes, IRenderer renderer)
     {
         int size = scenes.Format.Size;
-        var image = new RgbImage(size, size, DemoFrames.Render(scenes, renderer, s.Agent, s.Layout, 1));
+        var image = new RgbImage(size, size, scenes.Render(renderer, s.Agent, s.Layout, 1));
         float k = size / 64f; // world units → pixels
         foreach (var c in s.Candidates) Polyline(image, c, k, CandidateColour, 1f, 0.35f);
         Polyline(image, s.Trail, k, TrailColour, 1.5f, 0.9f);

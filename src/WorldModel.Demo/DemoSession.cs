@@ -246,7 +246,7 @@ public sealed class DemoSession : IDisposable
     private Observations Observe(float x, float y)
     {
         float[] state = [x, y], layout = LayoutValues();
-        return new Observations(1, _renderer.Format, DemoFrames.Render(_scenes, _renderer, state, layout, 1), state, layout);
+        return new Observations(1, _renderer.Format, _scenes.Render(_renderer, state, layout, 1), state, layout);
     }
 
     /// <summary>One MPC step: observe, plan H steps ahead, execute the first action.</summary>
@@ -383,7 +383,7 @@ public sealed class DemoSession : IDisposable
         float[] agent = [_sim.X[0], _sim.Y[0]];
         if (_frameFor is not { } f || f.X != agent[0] || f.Y != agent[1] || f.Layout != _layout)
         {
-            _frameUrl = DataUrl(DemoFrames.Render(_display, _displayRenderer, agent, layout, 1), DisplaySize);
+            _frameUrl = DataUrl(_display.Render(_displayRenderer, agent, layout, 1), DisplaySize);
             _frameFor = (agent[0], agent[1], _layout);
         }
         Volatile.Write(ref _publishedLayout, new(_layout));

@@ -35,21 +35,26 @@ public sealed class PositionProbe
         var layouts = new float[samples * TwoRoomsLayout.Dim];
         for (int i = 0; i < samples; i++) layout.WriteTo(layouts.AsSpan(i * TwoRoomsLayout.Dim));
         var latents = Encode(model, device, scenes, renderer, positions, layouts, samples);
-        int fit = samples * 4 / 5, d = latents.GetLength(1);
-        var x = new double[fit, d];
-        var y = new double[fit, 2];
-        var hx = new double[samples - fit, d];
-        var hy = new double[samples - fit, 2];
-        for (int i = 0; i < samples; i++)
-            for (int j = 0; j < d + 2; j++)
-            {
-                double v = j < d ? latents[i, j] : positions[2 * i + j - d];
-                if (i < fit) { if (j < d) x[i, j] = v; else y[i, j - d] = v; }
-                else { if (j < d) hx[i - fit, j] = v; else hy[i - fit, j - d] = v; }
-            }
-        var probe = LinearProbe.Fit(x, y, ridge: 1e-2);
-        var (rmse, _) = LinearProbe.Score(probe.Predict(hx), hy);
+        // Fit on the first 80%, report the error on the rest.
+        int fit = samples * 4 / 5;
+        var probe = LinearProbe.Fit(Rows(latents, 0, fit), Targets(positions, 0, fit), ridge: 1e-2);
+        var (rmse, _) = LinearProbe.Score(probe.Predict(Rows(latents, fit, samples)), Targets(positions, fit, samples));
         return new PositionProbe(probe, rmse);
+    }
+
+    private static double[,] Rows(double[,] m, int from, int to)
+    {
+        int d = m.GetLength(1);
+        var r = new double[to - from, d];
+        Buffer.BlockCopy(m, from * d * sizeof(double), r, 0, (to - from) * d * sizeof(double));
+        return r;
+    }
+
+    private static double[,] Targets(float[] positions, int from, int to)
+    {
+        var t = new double[to - from, 2];
+        for (int i = from; i < to; i++) { t[i - from, 0] = positions[2 * i]; t[i - from, 1] = positions[2 * i + 1]; }
+        return t;
     }
 
     /// <summary>Positions (x, y) for a batch of latents (any shape after the first axis).</summary>
@@ -74,7 +79,7 @@ public sealed class PositionProbe
         for (int from = 0; from < count; from += chunk)
         {
             int n = Math.Min(chunk, count - from);
-            var frames = DemoFrames.Render(scenes, renderer, positions.AsSpan(from * 2, n * 2), layouts.AsSpan(from * TwoRoomsLayout.Dim, n * TwoRoomsLayout.Dim), n);
+            var frames = scenes.Render(renderer, positions.AsSpan(from * 2, n * 2), layouts.AsSpan(from * TwoRoomsLayout.Dim, n * TwoRoomsLayout.Dim), n);
             using var scope = NewDisposeScope();
             var z = model.Encoder.call(FrameTensors.Frames(frames, renderer.Format, n, device)).flatten(1).cpu().to(ScalarType.Float64);
             long d = z.shape[1];

@@ -78,4 +78,14 @@ public sealed class SceneBuilder
         int sd = Spec.StateDim, ld = Spec.LayoutDim;
         for (int i = 0; i < scenes.Count; i++) Build(scenes, i, states.Slice(i * sd, sd), layouts.Slice(i * ld, ld));
     }
+
+    /// <summary>Frames of <paramref name="count"/> (state, layout) pairs drawn by <paramref name="renderer"/> (HWC bytes, frame after frame).</summary>
+    public byte[] Render(IRenderer renderer, ReadOnlySpan<float> states, ReadOnlySpan<float> layouts, int count)
+    {
+        var scenes = new SceneBatch(count);
+        BuildAll(scenes, states, layouts);
+        var frames = new byte[count * renderer.Format.BytesPerFrame];
+        renderer.Render(scenes, frames);
+        return frames;
+    }
 }

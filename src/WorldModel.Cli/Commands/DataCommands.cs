@@ -254,13 +254,10 @@ public static class DataCommands
                 if (bytes > int.MaxValue) throw new ArgumentException($"frames would take {bytes / (1 << 30)} GiB, over the 2 GiB an export holds; export fewer episodes or drop --frames");
                 var choice = RendererFactory.Create(d.Config.Render.Renderer, builder.Format);
                 using var renderer = choice.Renderer;
-                var scenes = new SceneBatch(E * (T + 1));
-                var layouts = new float[scenes.Count * d.Spec.LayoutDim];
+                var layouts = new float[E * (T + 1) * d.Spec.LayoutDim];
                 for (int e = 0; e < E; e++)
                     for (int t = 0; t <= T; t++) d.Layout(e).CopyTo(layouts.AsSpan((e * (T + 1) + t) * d.Spec.LayoutDim));
-                builder.BuildAll(scenes, d.States, layouts);
-                var frames = new byte[bytes];
-                renderer.Render(scenes, frames);
+                var frames = builder.Render(renderer, d.States, layouts, E * (T + 1));
                 arrays.Add(NpzWriter.Array.Of("frames", frames, E, T + 1, builder.Format.Size, builder.Format.Size, builder.Format.Channels));
             }
             string outPath = parse.GetValue(outOpt)!;

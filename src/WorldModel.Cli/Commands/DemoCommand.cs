@@ -166,7 +166,7 @@ public static class DemoCommand
             if (!File.Exists(config))
                 throw new ArgumentException($"no models to show: {DemoModels.ShippedFolder} and configs/quickstart.json are missing; pass --checkpoint with a training run folder");
             var experiment = ConfigLoader.LoadFile<ExperimentConfig>(config);
-            string run = Path.Combine(Paths.Experiments, experiment.Name, ExperimentRunner.RunId(experiment));
+            string run = ExperimentRunner.DefaultFolder(experiment);
             AnsiConsole.MarkupLine($"no shipped models found: training the quickstart's models in {Markup.Escape(Paths.Show(run))} (a few minutes, once)");
             new ExperimentRunner(experiment, run, device).Run(cancel, trainOnly: true);
             folder = Path.Combine(run, "train");

@@ -20,7 +20,7 @@ public static class RunCommand
         {
             // The whole config is checked before any work starts.
             var experiment = ConfigLoader.LoadFile<ExperimentConfig>(parse.GetValue(config)!, parse.GetValue(setOpt) ?? []);
-            string folder = parse.GetValue(outOpt) ?? Path.Combine(Paths.Experiments, experiment.Name, ExperimentRunner.RunId(experiment));
+            string folder = parse.GetValue(outOpt) ?? ExperimentRunner.DefaultFolder(experiment);
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             AnsiConsole.MarkupLine($"experiment [bold]{Markup.Escape(experiment.Name)}[/] → {Markup.Escape(Paths.Show(folder))} on {torchDevice.type.ToString().ToLowerInvariant()}");
             new ExperimentRunner(experiment, folder, torchDevice).Run(cancel);

@@ -27,6 +27,9 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
 
     public static string RunId(ExperimentConfig config) => "run-" + ConfigLoader.Hash(config, "experiment-v1")[..10];
 
+    /// <summary>Where a config's run goes without --out: experiments/&lt;name&gt;/run-&lt;config hash&gt;, so a rerun finds it.</summary>
+    public static string DefaultFolder(ExperimentConfig config) => Path.Combine(Paths.Experiments, config.Name, RunId(config));
+
     public string Folder => folder;
 
     /// <summary>Runs every stage; with <paramref name="trainOnly"/>, stops after training (the demo's fallback model).</summary>

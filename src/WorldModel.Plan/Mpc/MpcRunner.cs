@@ -116,12 +116,6 @@ public sealed class MpcRunner(TwoRoomsConfig world, IRenderer renderer, SceneBui
     }
 
     /// <summary>Renders what the agents see (frames) and keeps the true states for the oracle.</summary>
-    private Observations Observe(float[] states, float[] layouts, int count)
-    {
-        var batch = new SceneBatch(count);
-        scenes.BuildAll(batch, states, layouts);
-        var frames = new byte[count * renderer.Format.BytesPerFrame];
-        renderer.Render(batch, frames);
-        return new Observations(count, renderer.Format, frames, states, layouts);
-    }
+    private Observations Observe(float[] states, float[] layouts, int count) =>
+        new(count, renderer.Format, scenes.Render(renderer, states, layouts, count), states, layouts);
 }
