@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(EvalModelCommand.Build());
         root.Subcommands.Add(EvalModelCommand.Export());
         root.Subcommands.Add(EvalPlanCommand.Build());
+        root.Subcommands.Add(LandscapeCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(PlotCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());

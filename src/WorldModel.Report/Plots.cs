@@ -31,6 +31,27 @@ public static class Plots
         Save(plot, pathWithoutExtension, 640, 560);
     }
 
+    /// <summary>
+    /// A cost over the arena (row 0 = the top row, as in the frames) with the goal marked; NaN cells
+    /// (walls) are left blank. <paramref name="low"/> and <paramref name="high"/> bound the grid in world units.
+    /// </summary>
+    public static void Landscape(string pathWithoutExtension, double[,] values, double low, double high, double goalX, double goalY, string title, string colourLabel)
+    {
+        var plot = new Plot();
+        var map = plot.Add.Heatmap(values);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.NaNCellColor = Colors.White;
+        map.Extent = new CoordinateRect(low, high, low, high);
+        plot.Add.ColorBar(map).Label = colourLabel;
+        var goal = plot.Add.Marker(goalX, goalY, MarkerShape.FilledCircle, 12, Colors.Red);
+        goal.LegendText = "goal";
+        plot.Title(title);
+        plot.XLabel("x (px)");
+        plot.YLabel("y (px)");
+        plot.Axes.SetLimits(low, high, high, low);
+        Save(plot, pathWithoutExtension, 640, 560);
+    }
+
     public static void Save(Plot plot, string pathWithoutExtension, int width, int height)
     {
         AtomicFile.WriteVia(pathWithoutExtension + ".png", tmp => plot.SavePng(tmp, width, height));

@@ -23,6 +23,14 @@ public sealed class RunCommandTests
         string report = File.ReadAllText(Path.Combine(tmp["run"], "report.md"));
         Assert.Contains("| jepa/latent | 4 |", report);
         Assert.Contains("![success_vs_task_horizon](plots/success_vs_task_horizon.png)", report);
+        // Cost landscapes of every planning cost, first seed: the geodesic oracle's descent reaches the goal from everywhere.
+        Assert.Contains("## Cost landscapes", report);
+        Assert.Contains("| oracle/geodesic | 1.00 |", report);
+        foreach (var method in new[] { "jepa-latent", "pixel-frames", "pixel-latent" })
+        {
+            Assert.Contains($"(plots/landscape-{method}.png)", report);
+            Assert.True(new FileInfo(Path.Combine(tmp["run"], $"plots/landscape-{method}.png")).Length > 5000, method);
+        }
 
         var metrics = Path.Combine(tmp["run"], "train/jepa-seed0/metrics.jsonl");
         var written = File.GetLastWriteTimeUtc(metrics);
@@ -109,5 +117,19 @@ public sealed class EvalPlanCommandTests
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("[0].start", bad.Error);
         Assert.Contains("outside the arena", bad.Error);
+
+        // The same run's cost landscapes: heatmaps and landscape.json; a goal in the wall is named.
+        var l = CliRunner.Run("landscape", tmp["run"], "--goal", "48,40", "--cell", "2", "--out", tmp["land"], "--device", "cpu");
+        Assert.True(l.ExitCode == 0, l.Error + l.Out);
+        var landscape = JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["land"], "landscape.json")))!;
+        Assert.Equal(["oracle/geodesic", "oracle/straight", "jepa/latent"], landscape["costs"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Equal(1.0, landscape["costs"]![0]!["descentReach"]!.GetValue<double>(), 2);
+        Assert.True(new FileInfo(Path.Combine(tmp["land"], "landscape-jepa-latent.png")).Length > 5000);
+        var wall = CliRunner.Run("landscape", tmp["run"], "--goal", "32,40", "--device", "cpu");
+        Assert.NotEqual(0, wall.ExitCode);
+        Assert.Contains("inside a wall", wall.Error);
+        var cell = CliRunner.Run("landscape", tmp["run"], "--cell", "0", "--device", "cpu");
+        Assert.NotEqual(0, cell.ExitCode);
+        Assert.Contains("--cell 0 is not allowed", cell.Error);
     }
 }

@@ -79,4 +79,51 @@ public class PlannerTests
         new MppiConfig().Create(1.85f).Plan(new QuadraticModel(Target), b, 1, 8, 2, seed: 9);
         Assert.Equal(a, b);
     }
+
+    /// <summary>Keeps the candidates of the first Score call.</summary>
+    private sealed class RecordingModel : IPlanningModel
+    {
+        public float[]? Candidates;
+        public string Name => "recording";
+        public void SetGoals(Observations goals) { }
+        public void Observe(Observations current) { }
+        public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs) { Candidates ??= actions.ToArray(); costs.Clear(); }
+        public void Dispose() { }
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(2f)]
+    public void Coloured_noise_keeps_its_variance_and_makes_candidates_keep_their_direction(float colour)
+    {
+        const int n = 4000, h = 32;
+        var model = new RecordingModel();
+        new MppiConfig { Samples = n, Iterations = 1, Noise = 1f, NoiseColour = colour }.Create(actionLimit: 100f).Plan(model, new float[h * 2], 1, h, 2, seed: 5);
+        var c = model.Candidates!;
+        double sq = 0, lag1 = 0, displacement = 0;
+        for (int k = 1; k < n; k++) // candidate 0 is the (zero) mean itself
+        {
+            double x = 0;
+            for (int t = 0; t < h; t++)
+            {
+                double v = c[(k * h + t) * 2];
+                sq += v * v;
+                if (t > 0) lag1 += v * c[(k * h + t - 1) * 2];
+                x += v;
+            }
+            displacement += x * x;
+        }
+        double variance = sq / ((n - 1) * h), correlation = lag1 / ((n - 1) * (h - 1)) / variance, spread = Math.Sqrt(displacement / (n - 1));
+        Assert.InRange(variance, 0.9, 1.1); // the noise setting means the same per step whatever the colour
+        if (colour == 0)
+        {
+            Assert.InRange(correlation, -0.05, 0.05);
+            Assert.InRange(spread, 0.9 * Math.Sqrt(h), 1.1 * Math.Sqrt(h)); // a random walk of H independent steps
+        }
+        else
+        {
+            Assert.True(correlation > 0.6, $"lag-1 correlation {correlation:F2}"); // consecutive actions point the same way
+            Assert.True(spread > 2 * Math.Sqrt(h), $"end-point spread {spread:F1} px"); // so candidates reach far, e.g. around a wall
+        }
+    }
 }

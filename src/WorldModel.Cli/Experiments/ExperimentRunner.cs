@@ -99,10 +99,20 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
                     rows.AddRange(Timed(stage, model, seed, sw, cancel));
                 }
 
+        // Cost landscapes (first seed): what each planner's cost looks like over the arena for one goal across the wall.
+        sw.Restart();
+        ulong layoutSeed = (ulong)config.Data.Seed;
+        var layout = TwoRoomsLayout.Create(world.Layout, ref layoutSeed, world.BorderLow, world.BorderHigh);
+        var goal = LandscapeReport.DefaultGoal(world, layout);
+        var landscapeModels = config.Evaluation.Oracles.Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
+            .Concat(runs.Where(r => r.Seed == config.Seeds[0]).SelectMany(r => PlanningModels.FromRun(r.Folder, device, CostShape.Sum, CostShape.Sum, r.Entry.Name)));
+        var landscapes = LandscapeReport.Save(Path.Combine(folder, "plots"), landscapeModels, world, layout, config.Data.Render, goal.X, goal.Y, cancel: cancel);
+        Log("landscape", $"{landscapes.Count} costs over the arena, goal ({goal.X:0.#}, {goal.Y:0.#})", sw, reused: false);
+
         // Report.
         PlanResults.Write(folder, rows);
         var plots = PlanReport.SavePlots(Path.Combine(folder, "plots"), rows, config.Name);
-        WriteReport(rows, plots, episodes, total.Elapsed);
+        WriteReport(rows, plots, landscapes, episodes, total.Elapsed);
         AnsiConsole.MarkupLine($"[green]done[/]: {rows.Count:N0} planned episodes; results.csv, results.json, plots/ and report.md in {Markup.Escape(Paths.Show(folder))}");
     }
 
@@ -119,7 +129,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
         File.AppendAllText(Path.Combine(folder, "log.txt"), $"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {stage}: {what}: {(reused ? "reused" : $"{sw.Elapsed.TotalSeconds:F0} s")}\n");
     }
 
-    private void WriteReport(IReadOnlyList<PlanRow> rows, IReadOnlyList<string> plots, PlanEpisode[] episodes, TimeSpan elapsed)
+    private void WriteReport(IReadOnlyList<PlanRow> rows, IReadOnlyList<string> plots, IReadOnlyList<CostLandscape> landscapes, PlanEpisode[] episodes, TimeSpan elapsed)
     {
         var e = config.Evaluation;
         var sb = new StringBuilder();
@@ -136,6 +146,16 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
         sb.AppendLine("Success rates pooled over seeds with Wilson 95% intervals; with several seeds, the mean ± standard deviation of per-seed rates follows. Planning time: wall time of the batch divided by its episodes.").AppendLine();
         sb.AppendLine(PlanReport.Table(rows));
         foreach (var p in plots) sb.AppendLine($"![{p}](plots/{p}.png)").AppendLine();
+        if (landscapes.Count > 0)
+        {
+            sb.AppendLine("## Cost landscapes").AppendLine();
+            sb.AppendLine($"Each planning cost of standing at each free point, for a goal at ({landscapes[0].GoalX:0.#}, {landscapes[0].GoalY:0.#}) across the wall (seed {config.Seeds[0]}). " +
+                          "Spearman: how well the cost orders points by true path length (geodesic) and by straight-line distance. " +
+                          "Descent: the share of points from which stepping to the lowest neighbour ends at the goal; straight-line distance traps the other room at the wall.").AppendLine();
+            sb.AppendLine(LandscapeReport.Table(landscapes));
+            foreach (var l in landscapes.Where(l => !l.Model.StartsWith("oracle", StringComparison.Ordinal)))
+                sb.AppendLine($"![{l.Model}](plots/{LandscapeReport.FileName(l.Model)}.png)").AppendLine();
+        }
         sb.AppendLine("## Stages").AppendLine();
         sb.AppendLine("| stage | what | time |").AppendLine("|---|---|---|");
         foreach (var (stage, what, seconds, reused) in _log) sb.AppendLine($"| {stage} | {what} | {(reused ? "reused" : $"{seconds:F0} s")} |");

@@ -23,7 +23,7 @@ public sealed class Cem(CemConfig config, float actionLimit) : IPlanner
 
         for (int it = 0; it < config.Iterations; it++)
         {
-            Sampling.Draw(candidates, plan, std, episodes, n, horizon, actionDim, actionLimit, seed + (ulong)it * 0x9E37UL);
+            Sampling.Draw(candidates, plan, std, episodes, n, horizon, actionDim, actionLimit, seed + (ulong)it * 0x9E37UL, config.NoiseColour);
             model.Score(candidates, n, horizon, costs);
             for (int e = 0; e < episodes; e++) Sampling.Sanitise(costs.AsSpan(e * n, n));
             for (int e = 0; e < episodes; e++)

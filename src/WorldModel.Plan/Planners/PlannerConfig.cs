@@ -12,6 +12,11 @@ public abstract record PlannerConfig
     [Range(1, 100)] public int Iterations { get; init; } = 2;
     /// <summary>Standard deviation of the sampling noise per action component (world units, px).</summary>
     [Range(0.001, 100)] public float Noise { get; init; } = 1.0f;
+    /// <summary>
+    /// Colour of the noise along the horizon: exponent β of its 1/f^β power spectrum. 0 is white (each
+    /// step independent); 2 makes smooth, direction-keeping candidates that explore far (iCEM).
+    /// </summary>
+    [Range(0, 4)] public float NoiseColour { get; init; } = 0f;
 
     public abstract IPlanner Create(float actionLimit);
 }

@@ -77,6 +77,11 @@ public sealed class TwoRoomsBatch : IWorldBatch
         }
     }
 
+    /// <summary>Whether (x, y) is at least <paramref name="margin"/> from every wall and border.</summary>
+    public bool IsFree(int world, float x, float y, float margin) =>
+        x >= Config.BorderLow + margin && x <= Config.BorderHigh - margin && y >= Config.BorderLow + margin && y <= Config.BorderHigh - margin
+        && !NearWall(x, y, WallPieces(world), margin);
+
     private static bool NearWall(float x, float y, ReadOnlySpan<float> pieces, float m)
     {
         for (int p = 0; p < pieces.Length; p += 4)

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using WorldModel.Core.Config;
+using WorldModel.Models;
+using WorldModel.Models.Training;
+using WorldModel.Plan.Evaluation;
+using WorldModel.Plan.Models;
+using WorldModel.Sim.TwoRooms;
+
+namespace WorldModel.Cli.Commands;
+
+/// <summary>
+/// `wm landscape RUN_DIR`: each planning cost of a trained run (and of the oracles) over the arena
+/// for one goal, as heatmaps, with how well it ranks positions by true path length and from how many
+/// positions greedy descent of it reaches the goal.
+/// </summary>
+public static class LandscapeCommand
+{
+    public static Command Build()
+    {
+        var run = new Argument<string>("RUN_DIR") { Description = "A training run folder (made by 'wm train' or 'wm run')" };
+        var goalOpt = new Option<string>("--goal") { Description = "Goal as x,y in world units (default: the middle of the room after the wall)" };
+        var cellOpt = new Option<float>("--cell") { Description = "Grid spacing in world units", DefaultValueFactory = _ => 1f };
+        var outOpt = new Option<string>("--out") { Description = "Folder for landscape.json and the heatmaps (default: RUN_DIR/landscape)" };
+        var device = TrainCommand.DeviceOption();
+        var cmd = new Command("landscape", "Heatmaps of each planning cost over the arena for one goal: does it lead through the door or trap at the wall?") { run, goalOpt, cellOpt, outOpt, device };
+        cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
+        {
+            string folder = parse.GetValue(run)!;
+            var runConfig = TrainingRun.LoadConfig(folder);
+            if (runConfig.Data.World is not TwoRoomsConfig world)
+                throw new ArgumentException($"{folder} was trained on {ConfigNames.Kind(runConfig.Data.World.GetType())}; cost landscapes support two-rooms only so far");
+            float cell = parse.GetValue(cellOpt);
+            if (cell is < 0.25f or > 8f) throw new ArgumentException($"--cell {cell} is not allowed; allowed: 0.25 to 8 world units");
+            ulong rng = (ulong)runConfig.Data.Seed; // a fixed layout ignores it; a random one gives the data seed's first layout
+            var layout = TwoRoomsLayout.Create(world.Layout, ref rng, world.BorderLow, world.BorderHigh);
+            var (goalX, goalY) = parse.GetValue(goalOpt) is { } g ? Point(g) : LandscapeReport.DefaultGoal(world, layout);
+            string outFolder = parse.GetValue(outOpt) ?? Path.Combine(folder, "landscape");
+            var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
+            var models = new List<IPlanningModel>
+            {
+                PlanningModels.Oracle(world, OracleCost.Geodesic, CostShape.Sum),
+                PlanningModels.Oracle(world, OracleCost.Straight, CostShape.Sum),
+            };
+            models.AddRange(PlanningModels.FromRun(folder, torchDevice, CostShape.Sum, CostShape.Sum));
+            var results = LandscapeReport.Save(outFolder, models, world, layout, runConfig.Data.Render, goalX, goalY, cell, cancel);
+
+            var table = new Table().AddColumns("cost", "Spearman vs geodesic", "Spearman vs straight", "descent reaches goal", "from the other room");
+            foreach (var l in results)
+                table.AddRow(Markup.Escape(l.Model), l.SpearmanGeodesic.ToString("0.00", CultureInfo.InvariantCulture), l.SpearmanStraight.ToString("0.00", CultureInfo.InvariantCulture),
+                    l.DescentReach.ToString("0%", CultureInfo.InvariantCulture), l.DescentReachAcross.ToString("0%", CultureInfo.InvariantCulture));
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"[green]done[/]: landscape.json and heatmaps in {Markup.Escape(Paths.Show(outFolder))}");
+            return CommandRunner.Ok;
+        })));
+        return cmd;
+    }
+
+    private static (float X, float Y) Point(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length != 2 || !float.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float x) || !float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float y))
+            throw new ArgumentException($"--goal '{text}' is not a point; write x,y in world units, e.g. --goal 48,32");
+        return (x, y);
+    }
+}
