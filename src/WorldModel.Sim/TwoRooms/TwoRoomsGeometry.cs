@@ -52,21 +52,29 @@ public static class TwoRoomsGeometry
         return new Path(dist[5], nx[next], ny[next]);
     }
 
-    /// <summary>Whether the segment between two points avoids every wall interior (touching is allowed).</summary>
+    /// <summary>
+    /// Whether the segment between two points avoids every wall interior. Touching is allowed, and so is
+    /// an overlap shorter than <see cref="GrazeTolerance"/>: a path to a door corner ends exactly on two
+    /// faces, and float rounding of the segment would otherwise make the corner look blocked.
+    /// </summary>
     public static bool Visible(float x0, float y0, float x1, float y1, ReadOnlySpan<float> wallPieces)
     {
-        float dx = x1 - x0, dy = y1 - y0;
+        double dx = (double)x1 - x0, dy = (double)y1 - y0, length = Math.Sqrt(dx * dx + dy * dy);
         for (int p = 0; p + 3 < wallPieces.Length; p += 4)
         {
             double enter = double.NegativeInfinity, exit = double.PositiveInfinity;
             if (!Slab(x0, dx, wallPieces[p], wallPieces[p + 1], ref enter, ref exit)) continue;
             if (!Slab(y0, dy, wallPieces[p + 2], wallPieces[p + 3], ref enter, ref exit)) continue;
-            if (enter < exit && exit > 0 && enter < 1) return false;
+            double inside = Math.Min(exit, 1) - Math.Max(enter, 0);
+            if (inside * length > GrazeTolerance) return false;
         }
         return true;
     }
 
-    private static bool Slab(float p, float d, float lo, float hi, ref double enter, ref double exit)
+    /// <summary>Pixels of a segment that may lie inside a wall before it counts as blocked.</summary>
+    public const double GrazeTolerance = 1e-4;
+
+    private static bool Slab(float p, double d, float lo, float hi, ref double enter, ref double exit)
     {
         if (d == 0) return p > lo && p < hi;
         double t0 = (lo - (double)p) / d, t1 = (hi - (double)p) / d;
