@@ -13,14 +13,14 @@ public class OracleMpcTests
 {
     private static readonly TwoRoomsConfig World = new();
 
-    private static EpisodeResult[] Run(OracleCost cost, PlannerConfig planner, int across, int same, int horizon = 32, TwoRoomsConfig? world = null)
+    private static EpisodeResult[] Run(OracleCost cost, PlannerConfig planner, int across, int same, int horizon = 32, TwoRoomsConfig? world = null, CostShape shape = CostShape.Sum)
     {
         var World = world ?? OracleMpcTests.World;
         var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels });
         using var renderer = new CpuRasterizer(scenes.Format);
         var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = across, SameRoom = same, Seed = 42 }, World);
         var runner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = planner, Horizon = horizon, ReplanEvery = 4, BatchEpisodes = 16 });
-        using var model = PlanningModels.Oracle(World, cost, CostShape.Sum);
+        using var model = PlanningModels.Oracle(World, cost, shape);
         return runner.Run(model, episodes);
     }
 
@@ -57,6 +57,21 @@ public class OracleMpcTests
         var geodesic = Run(OracleCost.Geodesic, planner, across: 16, same: 0, horizon: 16);
         Assert.True(straight.Count(r => r.Strict) < geodesic.Count(r => r.Strict) - 3,
             $"straight {straight.Count(r => r.Strict)}/16, geodesic {geodesic.Count(r => r.Strict)}/16");
+    }
+
+    [Fact]
+    public void Terminal_cost_dawdles_near_the_goal_and_min_cost_arrives_in_about_the_experts_time()
+    {
+        // Both see past the wall at H = 48; the terminal cost does not care where the path is before
+        // its end, so the agent circles near the goal until a plan's end happens to land within √2 px.
+        var planner = new MppiConfig { Samples = 128, Iterations = 2, NoiseColour = 2 };
+        var terminal = Run(OracleCost.Straight, planner, across: 12, same: 0, horizon: 48, shape: CostShape.Terminal);
+        var min = Run(OracleCost.Straight, planner, across: 12, same: 0, horizon: 48, shape: CostShape.Min);
+        static double MeanSteps(EpisodeResult[] r) => r.Where(e => e.Strict).Select(e => (double)e.StrictStep).DefaultIfEmpty(double.NaN).Average();
+        string summary = $"terminal {terminal.Count(r => r.Strict)}/12 in {MeanSteps(terminal):F0} steps, min {min.Count(r => r.Strict)}/12 in {MeanSteps(min):F0} steps";
+        Assert.True(min.Count(r => r.Strict) >= 8 && min.Count(r => r.Strict) >= terminal.Count(r => r.Strict) - 1, summary);
+        Assert.True(MeanSteps(min) < 0.6 * MeanSteps(terminal), summary);
+        foreach (var r in min.Where(r => r.Strict)) Assert.True(r.StrictStep <= 3 * r.TaskHorizon + 20, $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskHorizon}; {summary}");
     }
 
     [Fact]

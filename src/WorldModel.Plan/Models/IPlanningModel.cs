@@ -8,8 +8,14 @@ namespace WorldModel.Plan.Models;
 /// </summary>
 public sealed record Observations(int Count, FrameFormat Format, byte[] Frames, float[] States, float[] Layouts);
 
-/// <summary>How candidate rollouts are scored: distance summed over the horizon, or at its end only.</summary>
-public enum CostShape { Sum, Terminal }
+/// <summary>
+/// How candidate rollouts are scored. Sum: distance summed over the horizon (greedy; the wall is a
+/// local minimum). Terminal: distance at the horizon's end only (sees past the wall, but does not care
+/// where the path is before its end, so the agent dawdles near the goal). Min: the closest the
+/// rollout comes to the goal at any step (sees past the wall, and a plan that passes the goal early
+/// is as good as one that ends there).
+/// </summary>
+public enum CostShape { Sum, Terminal, Min }
 
 /// <summary>
 /// All a planner sees of a world model (DESIGN.md: Plan sees models only through this seam).

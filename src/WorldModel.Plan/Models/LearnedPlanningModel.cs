@@ -73,13 +73,14 @@ public sealed class LearnedPlanningModel : IPlanningModel
         var plans = tensor(actions.ToArray(), [worlds, horizon, a]).to(_device);
         var z = _current.repeat_interleave(candidates, 0);
         var goal = (_space == CostSpace.Latent ? _goalLatent : _goalFrame).repeat_interleave(candidates, 0);
-        var total = zeros([worlds], device: _device);
+        var total = _shape == CostShape.Min ? full([worlds], float.PositiveInfinity, device: _device) : zeros([worlds], device: _device);
         for (int h = 0; h < horizon; h++)
         {
             z = _model.Predictor.call(z, plans[.., h]);
             if (_shape == CostShape.Terminal && h < horizon - 1) continue;
             var imagined = _space == CostSpace.Latent ? z : nn.functional.sigmoid(_model.Decoder!.call(z));
-            total += (imagined - goal).pow(2).flatten(1).mean([1]);
+            var distance = (imagined - goal).pow(2).flatten(1).mean([1]);
+            total = _shape == CostShape.Min ? minimum(total, distance) : total + distance;
         }
         total.cpu().data<float>().CopyTo(costs);
     }

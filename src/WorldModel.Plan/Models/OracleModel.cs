@@ -46,6 +46,7 @@ public sealed class OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape
         _batch.Load(states, layouts);
 
         var total = new float[worlds];
+        if (shape == CostShape.Min) Array.Fill(total, float.PositiveInfinity);
         var step = new float[worlds * 2];
         for (int h = 0; h < horizon; h++)
         {
@@ -55,7 +56,7 @@ public sealed class OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape
                 step[2 * w + 1] = actions[(w * horizon + h) * 2 + 1];
             }
             _batch.Step(step);
-            if (shape == CostShape.Sum || h == horizon - 1) AddDistances(total, candidates);
+            if (shape != CostShape.Terminal || h == horizon - 1) AddDistances(total, candidates);
         }
         total.CopyTo(costs);
     }
@@ -72,8 +73,9 @@ public sealed class OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape
                 float gx = _goals[2 * e], gy = _goals[2 * e + 1], x = batch.X[w], y = batch.Y[w];
                 float straight = MathF.Sqrt((x - gx) * (x - gx) + (y - gy) * (y - gy));
                 float d = cost == OracleCost.Geodesic ? TwoRoomsGeometry.ShortestPath(batch.Layouts[w], batch.WallPieces(w), x, y, gx, gy).Length : straight;
-                // No path found (a point exactly on a corner can see nothing): fall back to a large finite cost.
-                total[w] += float.IsFinite(d) ? d : straight + 2 * WorldConfig.ArenaSize;
+                // A guard: with grazing counted as visible every free point has a path, but a NaN state must not poison the sum.
+                if (!float.IsFinite(d)) d = straight + 2 * WorldConfig.ArenaSize;
+                total[w] = shape == CostShape.Min ? Math.Min(total[w], d) : total[w] + d;
             }
         });
     }

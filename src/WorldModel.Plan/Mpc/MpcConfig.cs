@@ -12,7 +12,7 @@ public sealed record MpcConfig
     [Range(1, 1024)] public int Horizon { get; init; } = 32;
     /// <summary>Actions executed between replanning steps.</summary>
     [Range(1, 1024)] public int ReplanEvery { get; init; } = 2;
-    /// <summary>Distance to the goal summed over the horizon, or at its end only.</summary>
+    /// <summary>Distance to the goal summed over the horizon, at its end only, or its minimum over the horizon.</summary>
     public CostShape Cost { get; init; } = CostShape.Sum;
     /// <summary>
     /// The same for planning in decoded frames. Terminal by default: summing costs one decoder pass per
