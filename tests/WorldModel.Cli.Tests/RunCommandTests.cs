@@ -63,6 +63,7 @@ public sealed class RunCommandTests
     [InlineData("evaluation.plan.planner.samples=1", "evaluation.plan.planner.samples")]
     [InlineData("data.world.kind=push-ball", "data.world.kind")]
     [InlineData("seeds=[]", "seeds")]
+    [InlineData("evaluation.plan.planner.kind=gradient", "evaluation.oracles")]
     public void Given_a_bad_experiment_config_Then_it_fails_before_any_work_naming_the_key(string set, string key)
     {
         using var tmp = new TempFolder();

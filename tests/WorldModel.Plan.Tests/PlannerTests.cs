@@ -7,7 +7,7 @@ namespace WorldModel.Plan.Tests;
 public class PlannerTests
 {
     /// <summary>cost = Σ_h ‖a_h − target_h‖²: the minimum is the target sequence, cost 0.</summary>
-    private sealed class QuadraticModel(float[] target) : IPlanningModel
+    private sealed class QuadraticModel(float[] target) : IDifferentiablePlanningModel
     {
         public int Calls { get; private set; }
         public string Name => "quadratic";
@@ -23,6 +23,11 @@ public class PlannerTests
                 for (int i = 0; i < size; i++) { float d = actions[w * size + i] - target[i]; c += d * d; }
                 costs[w] = c;
             }
+        }
+        public void ScoreWithGradient(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
+        {
+            Score(actions, candidates, horizon, costs);
+            for (int i = 0; i < actions.Length; i++) gradient[i] = 2 * (actions[i] - target[i % target.Length]);
         }
         public void Dispose() { }
     }
@@ -52,14 +57,41 @@ public class PlannerTests
         }
     }
 
+    [Fact]
+    public void Gradient_descent_minimises_a_quadratic_cost_and_refuses_a_model_without_gradients()
+    {
+        var model = new QuadraticModel(Target);
+        var plan = new float[3 * Target.Length];
+        float before = Cost(plan, 0);
+        var planner = new GradientConfig { Samples = 4, Iterations = 40, LearningRate = 0.05f }.Create(actionLimit: 1.85f);
+        var result = planner.Plan(model, plan, episodes: 3, horizon: 8, actionDim: 2, seed: 1);
+        Assert.Equal(41, model.Calls); // one batched call per step, one to score where the last step landed
+        for (int e = 0; e < 3; e++)
+        {
+            Assert.True(Cost(plan, e) < 0.01f * before, $"episode {e}: cost {Cost(plan, e):F4}, started at {before:F4}");
+            Assert.True(result.BestCostPerIteration[e][^1] < result.BestCostPerIteration[e][0]);
+        }
+
+        var noGradients = new RecordingModel();
+        var error = Assert.Throws<InvalidOperationException>(() => planner.Plan(noGradients, new float[16], 1, 8, 2, seed: 1));
+        Assert.Contains("not differentiable", error.Message);
+        Assert.Contains("mppi or cem", error.Message);
+    }
+
     [Theory]
     [InlineData("mppi")]
     [InlineData("cem")]
+    [InlineData("gradient")]
     public void Planned_actions_respect_the_norm_limit(string kind)
     {
         // The unconstrained optimum (3, 4) has norm 5; with a limit of 1 the best is (0.6, 0.8).
         var target = Enumerable.Range(0, 4).SelectMany(_ => new[] { 3f, 4f }).ToArray();
-        PlannerConfig config = kind == "mppi" ? new MppiConfig { Samples = 256, Iterations = 8 } : new CemConfig { Samples = 256, Iterations = 8 };
+        PlannerConfig config = kind switch
+        {
+            "mppi" => new MppiConfig { Samples = 256, Iterations = 8 },
+            "cem" => new CemConfig { Samples = 256, Iterations = 8 },
+            _ => new GradientConfig { Samples = 4, Iterations = 30 },
+        };
         var plan = new float[target.Length];
         config.Create(actionLimit: 1f).Plan(new QuadraticModel(target), plan, 1, 4, 2, seed: 3);
         for (int h = 0; h < 4; h++)

@@ -32,8 +32,8 @@ public static class EvalPlanCommand
             if (runConfig.Data.World is not TwoRoomsConfig world)
                 throw new ArgumentException($"{folder} was trained on {ConfigNames.Kind(runConfig.Data.World.GetType())}; planning evaluation supports two-rooms only so far");
             var overrides = parse.GetValue(setOpt) ?? [];
+            if (parse.GetValue(noOracle)) overrides = [.. overrides, "oracles=[]"];
             var config = parse.GetValue(configOpt) is { } path ? ConfigLoader.LoadFile<PlanEvalConfig>(path, overrides) : ConfigLoader.Parse<PlanEvalConfig>("{}", "--set", overrides);
-            if (parse.GetValue(noOracle)) config = config with { Oracles = [] };
             var episodes = PlanStage.Episodes(config, world, parse.GetValue(episodesOpt));
             string episodesJson = PlanEpisodes.ToJson(episodes);
             if (parse.GetValue(saveOpt) is { } save) AtomicFile.WriteAllText(save, episodesJson);

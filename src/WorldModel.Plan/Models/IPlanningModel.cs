@@ -39,3 +39,13 @@ public interface IPlanningModel : IDisposable
     /// </summary>
     void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs);
 }
+
+/// <summary>
+/// A planning model whose costs are differentiable in the actions (a learned predictor), so a
+/// planner can descend the cost's gradient instead of sampling.
+/// </summary>
+public interface IDifferentiablePlanningModel : IPlanningModel
+{
+    /// <summary>As <see cref="IPlanningModel.Score"/>, and writes ∂cost/∂action of every candidate into gradient (E × N × H × A).</summary>
+    void ScoreWithGradient(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient);
+}

@@ -16,7 +16,7 @@ public enum CostSpace
 /// A trained encoder + predictor (+ decoder) behind the planning interface. All E × N candidates are
 /// rolled out together: one batched predictor call per horizon step, no per-candidate loop.
 /// </summary>
-public sealed class LearnedPlanningModel : IPlanningModel
+public sealed class LearnedPlanningModel : IDifferentiablePlanningModel
 {
     private readonly LatentWorldModel _model;
     private readonly Device _device;
@@ -56,21 +56,33 @@ public sealed class LearnedPlanningModel : IPlanningModel
         _current = _model.Encoder.call(Frames(current)).DetachFromDisposeScope();
     }
 
-    public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
+    public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs) =>
+        RetryScalarRace(actions, candidates, horizon, costs, Span<float>.Empty);
+
+    public void ScoreWithGradient(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
     {
-        // Scoring is a pure function of its inputs, so TorchSharp's intermittent Scalar error (TorchRuntime.IsScalarRace) is retried once.
-        try { ScoreOnce(actions, candidates, horizon, costs); }
-        catch (System.Runtime.InteropServices.ExternalException e) when (TorchRuntime.IsScalarRace(e)) { ScoreOnce(actions, candidates, horizon, costs); }
+        if (gradient.Length != actions.Length) throw new ArgumentException($"gradient holds {gradient.Length} values; the actions {actions.Length}");
+        RetryScalarRace(actions, candidates, horizon, costs, gradient);
     }
 
-    private void ScoreOnce(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
+    // Scoring is a pure function of its inputs, so TorchSharp's intermittent Scalar error (TorchRuntime.IsScalarRace) is retried once.
+    private void RetryScalarRace(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
+    {
+        try { ScoreOnce(actions, candidates, horizon, costs, gradient); }
+        catch (System.Runtime.InteropServices.ExternalException e) when (TorchRuntime.IsScalarRace(e)) { ScoreOnce(actions, candidates, horizon, costs, gradient); }
+    }
+
+    /// <summary>Rolls out every candidate; with a non-empty gradient span also back-propagates the costs to the actions.</summary>
+    private void ScoreOnce(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
     {
         if (_current is null || _goalLatent is null || _goalFrame is null) throw new InvalidOperationException("call SetGoals and Observe before Score");
-        using var _ = no_grad();
+        bool differentiate = !gradient.IsEmpty;
+        using var _ = differentiate ? enable_grad() : no_grad();
         using var scope = NewDisposeScope();
         long episodes = _current.shape[0], worlds = episodes * candidates;
         int a = (int)(actions.Length / (worlds * horizon));
         var plans = tensor(actions.ToArray(), [worlds, horizon, a]).to(_device);
+        if (differentiate) plans.requires_grad_(true);
         var z = _current.repeat_interleave(candidates, 0);
         var goal = (_space == CostSpace.Latent ? _goalLatent : _goalFrame).repeat_interleave(candidates, 0);
         var total = _shape == CostShape.Min ? full([worlds], float.PositiveInfinity, device: _device) : zeros([worlds], device: _device);
@@ -82,7 +94,11 @@ public sealed class LearnedPlanningModel : IPlanningModel
             var distance = (imagined - goal).pow(2).flatten(1).mean([1]);
             total = _shape == CostShape.Min ? minimum(total, distance) : total + distance;
         }
-        total.cpu().data<float>().CopyTo(costs);
+        total.detach().cpu().data<float>().CopyTo(costs);
+        if (!differentiate) return;
+        // Candidates are independent, so the gradient of the summed cost is each candidate's own; autograd.grad leaves the weights' .grad alone.
+        var grad = autograd.grad([total.sum()], [plans])[0];
+        grad.cpu().data<float>().CopyTo(gradient);
     }
 
     private Tensor Frames(Observations o) => FrameTensors.Frames(o.Frames, o.Format, o.Count, _device);

@@ -2,8 +2,8 @@ using WorldModel.Core.Config;
 
 namespace WorldModel.Plan.Planners;
 
-/// <summary>How action sequences are searched: <c>{"kind": "mppi", ...}</c> or <c>{"kind": "cem", ...}</c>.</summary>
-[ConfigUnion(typeof(MppiConfig), typeof(CemConfig))]
+/// <summary>How action sequences are searched: <c>{"kind": "mppi", ...}</c>, <c>{"kind": "cem", ...}</c> or <c>{"kind": "gradient", ...}</c>.</summary>
+[ConfigUnion(typeof(MppiConfig), typeof(CemConfig), typeof(GradientConfig))]
 public abstract record PlannerConfig
 {
     /// <summary>Candidate action sequences per episode and iteration.</summary>
@@ -52,4 +52,25 @@ public sealed record CemConfig : PlannerConfig, IValidatable
     {
         if (Elites > Samples) yield return new("elites", $"{Elites} is more than samples ({Samples}); allowed: 1 to samples");
     }
+}
+
+/// <summary>
+/// Gradient descent through the predictor (learned models only): <see cref="PlannerConfig.Samples"/>
+/// restarts, each taking <see cref="PlannerConfig.Iterations"/> Adam steps of size
+/// <see cref="LearningRate"/> (px per action component). DINO-WM (Zhou et al. 2024) found it behind
+/// CEM for latent planning; here it is the third optimiser to compare on the same model.
+/// </summary>
+[ConfigName("gradient")]
+public sealed record GradientConfig : PlannerConfig
+{
+    public GradientConfig()
+    {
+        Samples = 16;
+        Iterations = 20;
+        Noise = 0.5f;
+    }
+
+    [Range(1e-5, 10)] public float LearningRate { get; init; } = 0.1f;
+
+    public override IPlanner Create(float actionLimit) => new GradientPlanner(this, actionLimit);
 }
