@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using Spectre.Console;
 using WorldModel.Cli.Experiments;
 using WorldModel.Core.Config;
@@ -196,9 +195,7 @@ public static class DemoCommand
 
     private static (float X, float Y) Point(string text, string option, DemoSession session)
     {
-        var parts = text.Split(',');
-        if (parts.Length != 2 || !float.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float x) || !float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float y))
-            throw new ArgumentException($"{option} '{text}' is not a point; write x,y in world units, e.g. {option} 20,40");
+        var (x, y) = PointOption.Parse(text, option);
         if (session.PositionProblem(x, y) is { } problem) throw new ArgumentException($"{option}: {problem}");
         return (x, y);
     }

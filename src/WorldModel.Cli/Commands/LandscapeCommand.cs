@@ -35,7 +35,7 @@ public static class LandscapeCommand
             if (cell is < 0.25f or > 8f) throw new ArgumentException($"--cell {cell} is not allowed; allowed: 0.25 to 8 world units");
             ulong rng = (ulong)runConfig.Data.Seed; // a fixed layout ignores it; a random one gives the data seed's first layout
             var layout = TwoRoomsLayout.Create(world.Layout, ref rng, world.BorderLow, world.BorderHigh);
-            var (goalX, goalY) = parse.GetValue(goalOpt) is { } g ? Point(g) : LandscapeReport.DefaultGoal(world, layout);
+            var (goalX, goalY) = parse.GetValue(goalOpt) is { } g ? PointOption.Parse(g, "--goal") : LandscapeReport.DefaultGoal(world, layout);
             string outFolder = parse.GetValue(outOpt) ?? Path.Combine(folder, "landscape");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             var models = new List<IPlanningModel>
@@ -55,13 +55,5 @@ public static class LandscapeCommand
             return CommandRunner.Ok;
         })));
         return cmd;
-    }
-
-    private static (float X, float Y) Point(string text)
-    {
-        var parts = text.Split(',');
-        if (parts.Length != 2 || !float.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float x) || !float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float y))
-            throw new ArgumentException($"--goal '{text}' is not a point; write x,y in world units, e.g. --goal 48,32");
-        return (x, y);
     }
 }
