@@ -25,7 +25,7 @@ public static class PlanReport
                 return new SuccessPlot.Series($"{g.Key} (H={h})", bins.Select(b => b.Centre).ToArray(), rates.Select(r => r.Value).ToArray(), rates.Select(r => r.Low).ToArray(), rates.Select(r => r.High).ToArray());
             }).ToList();
             string name = strict ? "success_vs_task_horizon" : "success_vs_task_horizon_loose";
-            SuccessPlot.Save(Path.Combine(folder, name), $"{title}: success vs task horizon ({(strict ? "strict, < √2 px" : "< 4.5 px")}; Wilson 95%)",
+            SuccessPlot.Save(Path.Combine(folder, name), $"{title}\nsuccess vs task horizon ({(strict ? "strict, < √2 px" : "< 4.5 px")}; Wilson 95%)",
                 $"task horizon: steps the expert needs (bins of {width})", "success (%)", series);
             written.Add(name);
         }
@@ -38,7 +38,7 @@ public static class PlanReport
                 var rates = byH.Select(x => Rate.Of(x.ToArray(), SuccessSummary.Threshold(true))).ToArray();
                 return new SuccessPlot.Series(g.Key, byH.Select(x => (double)x.Key).ToArray(), rates.Select(r => r.Value).ToArray(), rates.Select(r => r.Low).ToArray(), rates.Select(r => r.High).ToArray());
             }).ToList();
-            SuccessPlot.Save(Path.Combine(folder, "success_vs_planner_horizon"), $"{title}: across-room success vs planner horizon (strict; Wilson 95%)", "planner horizon H (steps)", "success (%)", series);
+            SuccessPlot.Save(Path.Combine(folder, "success_vs_planner_horizon"), $"{title}\nacross-room success vs planner horizon (strict; Wilson 95%)", "planner horizon H (steps)", "success (%)", series);
             written.Add("success_vs_planner_horizon");
         }
         return written;
