@@ -52,8 +52,11 @@ class Encoder(nn.Module):
         self.shape = (c, size, size)
         self.head = nn.Sequential(nn.GroupNorm(min(4, c), c), nn.LayerNorm(self.shape))
 
+    channels_last = False  # --channels-last: the NHWC layout `wm` convolves in (its ImpalaEncoder)
+
     def forward(self, x):
-        return self.head(F.relu(self.stages(x.contiguous())))
+        x = x.contiguous(memory_format=torch.channels_last) if Encoder.channels_last else x.contiguous()
+        return self.head(F.relu(self.stages(x)))
 
 
 class ConvPredictor(nn.Module):
@@ -138,8 +141,10 @@ def main():
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="cpu", help="cpu or cuda (the GPU config's expected step time)")
+    p.add_argument("--channels-last", action="store_true", help="convolve NHWC tensors, as wm's encoder does")
     p.add_argument("--out")
     args = p.parse_args()
+    Encoder.channels_last = args.channels_last
     torch.set_num_threads(args.threads)
     blas = "unknown"
     try:
@@ -148,7 +153,7 @@ def main():
     except OSError:
         pass
     where = torch.cuda.get_device_name() if args.device != "cpu" else f"{torch.get_num_threads()} threads, libblas.so.3 -> {blas}"
-    print(f"torch {torch.__version__}, {args.device}: {where}")
+    print(f"torch {torch.__version__}, {args.device}: {where}{', channels last' if args.channels_last else ''}")
     results = []
     # The same two models as `wm bench train`: configs/two-rooms-cpu.json and the PLDM-size one.
     for name, widths, hidden, batch, frames in [("two-rooms-cpu config", [16, 32, 32], 64, 32, 9),
