@@ -123,4 +123,51 @@ public class LearnedPlanningTests(ITestOutputHelper output)
         output.WriteLine($"landscape: Spearman vs straight {landscape.SpearmanStraight:F2}, vs geodesic {landscape.SpearmanGeodesic:F2}");
         Assert.True(landscape.SpearmanStraight > 0.4, $"Spearman vs straight-line distance {landscape.SpearmanStraight:F2}");
     }
+
+    [Theory]
+    [InlineData(CostShape.Sum)]
+    [InlineData(CostShape.Min)]
+    public void The_gradient_through_the_predictor_matches_finite_differences_of_the_cost(CostShape shape)
+    {
+        TorchRuntime.Initialise(DeviceKind.Cpu);
+        torch.manual_seed(3);
+        var model = new LatentWorldModel(new ModelConfig { Widths = [8, 16], Latent = LatentKind.Flat, LatentDim = 16, PredictorHidden = 32 }, channels: 2, frameSize: 32, actionDim: 2, withDecoder: false, withInverseDynamics: false);
+        var scenes = new SceneBuilder(World, Render);
+        using var renderer = new CpuRasterizer(scenes.Format);
+        var layout = new float[TwoRoomsLayout.Dim];
+        new TwoRoomsBatch(World, 1).Layouts[0].WriteTo(layout);
+        Observations At(float x, float y) => new(1, renderer.Format, scenes.Render(renderer, new[] { x, y }, layout, 1), [x, y], layout);
+        using var planning = new LearnedPlanningModel("jepa/latent", model, torch.CPU, CostSpace.Latent, shape);
+        planning.SetGoals(At(20, 40));
+        planning.Observe(At(12, 12));
+
+        const int candidates = 3, horizon = 5;
+        ulong rng = 11;
+        var actions = Enumerable.Range(0, candidates * horizon * 2).Select(_ => Rng.Uniform(ref rng, -1.5f, 1.5f)).ToArray();
+        var costs = new float[candidates];
+        var gradient = new float[actions.Length];
+        planning.ScoreWithGradient(actions, candidates, horizon, costs, gradient);
+        var plain = new float[candidates];
+        planning.Score(actions, candidates, horizon, plain);
+        Assert.Equal(plain, costs);
+        Assert.Contains(gradient, g => MathF.Abs(g) > 1e-6f);
+
+        // Central differences, one action value at a time (float32 rollouts: step 1e-2, loose tolerance).
+        const float h = 1e-2f;
+        for (int i = 0; i < actions.Length; i += 3)
+        {
+            int candidate = i / (horizon * 2);
+            var plus = (float[])actions.Clone();
+            var minus = (float[])actions.Clone();
+            plus[i] += h;
+            minus[i] -= h;
+            var cp = new float[candidates];
+            var cm = new float[candidates];
+            planning.Score(plus, candidates, horizon, cp);
+            planning.Score(minus, candidates, horizon, cm);
+            float numeric = (cp[candidate] - cm[candidate]) / (2 * h);
+            Assert.True(MathF.Abs(numeric - gradient[i]) <= 0.05f * MathF.Max(MathF.Abs(numeric), 1e-3f) + 2e-4f,
+                $"action value {i}: autograd {gradient[i]:G4}, finite differences {numeric:G4}");
+        }
+    }
 }
