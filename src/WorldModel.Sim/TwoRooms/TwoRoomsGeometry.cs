@@ -59,14 +59,15 @@ public static class TwoRoomsGeometry
     /// </summary>
     public static bool Visible(float x0, float y0, float x1, float y1, ReadOnlySpan<float> wallPieces)
     {
-        double dx = (double)x1 - x0, dy = (double)y1 - y0, length = Math.Sqrt(dx * dx + dy * dy);
+        double dx = (double)x1 - x0, dy = (double)y1 - y0;
         for (int p = 0; p + 3 < wallPieces.Length; p += 4)
         {
             double enter = double.NegativeInfinity, exit = double.PositiveInfinity;
             if (!Slab(x0, dx, wallPieces[p], wallPieces[p + 1], ref enter, ref exit)) continue;
             if (!Slab(y0, dy, wallPieces[p + 2], wallPieces[p + 3], ref enter, ref exit)) continue;
             double inside = Math.Min(exit, 1) - Math.Max(enter, 0);
-            if (inside * length > GrazeTolerance) return false;
+            // The length only where the segment enters a piece: the geodesic oracle calls this per candidate and step.
+            if (inside > 0 && inside * Math.Sqrt(dx * dx + dy * dy) > GrazeTolerance) return false;
         }
         return true;
     }
