@@ -25,7 +25,7 @@ public sealed record PlanEvalConfig : IValidatable
         if (Horizons.Distinct().Count() != Horizons.Length) yield return new("horizons", "lists a horizon twice");
         if (Episodes.AcrossRooms + Episodes.SameRoom == 0 && EpisodesFile is null)
             yield return new("episodes", "asks for no episodes; set episodes.acrossRooms or episodes.sameRoom above 0, or give episodesFile");
-        if (Plan.Planner is Planners.GradientConfig && Oracles.Length > 0)
-            yield return new("oracles", "the true-simulator oracles have no gradients, so plan.planner.kind = gradient cannot plan them; set oracles to [] (wm eval-plan: --no-oracle), or plan with mppi or cem");
+        if (Plan.Planner.NeedsGradients && Oracles.Length > 0)
+            yield return new("oracles", $"the true-simulator oracles have no gradients, so plan.planner.kind = {ConfigNames.Kind(Plan.Planner.GetType())} cannot plan them; set oracles to [] (wm eval-plan: --no-oracle), or plan with mppi or cem");
     }
 }

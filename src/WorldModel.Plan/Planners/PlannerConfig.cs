@@ -18,6 +18,9 @@ public abstract record PlannerConfig
     /// </summary>
     [Range(0, 4)] public float NoiseColour { get; init; } = 0f;
 
+    /// <summary>Whether the planner needs a model it can differentiate (the oracles cannot be).</summary>
+    public virtual bool NeedsGradients => false;
+
     public abstract IPlanner Create(float actionLimit);
 }
 
@@ -71,6 +74,8 @@ public sealed record GradientConfig : PlannerConfig
     }
 
     [Range(1e-5, 10)] public float LearningRate { get; init; } = 0.1f;
+
+    public override bool NeedsGradients => true;
 
     public override IPlanner Create(float actionLimit) => new GradientPlanner(this, actionLimit);
 }
