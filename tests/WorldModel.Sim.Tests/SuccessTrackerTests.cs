@@ -35,4 +35,16 @@ public sealed class SuccessTrackerTests
         Assert.False(tracker.Loose(1));
         Assert.Equal(1f, tracker.Distance[0], 5);
     }
+
+    [Fact]
+    public void Given_push_ball_When_the_ball_rolls_through_its_target_Then_it_is_not_a_success_until_it_stops_there()
+    {
+        var w = new PushBallBatch(new PushBallConfig(), 2);
+        // World 0: the ball crosses its target at 1.5 px per step. World 1: it is on its target, nearly at rest.
+        w.Load([10, 10, 0, 0, 30, 30, 1.5f, 0, 10, 10, 0, 0, 30, 30, 0.05f, 0], [30f, 30f, 30f, 30f]);
+        var tracker = new SuccessTracker(w);
+        Assert.False(tracker.Strict(0));
+        Assert.False(tracker.Loose(0));
+        Assert.True(tracker.Strict(1));
+    }
 }

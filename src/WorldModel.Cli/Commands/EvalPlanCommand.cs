@@ -17,7 +17,7 @@ public static class EvalPlanCommand
     public static Command Build()
     {
         var run = new Argument<string>("RUN_DIR") { Description = "A training run folder (made by 'wm train' or 'wm run')" };
-        var episodesOpt = new Option<string>("--episodes") { Description = "A fixed benchmark: JSON list of {layout, start, goal, budget} (write one with --save-episodes)" };
+        var episodesOpt = new Option<string>("--episodes") { Description = "A fixed benchmark: JSON list of {layout, start, goal, budget} (Two-Rooms) or {agent, ball, target, budget} (Push-Ball); write one with --save-episodes" };
         var saveOpt = new Option<string>("--save-episodes") { Description = "Also write the episodes used to this file, to share or re-run as a fixed benchmark" };
         var configOpt = new Option<string>("--config") { Description = "Evaluation settings (JSON: plan, horizons, episodes, oracles); defaults otherwise" };
         var setOpt = new Option<string[]>("--set") { Description = "Override an evaluation key: --set plan.horizon=48, --set plan.planner.kind=cem (repeatable)" };
@@ -29,18 +29,24 @@ public static class EvalPlanCommand
         {
             string folder = parse.GetValue(run)!;
             var runConfig = TrainingRun.LoadConfig(folder);
-            if (runConfig.Data.World is not TwoRoomsConfig world)
-                throw new ArgumentException($"{folder} was trained on {ConfigNames.Kind(runConfig.Data.World.GetType())}; planning evaluation supports two-rooms only so far");
+            var world = runConfig.Data.World;
             var overrides = parse.GetValue(setOpt) ?? [];
+            // The default oracles are Two-Rooms'; another world starts from its own (a --config or --set still wins).
+            if (world is not TwoRoomsConfig)
+                overrides = [$"oracles=[{string.Join(",", PlanningModels.OracleCosts(world).Select(c => $"\"{c.ToString().ToLowerInvariant()}\""))}]", .. overrides];
             if (parse.GetValue(noOracle)) overrides = [.. overrides, "oracles=[]"];
+            string source = parse.GetValue(configOpt) ?? "--set";
             var config = parse.GetValue(configOpt) is { } path ? ConfigLoader.LoadFile<PlanEvalConfig>(path, overrides) : ConfigLoader.Parse<PlanEvalConfig>("{}", "--set", overrides);
+            var worldErrors = config.ValidateFor(world).ToList();
+            if (worldErrors.Count > 0) throw new ConfigException(source, worldErrors);
             var episodes = PlanStage.Episodes(config, world, parse.GetValue(episodesOpt));
             string episodesJson = PlanEpisodes.ToJson(episodes);
             if (parse.GetValue(saveOpt) is { } save) AtomicFile.WriteAllText(save, episodesJson);
             string episodesHash = AtomicFile.Sha256(System.Text.Encoding.UTF8.GetBytes(episodesJson))[..8];
             string outFolder = parse.GetValue(outOpt) ?? Path.Combine(folder, "plan-" + ConfigLoader.Hash(config, "plan-eval-v1" + episodesHash + TrainingRun.RunHash(folder))[..10]);
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
-            AnsiConsole.MarkupLine($"planning {episodes.Length} episodes ({episodes.Count(e => e.Kind == PlanEpisode.Across)} across rooms) with {Markup.Escape(Paths.Show(folder))} → {Markup.Escape(Paths.Show(outFolder))}");
+            string kinds = string.Join(", ", episodes.GroupBy(e => e.Kind).Select(g => $"{g.Count()} {g.Key}"));
+            AnsiConsole.MarkupLine($"planning {episodes.Length} episodes ({kinds}) with {Markup.Escape(Paths.Show(folder))} → {Markup.Escape(Paths.Show(outFolder))}");
             Directory.CreateDirectory(outFolder);
             AtomicFile.WriteAllText(Path.Combine(outFolder, "eval-config.json"), ConfigLoader.ToJson(config));
             var stage = new PlanStage(config, world, runConfig.Data.Render, episodes, Path.Combine(outFolder, "parts"));

@@ -4,7 +4,6 @@ using WorldModel.Models;
 using WorldModel.Models.Objectives;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
-using WorldModel.Sim.TwoRooms;
 
 namespace WorldModel.Cli.Experiments;
 
@@ -49,8 +48,7 @@ public sealed record ExperimentConfig : IValidatable
     {
         if (Name.Length == 0 || Name.IndexOfAny(['/', '\\', ' ']) >= 0 || Name.StartsWith('.'))
             yield return new("name", $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");
-        if (Data.World is not TwoRoomsConfig)
-            yield return new("data.world.kind", "planning experiments support two-rooms only so far (push-ball planning is not implemented); allowed: two-rooms");
+        foreach (var e in Evaluation.ValidateFor(Data.World)) yield return e with { KeyPath = "evaluation." + e.KeyPath };
         if (Models.Length == 0) yield return new("models", "is empty; list at least one model, e.g. [{\"name\": \"jepa\"}]");
         if (Seeds.Length == 0) yield return new("seeds", "is empty; give at least one training seed, e.g. [0]");
         if (Seeds.Distinct().Count() != Seeds.Length) yield return new("seeds", "lists a seed twice");

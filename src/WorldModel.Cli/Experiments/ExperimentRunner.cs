@@ -9,6 +9,7 @@ using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
+using WorldModel.Sim.PushBall;
 using WorldModel.Sim.TwoRooms;
 using static TorchSharp.torch;
 
@@ -41,7 +42,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
         if (File.Exists(configPath) && File.ReadAllText(configPath) != json)
             throw new ArgumentException($"{folder} holds an experiment with another config; choose another --out (or leave --out away: each config gets its own run folder)");
         if (!File.Exists(configPath)) AtomicFile.WriteAllText(configPath, json);
-        var world = (TwoRoomsConfig)config.Data.World;
+        var world = config.Data.World;
         var total = Stopwatch.StartNew();
 
         // Data: shared by every model and seed (same content hash, same files).
@@ -99,15 +100,19 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
                     rows.AddRange(Timed(stage, model, seed, sw, cancel));
                 }
 
-        // Cost landscapes (first seed): what each planner's cost looks like over the arena for one goal across the wall.
-        sw.Restart();
-        ulong layoutSeed = (ulong)config.Data.Seed;
-        var layout = TwoRoomsLayout.Create(world.Layout, ref layoutSeed, world.BorderLow, world.BorderHigh);
-        var goal = LandscapeReport.DefaultGoal(world, layout);
-        var landscapeModels = config.Evaluation.Oracles.Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
-            .Concat(runs.Where(r => r.Seed == config.Seeds[0]).SelectMany(r => PlanningModels.FromRun(r.Folder, device, CostShape.Sum, CostShape.Sum, r.Entry.Name)));
-        var landscapes = LandscapeReport.Save(Path.Combine(folder, "plots"), landscapeModels, world, layout, config.Data.Render, goal.X, goal.Y, cancel: cancel);
-        Log("landscape", $"{landscapes.Count} costs over the arena, goal ({goal.X:0.#}, {goal.Y:0.#})", sw, reused: false);
+        // Cost landscapes (Two-Rooms, first seed): what each planner's cost looks like over the arena for one goal across the wall.
+        var landscapes = new List<CostLandscape>();
+        if (world is TwoRoomsConfig twoRooms)
+        {
+            sw.Restart();
+            ulong layoutSeed = (ulong)config.Data.Seed;
+            var layout = TwoRoomsLayout.Create(twoRooms.Layout, ref layoutSeed, twoRooms.BorderLow, twoRooms.BorderHigh);
+            var goal = LandscapeReport.DefaultGoal(twoRooms, layout);
+            var landscapeModels = config.Evaluation.Oracles.Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
+                .Concat(runs.Where(r => r.Seed == config.Seeds[0]).SelectMany(r => PlanningModels.FromRun(r.Folder, device, CostShape.Sum, CostShape.Sum, r.Entry.Name)));
+            landscapes = LandscapeReport.Save(Path.Combine(folder, "plots"), landscapeModels, twoRooms, layout, config.Data.Render, goal.X, goal.Y, cancel: cancel);
+            Log("landscape", $"{landscapes.Count} costs over the arena, goal ({goal.X:0.#}, {goal.Y:0.#})", sw, reused: false);
+        }
 
         // Report.
         PlanResults.Write(folder, rows);
@@ -141,7 +146,10 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
             sb.AppendLine($"- Model `{m.Name}`: {ConfigNames.Kind(m.Objective.GetType())} objective, IMPALA widths {string.Join('-', m.Model.Widths)}, {m.Model.Latent.ToString().ToLowerInvariant()} latent, {m.Model.Predictor.ToString().ToLowerInvariant()} predictor; {m.Train.Steps:N0} steps of {m.Train.BatchSize} × {m.Train.Horizon + 1} frames; seeds {string.Join(", ", config.Seeds)}.");
         sb.AppendLine($"- Planning: {ConfigNames.Kind(e.Plan.Planner.GetType())}, {e.Plan.Planner.Samples} samples × {e.Plan.Planner.Iterations} iterations, noise {e.Plan.Planner.Noise} px, " +
                       $"horizons {string.Join(", ", e.PlannerHorizons)} (capped by steps left), replan every {e.Plan.ReplanEvery} steps, cost {e.Plan.Cost.ToString().ToLowerInvariant()} over the horizon in latents and {e.Plan.PixelCost.ToString().ToLowerInvariant()} in decoded frames, {e.Plan.BatchEpisodes} episodes per batch.");
-        sb.AppendLine($"- Episodes: {episodes.Count(x => x.Kind == PlanEpisode.Same)} same-room and {episodes.Count(x => x.Kind == PlanEpisode.Across)} across-room start/goal pairs (PLDM's protocol: 2.6 px from walls, sides swapped half the time), budget {episodes.Max(x => x.Budget)} steps; strict success = within √2 px, loose = within 4.5 px.");
+        if (config.Data.World is PushBallConfig)
+            sb.AppendLine($"- Episodes: {episodes.Length} pushes (agent, ball and target drawn as the world's reset draws them; the goal frame shows the ball on the target and the agent at rest behind it), budget {episodes.Max(x => x.Budget)} steps; success = the ball's centre within √2 px (strict) or 4.5 px (loose) of the target; task horizon = steps the noiseless scripted pusher needs.");
+        else
+            sb.AppendLine($"- Episodes: {episodes.Count(x => x.Kind == PlanEpisode.Same)} same-room and {episodes.Count(x => x.Kind == PlanEpisode.Across)} across-room start/goal pairs (PLDM's protocol: 2.6 px from walls, sides swapped half the time), budget {episodes.Max(x => x.Budget)} steps; strict success = within √2 px, loose = within 4.5 px.");
         sb.AppendLine().AppendLine("## Results").AppendLine();
         sb.AppendLine("Success rates pooled over seeds with Wilson 95% intervals; with several seeds, the mean ± standard deviation of per-seed rates follows. Planning time: wall time of the batch divided by its episodes.").AppendLine();
         sb.AppendLine(PlanReport.Table(rows));

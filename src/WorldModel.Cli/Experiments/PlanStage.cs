@@ -5,7 +5,7 @@ using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
 using WorldModel.Plan.Mpc;
 using WorldModel.Render;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Cli.Experiments;
 
@@ -13,9 +13,9 @@ namespace WorldModel.Cli.Experiments;
 /// Plans one model on every episode at every planner horizon. Each (method, seed, horizon) part is
 /// saved as it finishes, so an interrupted evaluation resumes at the first unfinished part.
 /// </summary>
-public sealed class PlanStage(PlanEvalConfig config, TwoRoomsConfig world, RenderConfig render, PlanEpisode[] episodes, string partsFolder)
+public sealed class PlanStage(PlanEvalConfig config, WorldConfig world, RenderConfig render, PlanEpisode[] episodes, string partsFolder)
 {
-    public static PlanEpisode[] Episodes(PlanEvalConfig config, TwoRoomsConfig world, string? episodesFile = null)
+    public static PlanEpisode[] Episodes(PlanEvalConfig config, WorldConfig world, string? episodesFile = null)
     {
         string? file = episodesFile ?? config.EpisodesFile;
         return file is null ? PlanEpisodes.Generate(config.Episodes, world) : PlanEpisodes.Load(file, world);

@@ -2,14 +2,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using WorldModel.Core.Config;
 using WorldModel.Sim;
+using WorldModel.Sim.PushBall;
 using WorldModel.Sim.TwoRooms;
+using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Evaluation;
 
 /// <summary>
-/// One planning task: a layout, a start, a goal and a step budget. Kind says whether start and goal
-/// are in different rooms; TaskHorizon is the steps an expert needs (shortest path through the door
-/// at the maximum step length).
+/// One planning task: a layout, a start state, a goal state and a step budget. Two-Rooms: start and
+/// goal are (x, y); Kind says whether they are in different rooms; TaskHorizon is the steps an expert
+/// needs (shortest path through the door at the maximum step length). Push-Ball: see <see cref="PushBallEpisodes"/>.
 /// </summary>
 public sealed record PlanEpisode(int Id, string Kind, float[] Layout, float[] Start, float[] Goal, int Budget, int TaskHorizon)
 {
@@ -23,6 +25,8 @@ public sealed record EpisodesConfig
     [Range(0, 100_000)] public int AcrossRooms { get; init; } = 50;
     /// <summary>Pairs with start and goal in the same room.</summary>
     [Range(0, 100_000)] public int SameRoom { get; init; } = 50;
+    /// <summary>Push-Ball: episodes, each an agent, a ball and a target drawn as the world's reset draws them.</summary>
+    [Range(0, 100_000)] public int Pushes { get; init; } = 50;
     /// <summary>Steps allowed per episode (PLDM: 200).</summary>
     [Range(1, 100_000)] public int Budget { get; init; } = 200;
     /// <summary>Distance of starts and goals from walls (PLDM: 2.6).</summary>
@@ -36,6 +40,14 @@ public sealed record EpisodesConfig
 
 public static class PlanEpisodes
 {
+    /// <summary>Draws the configured episodes of <paramref name="world"/>; deterministic in (config, world).</summary>
+    public static PlanEpisode[] Generate(EpisodesConfig config, WorldConfig world) => world switch
+    {
+        TwoRoomsConfig t => Generate(config, t),
+        PushBallConfig p => PushBallEpisodes.Generate(config, p),
+        _ => throw new ArgumentOutOfRangeException(nameof(world), world.GetType().Name, "unknown world"),
+    };
+
     /// <summary>Draws the configured pairs; deterministic in (config, world).</summary>
     public static PlanEpisode[] Generate(EpisodesConfig config, TwoRoomsConfig world)
     {
@@ -70,14 +82,27 @@ public static class PlanEpisodes
     }
 
     /// <summary>
-    /// Writes a benchmark file: a JSON list of {layout: {horizontal, wall_low, …}, start: [x, y], goal: [x, y], budget}.
-    /// Kind and task horizon are recomputed on reading, so a hand-written file needs only those four.
+    /// Writes a benchmark file. Two-Rooms: a JSON list of {layout: {horizontal, wall_low, …}, start: [x, y], goal: [x, y], budget};
+    /// Push-Ball: {agent: [x, y], ball: [x, y], target: [x, y], budget} (both at rest).
+    /// Kind, task horizon and the goal frame's state are recomputed on reading, so a hand-written file needs only those.
     /// </summary>
     public static string ToJson(IEnumerable<PlanEpisode> episodes)
     {
         var list = new JsonArray();
         foreach (var e in episodes)
         {
+            if (e.Kind == PushBallEpisodes.Kind)
+            {
+                list.Add(new JsonObject
+                {
+                    ["agent"] = new JsonArray(e.Start[0], e.Start[1]),
+                    ["ball"] = new JsonArray(e.Start[4], e.Start[5]),
+                    ["target"] = new JsonArray(e.Layout[0], e.Layout[1]),
+                    ["budget"] = e.Budget,
+                    ["taskHorizon"] = e.TaskHorizon,
+                });
+                continue;
+            }
             var layout = new JsonObject();
             for (int k = 0; k < TwoRoomsLayout.Dim; k++) layout[TwoRoomsLayout.Names[k]] = e.Layout[k];
             list.Add(new JsonObject
@@ -93,43 +118,79 @@ public static class PlanEpisodes
         return list.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    /// <summary>Reads a benchmark file; every problem is reported with its path in the file (e.g. "[3].start").</summary>
-    public static PlanEpisode[] Load(string path, TwoRoomsConfig world)
+    /// <summary>Reads a benchmark file for <paramref name="world"/>; every problem is reported with its path in the file (e.g. "[3].start").</summary>
+    public static PlanEpisode[] Load(string path, WorldConfig world)
     {
         if (!File.Exists(path)) throw new ConfigException(path, [new ConfigError("", $"episodes file '{path}' does not exist")]);
+        string example = world is PushBallConfig
+            ? "{\"agent\": [x, y], \"ball\": [x, y], \"target\": [x, y], \"budget\": 200}"
+            : "{\"layout\": {...}, \"start\": [x, y], \"goal\": [x, y], \"budget\": 200}";
         JsonNode? root;
         try { root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException e) { throw new ConfigException(path, [new ConfigError("", $"not valid JSON: {e.Message}")]); }
-        if (root is not JsonArray items) throw new ConfigException(path, [new ConfigError("", "expected a JSON list of episodes: [{\"layout\": {...}, \"start\": [x, y], \"goal\": [x, y], \"budget\": 200}, ...]")]);
+        if (root is not JsonArray items) throw new ConfigException(path, [new ConfigError("", "expected a JSON list of episodes: [" + example + ", ...]")]);
         var errors = new List<ConfigError>();
         var episodes = new List<PlanEpisode>();
-        float lo = world.BorderLow, hi = world.BorderHigh;
-        Span<float> pieces = stackalloc float[8];
         for (int i = 0; i < items.Count; i++)
         {
             string at = $"[{i}]";
-            int before = errors.Count;
-            if (items[i] is not JsonObject item) { errors.Add(new(at, "expected an object with layout, start, goal and budget")); continue; }
-            var layout = new float[TwoRoomsLayout.Dim];
-            int beforeLayout = errors.Count;
-            if (item["layout"] is not JsonObject lj) errors.Add(new($"{at}.layout", $"missing; expected an object with {string.Join(", ", TwoRoomsLayout.Names)}"));
-            else
-                for (int k = 0; k < TwoRoomsLayout.Dim; k++)
-                    if (!TryNumber(lj[TwoRoomsLayout.Names[k]], out layout[k])) errors.Add(new($"{at}.layout.{TwoRoomsLayout.Names[k]}", "missing or not a number"));
-            bool layoutOk = errors.Count == beforeLayout;
-            var start = Point(item["start"], $"{at}.start", lo, hi, errors);
-            var goal = Point(item["goal"], $"{at}.goal", lo, hi, errors);
-            int budget = 0;
-            if (item["budget"] is not JsonValue bv || !bv.TryGetValue(out budget) || budget < 1) errors.Add(new($"{at}.budget", "missing or not a whole number ≥ 1"));
-            if (!layoutOk) continue; // walls need a whole layout
-            TwoRoomsLayout.ReadFrom(layout).WallPieces(lo, hi, pieces);
-            if (start is not null && TwoRoomsPhysics.Inside(start[0], start[1], pieces)) errors.Add(new($"{at}.start", $"({start[0]}, {start[1]}) is inside a wall"));
-            if (goal is not null && TwoRoomsPhysics.Inside(goal[0], goal[1], pieces)) errors.Add(new($"{at}.goal", $"({goal[0]}, {goal[1]}) is inside a wall"));
-            if (errors.Count == before) episodes.Add(Create(i, layout, start!, goal!, budget, world));
+            if (items[i] is not JsonObject item) { errors.Add(new(at, "expected an object like " + example)); continue; }
+            var episode = world switch
+            {
+                TwoRoomsConfig t => ReadTwoRooms(item, at, i, t, errors),
+                PushBallConfig p => ReadPushBall(item, at, i, p, errors),
+                _ => throw new ArgumentOutOfRangeException(nameof(world), world.GetType().Name, "unknown world"),
+            };
+            if (episode is not null) episodes.Add(episode);
         }
         if (errors.Count > 0) throw new ConfigException(path, errors);
         if (episodes.Count == 0) throw new ConfigException(path, [new ConfigError("", "the list is empty; expected at least one episode")]);
         return episodes.ToArray();
+    }
+
+    private static PlanEpisode? ReadTwoRooms(JsonObject item, string at, int id, TwoRoomsConfig world, List<ConfigError> errors)
+    {
+        int before = errors.Count;
+        float lo = world.BorderLow, hi = world.BorderHigh;
+        var layout = new float[TwoRoomsLayout.Dim];
+        if (item["layout"] is not JsonObject lj) errors.Add(new($"{at}.layout", $"missing; expected an object with {string.Join(", ", TwoRoomsLayout.Names)}"));
+        else
+            for (int k = 0; k < TwoRoomsLayout.Dim; k++)
+                if (!TryNumber(lj[TwoRoomsLayout.Names[k]], out layout[k])) errors.Add(new($"{at}.layout.{TwoRoomsLayout.Names[k]}", "missing or not a number"));
+        bool layoutOk = errors.Count == before;
+        var start = Point(item["start"], $"{at}.start", lo, hi, errors);
+        var goal = Point(item["goal"], $"{at}.goal", lo, hi, errors);
+        int budget = Budget(item, at, errors);
+        if (!layoutOk) return null; // walls need a whole layout
+        Span<float> pieces = stackalloc float[8];
+        TwoRoomsLayout.ReadFrom(layout).WallPieces(lo, hi, pieces);
+        if (start is not null && TwoRoomsPhysics.Inside(start[0], start[1], pieces)) errors.Add(new($"{at}.start", $"({start[0]}, {start[1]}) is inside a wall"));
+        if (goal is not null && TwoRoomsPhysics.Inside(goal[0], goal[1], pieces)) errors.Add(new($"{at}.goal", $"({goal[0]}, {goal[1]}) is inside a wall"));
+        return errors.Count == before ? Create(id, layout, start!, goal!, budget, world) : null;
+    }
+
+    private static PlanEpisode? ReadPushBall(JsonObject item, string at, int id, PushBallConfig world, List<ConfigError> errors)
+    {
+        int before = errors.Count;
+        var agent = Point(item["agent"], $"{at}.agent", world.BorderLow + world.AgentRadius, world.BorderHigh - world.AgentRadius, errors);
+        var ball = Point(item["ball"], $"{at}.ball", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
+        var target = Point(item["target"], $"{at}.target", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
+        int budget = Budget(item, at, errors);
+        if (agent is not null && ball is not null)
+        {
+            float dx = agent[0] - ball[0], dy = agent[1] - ball[1], r = world.AgentRadius + world.BallRadius;
+            if (dx * dx + dy * dy < r * r) errors.Add(new($"{at}.agent", $"({agent[0]}, {agent[1]}) overlaps the ball; centres must be at least {r} px apart"));
+        }
+        if (errors.Count > before) return null;
+        float[] start = [agent![0], agent[1], 0, 0, ball![0], ball[1], 0, 0];
+        return PushBallEpisodes.Create(id, start, target!, budget, world);
+    }
+
+    private static int Budget(JsonObject item, string at, List<ConfigError> errors)
+    {
+        int budget = 0;
+        if (item["budget"] is not JsonValue bv || !bv.TryGetValue(out budget) || budget < 1) errors.Add(new($"{at}.budget", "missing or not a whole number ≥ 1"));
+        return budget;
     }
 
     private static float[]? Point(JsonNode? node, string at, float lo, float hi, List<ConfigError> errors)

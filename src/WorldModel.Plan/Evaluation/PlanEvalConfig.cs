@@ -1,6 +1,8 @@
 using WorldModel.Core.Config;
 using WorldModel.Plan.Models;
 using WorldModel.Plan.Mpc;
+using WorldModel.Sim.PushBall;
+using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Evaluation;
 
@@ -23,9 +25,21 @@ public sealed record PlanEvalConfig : IValidatable
         for (int i = 0; i < Horizons.Length; i++)
             if (Horizons[i] is < 1 or > 1024) yield return new($"horizons[{i}]", $"{Horizons[i]} is not allowed; allowed: 1 to 1024");
         if (Horizons.Distinct().Count() != Horizons.Length) yield return new("horizons", "lists a horizon twice");
-        if (Episodes.AcrossRooms + Episodes.SameRoom == 0 && EpisodesFile is null)
-            yield return new("episodes", "asks for no episodes; set episodes.acrossRooms or episodes.sameRoom above 0, or give episodesFile");
         if (Plan.Planner.NeedsGradients && Oracles.Length > 0)
             yield return new("oracles", $"the true-simulator oracles have no gradients, so plan.planner.kind = {ConfigNames.Kind(Plan.Planner.GetType())} cannot plan them; set oracles to [] (wm eval-plan: --no-oracle), or plan with mppi or cem");
+    }
+
+    /// <summary>The checks that depend on the world planned in, which the config alone does not name: episode counts and oracle costs.</summary>
+    public IEnumerable<ConfigError> ValidateFor(WorldConfig world)
+    {
+        bool pushBall = world is PushBallConfig;
+        if (EpisodesFile is null && (pushBall ? Episodes.Pushes : Episodes.AcrossRooms + Episodes.SameRoom) == 0)
+            yield return new("episodes", pushBall
+                ? "asks for no episodes; set episodes.pushes above 0, or give episodesFile"
+                : "asks for no episodes; set episodes.acrossRooms or episodes.sameRoom above 0, or give episodesFile");
+        var allowed = PlanningModels.OracleCosts(world);
+        for (int i = 0; i < Oracles.Length; i++)
+            if (!allowed.Contains(Oracles[i]))
+                yield return new($"oracles[{i}]", $"{Oracles[i].ToString().ToLowerInvariant()} is not an oracle of {ConfigNames.Kind(world.GetType())}; allowed: {string.Join(", ", allowed.Select(c => c.ToString().ToLowerInvariant()))}");
     }
 }

@@ -31,14 +31,16 @@ public static class PlanReport
         }
         if (rows.Select(r => r.Horizon).Distinct().Count() > 1)
         {
-            var across = rows.Where(r => r.Result.Kind == PlanEpisode.Across).ToList();
+            // Two-Rooms: the across-room episodes, where the horizon matters; other worlds: every episode.
+            bool rooms = HasRooms(rows);
+            var across = rows.Where(r => !rooms || r.Result.Kind == PlanEpisode.Across).ToList();
             var series = across.GroupBy(r => r.Method).Select(g =>
             {
                 var byH = g.GroupBy(r => r.Horizon).OrderBy(x => x.Key).ToArray();
                 var rates = byH.Select(x => Rate.Of(x.ToArray(), SuccessSummary.Threshold(true))).ToArray();
                 return new SuccessPlot.Series(g.Key, byH.Select(x => (double)x.Key).ToArray(), rates.Select(r => r.Value).ToArray(), rates.Select(r => r.Low).ToArray(), rates.Select(r => r.High).ToArray());
             }).ToList();
-            SuccessPlot.Save(Path.Combine(folder, "success_vs_planner_horizon"), $"{title}\nacross-room success vs planner horizon (strict; Wilson 95%)", "planner horizon H (steps)", "success (%)", series);
+            SuccessPlot.Save(Path.Combine(folder, "success_vs_planner_horizon"), $"{title}\n{(rooms ? "across-room " : "")}success vs planner horizon (strict; Wilson 95%)", "planner horizon H (steps)", "success (%)", series);
             written.Add("success_vs_planner_horizon");
         }
         return written;
@@ -49,18 +51,25 @@ public static class PlanReport
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine("| method | H | same room, strict | across rooms, strict | across rooms, < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        // Two-Rooms splits same-room from across-room episodes; Push-Ball has one kind, shown as "all".
+        bool rooms = HasRooms(rows);
+        sb.AppendLine(rooms
+            ? "| method | H | same room, strict | across rooms, strict | across rooms, < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |"
+            : "| method | H | strict | < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |");
+        sb.AppendLine(rooms ? "|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|");
         foreach (var g in rows.GroupBy(r => (r.Method, r.Horizon)).OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.Horizon))
         {
             var same = g.Where(r => r.Result.Kind == PlanEpisode.Same).ToArray();
-            var across = g.Where(r => r.Result.Kind == PlanEpisode.Across).ToArray();
+            var across = rooms ? g.Where(r => r.Result.Kind == PlanEpisode.Across).ToArray() : g.ToArray();
             var solved = g.Where(r => r.Result.Strict).ToArray();
             string Cell(PlanRow[] xs, bool strict) => xs.Length == 0 ? "—" : Rate.Of(xs, SuccessSummary.Threshold(strict)).ToString() + $" of {xs.Length}";
             double seconds = g.Average(r => r.Result.PlanSeconds);
             double msPerReplan = 1000 * g.Sum(r => r.Result.PlanSeconds) / Math.Max(1, g.Sum(r => r.Result.Replans));
-            sb.AppendLine(string.Create(c, $"| {g.Key.Method} | {g.Key.Horizon} | {Cell(same, true)} | {Cell(across, true)} | {Cell(across, false)} | {(solved.Length == 0 ? "—" : solved.Average(r => r.Result.StrictStep).ToString("F0", c))} | {seconds:F2} | {msPerReplan:F1} |"));
+            string sameCell = rooms ? $" {Cell(same, true)} |" : "";
+            sb.AppendLine(string.Create(c, $"| {g.Key.Method} | {g.Key.Horizon} |{sameCell} {Cell(across, true)} | {Cell(across, false)} | {(solved.Length == 0 ? "—" : solved.Average(r => r.Result.StrictStep).ToString("F0", c))} | {seconds:F2} | {msPerReplan:F1} |"));
         }
         return sb.ToString();
     }
+
+    private static bool HasRooms(IEnumerable<PlanRow> rows) => rows.Any(r => r.Result.Kind is PlanEpisode.Same or PlanEpisode.Across);
 }

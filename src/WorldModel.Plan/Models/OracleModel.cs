@@ -3,8 +3,12 @@ using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Models;
 
-/// <summary>Distance the oracle scores: straight line to the goal, or the shortest path through the door.</summary>
-public enum OracleCost { Straight, Geodesic }
+/// <summary>
+/// Distance the oracle scores. Straight: straight line to the goal (Two-Rooms: the agent's; Push-Ball:
+/// the ball's). Geodesic (Two-Rooms): the shortest path through the door. Shaped (Push-Ball): the
+/// ball's distance plus the agent's distance to the spot behind the ball it must push from.
+/// </summary>
+public enum OracleCost { Straight, Geodesic, Shaped }
 
 /// <summary>
 /// The true simulator behind the planning interface: candidates are rolled out in a Two-Rooms batch
@@ -12,8 +16,19 @@ public enum OracleCost { Straight, Geodesic }
 /// straight-line cost the wall is a local minimum of summed distance (../shared/FINDINGS.md: ~50%
 /// across rooms); the geodesic cost removes it.
 /// </summary>
-public sealed class OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape shape) : IPlanningModel
+public sealed class OracleModel : IPlanningModel
 {
+    private readonly TwoRoomsConfig world;
+    private readonly OracleCost cost;
+    private readonly CostShape shape;
+
+    public OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape shape)
+    {
+        if (cost is not (OracleCost.Straight or OracleCost.Geodesic))
+            throw new ArgumentException($"oracle cost '{cost.ToString().ToLowerInvariant()}' is not a Two-Rooms cost; allowed: geodesic, straight");
+        (this.world, this.cost, this.shape) = (world, cost, shape);
+    }
+
     private float[] _goals = [];
     private float[] _states = [];
     private float[] _layouts = [];

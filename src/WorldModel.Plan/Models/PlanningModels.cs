@@ -2,7 +2,9 @@ using TorchSharp;
 using WorldModel.Models;
 using WorldModel.Models.Objectives;
 using WorldModel.Models.Training;
+using WorldModel.Sim.PushBall;
 using WorldModel.Sim.TwoRooms;
+using WorldModel.Sim.Worlds;
 using static TorchSharp.torch;
 
 namespace WorldModel.Plan.Models;
@@ -37,5 +39,15 @@ public static class PlanningModels
         return (config, model);
     }
 
-    public static IPlanningModel Oracle(TwoRoomsConfig world, OracleCost cost, CostShape shape) => new OracleModel(world, cost, shape);
+    /// <summary>The true simulator of <paramref name="world"/> as a planning model, scored by <paramref name="cost"/>.</summary>
+    public static IPlanningModel Oracle(WorldConfig world, OracleCost cost, CostShape shape) => world switch
+    {
+        TwoRoomsConfig t => new OracleModel(t, cost, shape),
+        PushBallConfig p when cost is OracleCost.Straight or OracleCost.Shaped => new PushBallOracleModel(p, cost, shape),
+        PushBallConfig => throw new ArgumentException($"oracle cost '{cost.ToString().ToLowerInvariant()}' is not a Push-Ball cost; allowed: shaped, straight"),
+        _ => throw new ArgumentOutOfRangeException(nameof(world), world.GetType().Name, "unknown world"),
+    };
+
+    /// <summary>The oracle costs a world offers: the one that knows the way first, then the naive one.</summary>
+    public static OracleCost[] OracleCosts(WorldConfig world) => world is PushBallConfig ? [OracleCost.Shaped, OracleCost.Straight] : [OracleCost.Geodesic, OracleCost.Straight];
 }

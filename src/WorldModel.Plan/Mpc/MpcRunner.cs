@@ -4,7 +4,7 @@ using WorldModel.Plan.Models;
 using WorldModel.Plan.Planners;
 using WorldModel.Render;
 using WorldModel.Sim;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Sim.PushBall;
 using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Mpc;
@@ -13,13 +13,13 @@ namespace WorldModel.Plan.Mpc;
 public sealed record MpcStep(int Step, float[] States, bool[] Active, PlanResult? Plan, float[]? PlannedActions, int Horizon);
 
 /// <summary>
-/// Runs planned episodes on the real Two-Rooms simulator, a batch at a time: render what the agent
-/// sees, plan with the model, execute <see cref="MpcConfig.ReplanEvery"/> actions, repeat until the
-/// strict success threshold or the budget. Episodes that have succeeded leave the batch.
+/// Runs planned episodes on the real simulator (Two-Rooms or Push-Ball), a batch at a time: render
+/// what the agent sees, plan with the model, execute <see cref="MpcConfig.ReplanEvery"/> actions,
+/// repeat until the strict success threshold or the budget. Episodes that have succeeded leave the batch.
 /// </summary>
-public sealed class MpcRunner(TwoRoomsConfig world, IRenderer renderer, SceneBuilder scenes, MpcConfig config)
+public sealed class MpcRunner(WorldConfig world, IRenderer renderer, SceneBuilder scenes, MpcConfig config)
 {
-    private readonly IPlanner _planner = config.Planner.Create(world.MaxStep);
+    private readonly IPlanner _planner = config.Planner.Create(WorldConfig.ActionLimit(world));
 
     /// <summary>Runs every episode; <paramref name="onEpisodes"/> reports episodes finished so far.</summary>
     public EpisodeResult[] Run(IPlanningModel model, IReadOnlyList<PlanEpisode> episodes, Action<int>? onEpisodes = null, Action<MpcStep>? onStep = null, CancellationToken cancel = default)
@@ -36,13 +36,15 @@ public sealed class MpcRunner(TwoRoomsConfig world, IRenderer renderer, SceneBui
 
     private EpisodeResult[] RunBatch(IPlanningModel model, PlanEpisode[] episodes, ulong batchIndex, Action<MpcStep>? onStep, CancellationToken cancel)
     {
-        int e = episodes.Length, a = 2, hMax = config.Horizon, ld = TwoRoomsLayout.Dim;
+        var spec = WorldConfig.SpecOf(world);
+        int e = episodes.Length, a = spec.ActionDim, hMax = config.Horizon, ld = spec.LayoutDim, sd = spec.StateDim;
         int budget = episodes.Max(x => x.Budget);
-        var sim = new TwoRoomsBatch(world, e);
+        var sim = WorldConfig.Create(world, e);
         var layouts = episodes.SelectMany(x => x.Layout).ToArray();
         sim.Load(episodes.SelectMany(x => x.Start).ToArray(), layouts);
         var goals = episodes.SelectMany(x => x.Goal).ToArray();
-        var tracker = new SuccessTracker(sim, goals);
+        // Success: Two-Rooms' agent at the goal; Push-Ball's ball on its target (the episode's layout).
+        var tracker = world is PushBallConfig ? new SuccessTracker(sim, layouts) : new SuccessTracker(sim, goals);
         var minDistance = (float[])tracker.Distance.Clone();
         model.SetGoals(Observe(goals, layouts, e));
         int goalsFor = e;
@@ -52,7 +54,7 @@ public sealed class MpcRunner(TwoRoomsConfig world, IRenderer renderer, SceneBui
         var done = new bool[e];
         var stoppedAt = new int[e];
         double planSeconds = 0;
-        var states = new float[e * 2];
+        var states = new float[e * sd];
         var step = new float[e * a];
         for (int t = 0; t < budget;)
         {
@@ -63,9 +65,9 @@ public sealed class MpcRunner(TwoRoomsConfig world, IRenderer renderer, SceneBui
 
             // Plan for the active episodes only, from their current observation.
             sim.CopyState(states);
-            var activeStates = active.SelectMany(i => new[] { states[2 * i], states[2 * i + 1] }).ToArray();
+            var activeStates = active.SelectMany(i => states.AsSpan(i * sd, sd).ToArray()).ToArray();
             var activeLayouts = active.SelectMany(i => layouts.AsSpan(i * ld, ld).ToArray()).ToArray();
-            var activeGoals = active.SelectMany(i => new[] { goals[2 * i], goals[2 * i + 1] }).ToArray();
+            var activeGoals = active.SelectMany(i => goals.AsSpan(i * sd, sd).ToArray()).ToArray();
             var sw = Stopwatch.StartNew();
             if (active.Length != goalsFor)
             {
@@ -87,8 +89,7 @@ public sealed class MpcRunner(TwoRoomsConfig world, IRenderer renderer, SceneBui
                 for (int i = 0; i < e; i++)
                 {
                     bool move = !done[i] && t < episodes[i].Budget;
-                    step[2 * i] = move ? plans[(i * hMax + s) * a] : 0;
-                    step[2 * i + 1] = move ? plans[(i * hMax + s) * a + 1] : 0;
+                    for (int j = 0; j < a; j++) step[a * i + j] = move ? plans[(i * hMax + s) * a + j] : 0;
                 }
                 sim.Step(step);
                 t++;

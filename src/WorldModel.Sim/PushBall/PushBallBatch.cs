@@ -14,6 +14,11 @@ public sealed class PushBallBatch : IWorldBatch
         ["agent_x", "agent_y", "agent_vx", "agent_vy", "ball_x", "ball_y", "ball_vx", "ball_vy"],
         ["ax", "ay"], ["target_x", "target_y"]);
     public const int StateDim = 8;
+    /// <summary>
+    /// Ball speed (px per step) at or below which the ball counts as stopped, for success: with the
+    /// default friction (0.15) it then coasts at most ~1.1 px further.
+    /// </summary>
+    public const float SettledSpeed = 0.2f;
     private const int ParallelThreshold = 2048;
 
     private readonly ulong[] _rng;

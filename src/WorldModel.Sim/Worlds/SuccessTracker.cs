@@ -6,8 +6,9 @@ namespace WorldModel.Sim.Worlds;
 /// <summary>
 /// Success of a batch of episodes, checked after every step at both thresholds: PLDM's strict one
 /// (mean squared error over (x, y) below 1, i.e. distance below √2) and the 4.5 px one of DINO-WM
-/// and eb_jepa. Two-Rooms measures the agent; Push-Ball measures the ball against its target.
-/// Once reached, success stays reached (PLDM counts an episode as solved at its first success).
+/// and eb_jepa. Two-Rooms measures the agent; Push-Ball measures the ball against its target, and
+/// counts it only once the ball has (nearly) stopped there: a ball rolling through the target has
+/// not been put on it. Once reached, success stays reached (PLDM counts an episode as solved at its first success).
 /// </summary>
 public sealed class SuccessTracker
 {
@@ -46,9 +47,17 @@ public sealed class SuccessTracker
             float dx = x - _goals[2 * i], dy = y - _goals[2 * i + 1];
             float d = MathF.Sqrt(dx * dx + dy * dy);
             Distance[i] = d;
+            if (!Settled(i)) continue;
             if (StrictStep[i] < 0 && d < WorldConfig.StrictSuccessDistance) StrictStep[i] = step;
             if (LooseStep[i] < 0 && d < WorldConfig.LooseSuccessDistance) LooseStep[i] = step;
         }
+    }
+
+    private bool Settled(int i)
+    {
+        if (_world is not PushBallBatch w) return true;
+        float vx = w.State[i * PushBallBatch.StateDim + 6], vy = w.State[i * PushBallBatch.StateDim + 7];
+        return vx * vx + vy * vy <= PushBallBatch.SettledSpeed * PushBallBatch.SettledSpeed;
     }
 
     private (float X, float Y) Position(int i) => _world switch

@@ -24,6 +24,14 @@ public abstract record WorldConfig
         _ => throw new ArgumentOutOfRangeException(nameof(config), config.GetType().Name, "unknown world"),
     };
 
+    /// <summary>Largest action norm: Two-Rooms' step length, Push-Ball's acceleration.</summary>
+    public static float ActionLimit(WorldConfig config) => config switch
+    {
+        TwoRoomsConfig c => c.MaxStep,
+        PushBallConfig c => c.MaxAccel,
+        _ => throw new ArgumentOutOfRangeException(nameof(config), config.GetType().Name, "unknown world"),
+    };
+
     public static WorldSpec SpecOf(WorldConfig config) => config switch
     {
         TwoRoomsConfig => TwoRoomsBatch.WorldSpec,

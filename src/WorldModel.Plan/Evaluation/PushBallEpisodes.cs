@@ -1,0 +1,62 @@
+using WorldModel.Sim;
+using WorldModel.Sim.PushBall;
+
+namespace WorldModel.Plan.Evaluation;
+
+/// <summary>
+/// Push-Ball planning tasks. Start: agent and ball at rest, drawn as the world's own reset draws them;
+/// layout: the ball's target. Success is the ball stopped within the threshold of the target. The
+/// goal a learned model is shown is a frame of the finished push: the ball on the target and the agent
+/// at rest just behind it, on the side the ball came from (where a push ends). The task horizon is, as
+/// for Two-Rooms, a path length at top speed: the agent's straight line to the pushing spot behind the
+/// ball, then the ball's straight line to the target, at the agent's top speed (a lower bound: it
+/// ignores acceleration and the detour round the ball).
+/// </summary>
+public static class PushBallEpisodes
+{
+    /// <summary>All Push-Ball episodes are of one kind; the reports show them in one column.</summary>
+    public const string Kind = "push";
+
+    public static PlanEpisode[] Generate(EpisodesConfig config, PushBallConfig world)
+    {
+        int n = config.Pushes;
+        if (n == 0) return [];
+        var batch = new PushBallBatch(world, n);
+        batch.Reset(Enumerable.Range(0, n).Select(i => Rng.Derive((ulong)config.Seed, (ulong)i, stream: 13)).ToArray());
+        return Enumerable.Range(0, n).Select(i =>
+        {
+            var start = batch.State.AsSpan(i * PushBallBatch.StateDim, PushBallBatch.StateDim).ToArray();
+            float[] target = [batch.Target[2 * i], batch.Target[2 * i + 1]];
+            return Create(i, start, target, config.Budget, world);
+        }).ToArray();
+    }
+
+    public static PlanEpisode Create(int id, float[] start, float[] target, int budget, PushBallConfig world) =>
+        new(id, Kind, target, start, GoalState(world, start, target), budget, TaskHorizon(world, start, target));
+
+    /// <summary>The finished push: ball at rest on the target, agent at rest touching it from the side the ball came from.</summary>
+    public static float[] GoalState(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
+    {
+        var (ux, uy, _) = Direction(start[4], start[5], target[0], target[1]);
+        float behind = world.AgentRadius + world.BallRadius + 0.5f;
+        float lo = world.BorderLow + world.AgentRadius, hi = world.BorderHigh - world.AgentRadius;
+        float ax = Math.Clamp(target[0] - ux * behind, lo, hi), ay = Math.Clamp(target[1] - uy * behind, lo, hi);
+        return [ax, ay, 0, 0, target[0], target[1], 0, 0];
+    }
+
+    /// <summary>Steps at top speed along the reach-then-push path (see the class summary).</summary>
+    public static int TaskHorizon(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
+    {
+        var (ux, uy, push) = Direction(start[4], start[5], target[0], target[1]);
+        float behind = world.AgentRadius + world.BallRadius;
+        float sx = start[4] - ux * behind - start[0], sy = start[5] - uy * behind - start[1];
+        return (int)MathF.Ceiling((MathF.Sqrt(sx * sx + sy * sy) + push) / world.MaxSpeed);
+    }
+
+    /// <summary>Unit vector from the ball to the target, and the distance; any direction when the ball is already there.</summary>
+    private static (float X, float Y, float Length) Direction(float bx, float by, float tx, float ty)
+    {
+        float dx = tx - bx, dy = ty - by, d = MathF.Sqrt(dx * dx + dy * dy);
+        return d < 1e-3f ? (1, 0, d) : (dx / d, dy / d, d);
+    }
+}
