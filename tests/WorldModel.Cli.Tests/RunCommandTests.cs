@@ -61,7 +61,9 @@ public sealed class RunCommandTests
     [InlineData("models[0].train.horizon=20", "models[0].train.horizon")]
     [InlineData("evaluation.horizons=[4,0]", "evaluation.horizons[1]")]
     [InlineData("evaluation.plan.planner.samples=1", "evaluation.plan.planner.samples")]
-    [InlineData("data.world.kind=push-ball", "data.world.kind")]
+    [InlineData("data.world.kind=push-ball", "data.policy.kind")]
+    [InlineData("data={\"world\":{\"kind\":\"push-ball\"},\"policy\":{\"kind\":\"noisy-pusher\"}}", "evaluation.oracles[0]")]
+    [InlineData("evaluation.episodes={\"acrossRooms\":0,\"sameRoom\":0}", "evaluation.episodes")]
     [InlineData("seeds=[]", "seeds")]
     [InlineData("evaluation.plan.planner.kind=gradient", "evaluation.oracles")]
     public void Given_a_bad_experiment_config_Then_it_fails_before_any_work_naming_the_key(string set, string key)
@@ -71,6 +73,34 @@ public sealed class RunCommandTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(key, r.Error);
         Assert.False(Directory.Exists(tmp["run"]), "nothing is written for a bad config");
+    }
+
+    [Fact]
+    public void Given_a_push_ball_experiment_When_run_Then_balls_are_planned_to_their_targets_and_reported()
+    {
+        using var tmp = new TempFolder();
+        string[] pushBall = ["--set", "data.world.kind=push-ball", "--set", "data.policy.kind=noisy-pusher", "--set", "evaluation.oracles=[\"shaped\",\"straight\"]",
+            "--set", "evaluation.episodes.pushes=3", "--set", "evaluation.horizons=[4]", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]"];
+        var r = CliRunner.Run(["run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", .. pushBall]);
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["run"], "results.json")))!["rows"]!.AsArray();
+        Assert.Equal(9, rows.Count); // 3 pushes × (2 oracles + jepa)
+        Assert.All(rows, x => Assert.Equal("push", x!["result"]!["kind"]!.GetValue<string>()));
+        Assert.Equal(["jepa/latent", "oracle/shaped", "oracle/straight"], rows.Select(x => x!["method"]!.GetValue<string>()).Distinct().Order());
+        string report = File.ReadAllText(Path.Combine(tmp["run"], "report.md"));
+        Assert.Contains("3 pushes", report);
+        Assert.Contains("| method | H | strict | < 4.5 px |", report);
+        Assert.DoesNotContain("Cost landscapes", report);
+
+        // eval-plan on the trained push-ball model starts from Push-Ball's own oracles, and writes a benchmark file it can re-read.
+        var e = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"), "--out", tmp["eval"], "--save-episodes", tmp["pushes.json"], "--device", "cpu",
+            "--set", "episodes.pushes=2", "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1", "--set", "plan.horizon=4", "--set", "episodes.budget=8");
+        Assert.True(e.ExitCode == 0, e.Error + e.Out);
+        Assert.Contains("oracle/shaped", e.Out);
+        var again = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"), "--episodes", tmp["pushes.json"], "--no-oracle", "--out", tmp["eval2"], "--device", "cpu",
+            "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1", "--set", "plan.horizon=4");
+        Assert.True(again.ExitCode == 0, again.Error + again.Out);
+        Assert.Equal(2, JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["eval2"], "results.json")))!["rows"]!.AsArray().Count);
     }
 
     [Fact]
