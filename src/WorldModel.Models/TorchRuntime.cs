@@ -57,6 +57,36 @@ public static partial class TorchRuntime
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown device"),
     };
 
+    /// <summary>Managed bytes a <see cref="GcPause"/> lets the process allocate before the collector may run anyway.</summary>
+    public const long GcPauseBudget = 64L << 20;
+
+    /// <summary>
+    /// Keeps the garbage collector out of a stretch of torch calls (a training step, a scoring pass).
+    /// TorchSharp 0.107 converts numbers to Scalars implicitly (every <c>a + b</c> passes a Scalar 1, and
+    /// so do its optimisers) and keeps nothing alive during the native call, so a collection in the
+    /// middle lets the finaliser free a Scalar that libtorch is still reading (<see cref="IsScalarRace"/>).
+    /// With no collection inside the stretch, garbage is collected between stretches, when every call
+    /// that used it has returned. A stretch that allocates more than <see cref="GcPauseBudget"/>, or a
+    /// pause already running (nesting), simply runs unprotected: the retries remain as the fallback.
+    /// </summary>
+    public static GcPause PauseGc()
+    {
+        try { return new GcPause(GC.TryStartNoGCRegion(GcPauseBudget)); }
+        catch (InvalidOperationException) { return default; }  // already inside a pause
+        catch (ArgumentOutOfRangeException) { return default; } // budget beyond what this GC allows
+    }
+
+    /// <summary>Ends a <see cref="PauseGc"/> pause; the collector may then run.</summary>
+    public readonly struct GcPause(bool started) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!started || System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.NoGCRegion) return;
+            try { GC.EndNoGCRegion(); }
+            catch (InvalidOperationException) { } // the budget ran out and the collector already ran
+        }
+    }
+
     /// <summary>
     /// TorchSharp 0.107's intermittent error: libtorch reads a Scalar the garbage collector already finalised
     /// (an implicit double → Scalar conversion inside TorchSharp with nothing keeping it alive during the call).

@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 namespace WorldModel.Models.Tests;
 
 /// <summary>
-/// Known issue, not yet fixed: in full CI runs libtorch sometimes rejects the Scalar TorchSharp 0.107 passes
-/// to an add ("Exception raised from toFloat at c10/core/Scalar.h"), as if the temporary Scalar were
-/// freed during the native call. Training tests retry once on exactly that error and say so; any
-/// other failure, or a second one, fails the test.
+/// Known TorchSharp 0.107 issue: libtorch sometimes rejects the Scalar TorchSharp passes to an add
+/// ("Exception raised from toFloat at c10/core/Scalar.h"): the garbage collector finalised the temporary
+/// Scalar during the native call (GcPauseTests reproduces it). Training steps and planning now run inside
+/// TorchRuntime.PauseGc, which keeps the collector out; training tests still retry once on exactly that
+/// error and say so; any other failure, or a second one, fails the test.
 /// </summary>
 public static class ScalarRace
 {

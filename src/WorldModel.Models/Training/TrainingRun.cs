@@ -80,8 +80,9 @@ public sealed class TrainingRun
     /// <summary>
     /// Trains to Config.Train.Steps, resuming from the latest checkpoint when there is one. Returns the step it started from.
     /// Known issue: TorchSharp 0.107 sometimes hands libtorch a Scalar that the garbage collector has already
-    /// finalised ("toFloat at c10/core/Scalar.h"), seen in AdamW's step and in tensor adds. The run then resumes
-    /// from its latest checkpoint, which reproduces the uninterrupted run exactly (batches depend on (seed, step) only),
+    /// finalised ("toFloat at c10/core/Scalar.h"), seen in AdamW's step and in tensor adds. Each step runs inside
+    /// TorchRuntime.PauseGc, which keeps the collector (and so the finaliser) out of the step; should the error
+    /// still occur (a step that outgrows the pause's budget), the run resumes from its latest checkpoint, which reproduces the uninterrupted run exactly (batches depend on (seed, step) only),
     /// and says so through <paramref name="onWarning"/>.
     /// </summary>
     public int Run(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep = null, CancellationToken cancel = default, Action<string>? onWarning = null)

@@ -51,7 +51,7 @@ public static class PlanReport
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        // Two-Rooms splits same-room from across-room episodes; Push-Ball has one kind, shown as "all".
+        // Two-Rooms splits same-room from across-room episodes; Push-Ball has one kind: all its episodes, at both thresholds.
         bool rooms = HasRooms(rows);
         sb.AppendLine(rooms
             ? "| method | H | same room, strict | across rooms, strict | across rooms, < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |"

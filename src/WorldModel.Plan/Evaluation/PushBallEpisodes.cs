@@ -34,7 +34,7 @@ public static class PushBallEpisodes
     public static PlanEpisode Create(int id, float[] start, float[] target, int budget, PushBallConfig world) =>
         new(id, Kind, target, start, GoalState(world, start, target), budget, TaskHorizon(world, start, target));
 
-    /// <summary>The finished push: ball at rest on the target, agent at rest touching it from the side the ball came from.</summary>
+    /// <summary>The finished push: ball at rest on the target, agent at rest half a pixel behind it, on the side the ball came from.</summary>
     public static float[] GoalState(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
     {
         var (ux, uy, _) = Direction(start[4], start[5], target[0], target[1]);

@@ -40,6 +40,7 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel
 
     public void SetGoals(Observations goals)
     {
+        using var gcPause = TorchRuntime.PauseGc();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         _goalFrame?.Dispose();
@@ -50,6 +51,7 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel
 
     public void Observe(Observations current)
     {
+        using var gcPause = TorchRuntime.PauseGc();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         _current?.Dispose();
@@ -65,9 +67,11 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel
         RetryScalarRace(actions, candidates, horizon, costs, gradient);
     }
 
-    // Scoring is a pure function of its inputs, so TorchSharp's intermittent Scalar error (TorchRuntime.IsScalarRace) is retried once.
+    // The collector is kept out of scoring (TorchRuntime.PauseGc); should TorchSharp's intermittent Scalar error
+    // (TorchRuntime.IsScalarRace) still occur, scoring is a pure function of its inputs, so it is retried once.
     private void RetryScalarRace(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
     {
+        using var gcPause = TorchRuntime.PauseGc();
         try { ScoreOnce(actions, candidates, horizon, costs, gradient); }
         catch (System.Runtime.InteropServices.ExternalException e) when (TorchRuntime.IsScalarRace(e)) { ScoreOnce(actions, candidates, horizon, costs, gradient); }
     }

@@ -1,0 +1,76 @@
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace WorldModel.Models.Tests;
+
+/// <summary>
+/// TorchSharp 0.107 passes implicit Scalars to libtorch with nothing keeping them alive, so a garbage
+/// collection during a native call can free one that libtorch is reading (TorchRuntime.IsScalarRace).
+/// TorchRuntime.PauseGc keeps the collector out of a stretch of torch calls.
+/// </summary>
+public class GcPauseTests(ITestOutputHelper output)
+{
+    private static volatile byte[]? _sink;
+
+    /// <summary>Adds and scales two matrices 20 times: 40 implicit Scalars.</summary>
+    private static void TorchWork(Tensor a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        var c = a.add(b);
+        for (int i = 0; i < 20; i++) c = c.add(b).mul(0.5);
+    }
+
+    [Fact]
+    public void Given_a_pause_When_torch_work_runs_Then_no_collection_happens_inside_it()
+    {
+        TorchRuntime.Initialise(DeviceKind.Cpu);
+        using var a = randn(64, 64);
+        using var b = randn(64, 64);
+        for (int round = 0; round < 20; round++)
+        {
+            int before;
+            using (TorchRuntime.PauseGc())
+            {
+                before = GC.CollectionCount(0);
+                for (int k = 0; k < 10; k++) TorchWork(a, b);
+                Assert.Equal(before, GC.CollectionCount(0));
+            }
+        }
+    }
+
+    [Fact]
+    public void Given_another_thread_allocating_When_torch_work_runs_in_pauses_Then_libtorch_never_reads_a_freed_scalar()
+    {
+        TorchRuntime.Initialise(DeviceKind.Cpu);
+        using var a = randn(256, 256);
+        using var b = randn(256, 256);
+        bool stop = false;
+        // Garbage from another thread makes the collector run often, as a data or rendering thread does.
+        var pressure = new Thread(() => { while (!Volatile.Read(ref stop)) _sink = new byte[1024]; });
+        pressure.Start();
+        int unpaused = 0, paused = 0, runs = 0;
+        try
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            while (sw.Elapsed.TotalSeconds < 4)
+            {
+                try { TorchWork(a, b); }
+                catch (System.Runtime.InteropServices.ExternalException e) when (TorchRuntime.IsScalarRace(e)) { unpaused++; }
+            }
+            sw.Restart();
+            while (sw.Elapsed.TotalSeconds < 4)
+            {
+                runs++;
+                try { using (TorchRuntime.PauseGc()) TorchWork(a, b); }
+                catch (System.Runtime.InteropServices.ExternalException e) when (TorchRuntime.IsScalarRace(e)) { paused++; }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            pressure.Join();
+        }
+        output.WriteLine($"Scalar errors: {unpaused} without pauses (4 s), {paused} in {runs} paused runs");
+        Assert.Equal(0, paused);
+    }
+}
