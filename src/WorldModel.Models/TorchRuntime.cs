@@ -79,6 +79,9 @@ public static partial class TorchRuntime
     /// <summary>Ends a <see cref="PauseGc"/> pause; the collector may then run.</summary>
     public readonly struct GcPause(bool started) : IDisposable
     {
+        /// <summary>Whether the collector is held off (false: the runtime could not set the budget aside, or a pause was already running).</summary>
+        public bool Active => started && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion;
+
         public void Dispose()
         {
             if (!started || System.Runtime.GCSettings.LatencyMode != System.Runtime.GCLatencyMode.NoGCRegion) return;
