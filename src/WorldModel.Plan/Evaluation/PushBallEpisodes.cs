@@ -38,7 +38,7 @@ public static class PushBallEpisodes
     public static float[] GoalState(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
     {
         var (ux, uy, _) = Direction(start[4], start[5], target[0], target[1]);
-        float behind = world.AgentRadius + world.BallRadius + 0.5f;
+        float behind = world.PushDistance;
         float lo = world.BorderLow + world.AgentRadius, hi = world.BorderHigh - world.AgentRadius;
         float ax = Math.Clamp(target[0] - ux * behind, lo, hi), ay = Math.Clamp(target[1] - uy * behind, lo, hi);
         return [ax, ay, 0, 0, target[0], target[1], 0, 0];

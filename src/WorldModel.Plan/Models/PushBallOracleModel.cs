@@ -65,7 +65,7 @@ public sealed class PushBallOracleModel(PushBallConfig world, OracleCost cost, C
         float bx = tx - s[4], by = ty - s[5], ball = MathF.Sqrt(bx * bx + by * by);
         if (cost != OracleCost.Shaped) return ball;
         float ux = ball > 1e-6f ? bx / ball : 0, uy = ball > 1e-6f ? by / ball : 0;
-        float behind = world.AgentRadius + world.BallRadius + 0.5f; // just clear of the ball, as in the goal frame: touching it would keep it rolling
+        float behind = world.PushDistance; // clear of the ball, as in the goal frame: touching it would keep it rolling
         float px = s[4] - ux * behind - s[0], py = s[5] - uy * behind - s[1];
         return ball + MathF.Sqrt(px * px + py * py);
     }

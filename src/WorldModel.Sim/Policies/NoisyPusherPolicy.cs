@@ -22,7 +22,7 @@ public sealed class NoisyPusherPolicy(NoisyPusherPolicyConfig config, PushBallBa
             // Unit vector from the ball to the target; the pushing spot is just behind the ball on that line.
             float bx = tx - s[4], by = ty - s[5], bd = MathF.Max(1e-6f, MathF.Sqrt(bx * bx + by * by));
             bx /= bd; by /= bd;
-            float behind = c.AgentRadius + c.BallRadius + 0.5f;
+            float behind = c.PushDistance;
             float px = s[4] - bx * behind, py = s[5] - by * behind;
             float ex = px - s[0], ey = py - s[1];
             float wx, wy, v;

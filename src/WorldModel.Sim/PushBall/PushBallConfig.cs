@@ -29,6 +29,12 @@ public sealed record PushBallConfig : WorldConfig, IValidatable
     /// <summary>Closest the ball's centre and the target may be to a wall at the start.</summary>
     [Range(0, 16)] public float StartMargin { get; init; } = 4f;
 
+    /// <summary>
+    /// Centre distance from which the agent pushes: touching, plus half a pixel of clearance (the scripted
+    /// pusher lines up there, and the planning goal frame leaves the agent there, clear of the ball).
+    /// </summary>
+    public float PushDistance => AgentRadius + BallRadius + 0.5f;
+
     /// <summary>Substeps per step, chosen so nothing moves more than a quarter of the smallest radius per substep: no tunnelling.</summary>
     public int Substeps => Math.Max(1, (int)MathF.Ceiling(2 * MaxSpeed / (0.25f * MathF.Min(AgentRadius, BallRadius))));
 
