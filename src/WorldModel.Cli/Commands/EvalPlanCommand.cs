@@ -33,7 +33,7 @@ public static class EvalPlanCommand
             var overrides = parse.GetValue(setOpt) ?? [];
             // The default oracles are Two-Rooms'; another world starts from its own (a --config or --set still wins).
             if (world is not TwoRoomsConfig)
-                overrides = [$"oracles=[{string.Join(",", PlanningModels.OracleCosts(world).Select(c => $"\"{c.ToString().ToLowerInvariant()}\""))}]", .. overrides];
+                overrides = [$"oracles=[{string.Join(",", PlanningModels.OracleCosts(world).Select(c => $"\"{PlanningModels.Name(c)}\""))}]", .. overrides];
             if (parse.GetValue(noOracle)) overrides = [.. overrides, "oracles=[]"];
             string source = parse.GetValue(configOpt) ?? "--set";
             var config = parse.GetValue(configOpt) is { } path ? ConfigLoader.LoadFile<PlanEvalConfig>(path, overrides) : ConfigLoader.Parse<PlanEvalConfig>("{}", "--set", overrides);

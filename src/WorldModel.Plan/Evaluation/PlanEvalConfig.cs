@@ -40,6 +40,6 @@ public sealed record PlanEvalConfig : IValidatable
         var allowed = PlanningModels.OracleCosts(world);
         for (int i = 0; i < Oracles.Length; i++)
             if (!allowed.Contains(Oracles[i]))
-                yield return new($"oracles[{i}]", $"{Oracles[i].ToString().ToLowerInvariant()} is not an oracle of {ConfigNames.Kind(world.GetType())}; allowed: {string.Join(", ", allowed.Select(c => c.ToString().ToLowerInvariant()))}");
+                yield return new($"oracles[{i}]", $"{PlanningModels.Name(Oracles[i])} is not an oracle of {ConfigNames.Kind(world.GetType())}; allowed: {string.Join(", ", allowed.Select(PlanningModels.Name))}");
     }
 }

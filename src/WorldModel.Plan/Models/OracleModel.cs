@@ -16,19 +16,8 @@ public enum OracleCost { Straight, Geodesic, Shaped }
 /// straight-line cost the wall is a local minimum of summed distance (../shared/FINDINGS.md: ~50%
 /// across rooms); the geodesic cost removes it.
 /// </summary>
-public sealed class OracleModel : IPlanningModel
+public sealed class OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape shape) : IPlanningModel
 {
-    private readonly TwoRoomsConfig world;
-    private readonly OracleCost cost;
-    private readonly CostShape shape;
-
-    public OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape shape)
-    {
-        if (cost is not (OracleCost.Straight or OracleCost.Geodesic))
-            throw new ArgumentException($"oracle cost '{cost.ToString().ToLowerInvariant()}' is not a Two-Rooms cost; allowed: geodesic, straight");
-        (this.world, this.cost, this.shape) = (world, cost, shape);
-    }
-
     private float[] _goals = [];
     private float[] _states = [];
     private float[] _layouts = [];
