@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(PlotCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(BenchCommands.Build());
+        root.Subcommands.Add(InfoCommand.Build());
         return root;
     }
 }

@@ -14,7 +14,8 @@ public enum DeviceKind
 /// <summary>
 /// Process-wide TorchSharp set-up, done once before the first tensor: glibc's allocator kept from
 /// returning freed blocks to the OS (measured here: 8.0 s → 0.91 s per training step, see
-/// ../shared/TORCHSHARP.md), and the device chosen. Code never assumes CPU: it asks for <see cref="Device"/>.
+/// ../shared/TORCHSHARP.md), and the device chosen. mallopt covers the main heap only; per-thread
+/// arenas need the start-up settings of <see cref="GlibcAllocator"/>, which `wm` applies itself. Code never assumes CPU: it asks for <see cref="Device"/>.
 /// </summary>
 public static partial class TorchRuntime
 {
@@ -36,7 +37,7 @@ public static partial class TorchRuntime
                 try
                 {
                     MallOpt(M_MMAP_MAX, 0);               // big blocks from the heap, not fresh mmaps per step
-                    MallOpt(M_TRIM_THRESHOLD, int.MaxValue); // never hand freed memory back
+                    MallOpt(M_TRIM_THRESHOLD, -1);        // never hand freed memory back (-1: no trimming at all; int.MaxValue still trimmed past 2 GiB)
                     MallOpt(M_TOP_PAD, 256 << 20);        // grow the heap in large steps
                 }
                 catch (DllNotFoundException) { }       // not glibc (e.g. musl): run untuned

@@ -58,11 +58,17 @@ public static class CliRunner
 
     public static (int Code, string Error) RunProcess(IDictionary<string, string> env, params string[] args)
     {
+        var r = RunProcessWithOutput(env, args);
+        return (r.ExitCode, r.Error);
+    }
+
+    public static Result RunProcessWithOutput(IDictionary<string, string> env, params string[] args)
+    {
         using var p = StartProcess(env, args);
         var err = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEnd();
+        var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        return (p.ExitCode, err.Result);
+        return new Result(p.ExitCode, output, err.Result);
     }
 
     public static string Config(string name) => Path.Combine(RepoRoot, "configs", name);

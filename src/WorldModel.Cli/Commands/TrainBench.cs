@@ -30,6 +30,7 @@ public static class TrainBench
             if (n is < 1 or > 1000) throw new ArgumentException($"--steps {n} is not allowed; allowed: 1 to 1000");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             AnsiConsole.MarkupLine($"machine: {Markup.Escape(MachineInfo.Describe())}; device {torchDevice.type.ToString().ToLowerInvariant()}, {torch.get_num_threads()} torch threads");
+            AnsiConsole.MarkupLine($"allocator: {Markup.Escape(GlibcAllocator.Describe())}");
             var cpuConfig = ConfigLoader.LoadFile<RunConfig>(Path.Combine(Paths.RepositoryRoot(), "configs", "two-rooms-cpu.json"));
             var pldm = cpuConfig with
             {

@@ -1,0 +1,29 @@
+namespace WorldModel.Cli.Tests;
+
+/// <summary>`wm` sets glibc's start-up allocator settings itself: a user never needs to know about them.</summary>
+[Collection("cli")]
+public sealed class AllocatorTests
+{
+    // The child inherits this test process's environment; make GLIBC_TUNABLES explicit either way.
+    private static Dictionary<string, string> Env(string tunables) => new() { ["GLIBC_TUNABLES"] = tunables };
+
+    [Fact]
+    public void Given_wm_started_without_tunables_Then_it_runs_with_one_arena_and_no_trimming()
+    {
+        var r = CliRunner.RunProcessWithOutput(Env(""), "info");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var line = r.Out.Split('\n').Single(l => l.StartsWith("allocator:", StringComparison.Ordinal));
+        Assert.Contains("GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=", line);
+        Assert.DoesNotContain("in-process only", line);
+    }
+
+    [Fact]
+    public void Given_a_users_own_arena_setting_Then_wm_keeps_it_and_adds_the_rest()
+    {
+        var r = CliRunner.RunProcessWithOutput(Env("glibc.malloc.arena_max=4"), "info");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var line = r.Out.Split('\n').Single(l => l.StartsWith("allocator:", StringComparison.Ordinal));
+        Assert.Contains("GLIBC_TUNABLES=glibc.malloc.arena_max=4:glibc.malloc.mmap_max=0", line);
+        Assert.DoesNotContain("arena_max=1", line);
+    }
+}
