@@ -10,6 +10,12 @@ coverages, so this times the model step only; compare it with the "model s/step"
 
 Debian's torch links the reference BLAS by default; libopenblas0-pthread registers OpenBLAS as
 the libblas.so.3 alternative, which this script checks and reports.
+
+`wm` starts itself with glibc tunables (one malloc arena, no mmap, no trimming; `./wm info` prints
+them). To give PyTorch the same allocator, run this script with that GLIBC_TUNABLES value set:
+
+    GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=0x7fffffffffffffff:glibc.malloc.top_pad=268435456 \
+        /usr/bin/python3 bench/pytorch/train_step.py --channels-last
 """
 import argparse
 import json
