@@ -21,6 +21,21 @@ public static partial class GlibcAllocator
     /// <summary>The variable glibc reads its tunables from, at process start only.</summary>
     public const string Variable = "GLIBC_TUNABLES";
 
+    /// <summary>Holds the user's own GLIBC_TUNABLES ("" when unset) across the re-exec, for child processes.</summary>
+    public const string UserVariable = "WM_USER_GLIBC_TUNABLES";
+
+    /// <summary>
+    /// Sets <paramref name="environment"/> (a child's) back to the GLIBC_TUNABLES the user started `wm` with,
+    /// so a program `wm` runs (the PyTorch reference) sees the machine as the user left it.
+    /// </summary>
+    public static void RestoreUserTunables(IDictionary<string, string?> environment)
+    {
+        if (Environment.GetEnvironmentVariable(UserVariable) is not { } user) return; // not re-executed: nothing was added
+        environment.Remove(UserVariable);
+        if (user.Length == 0) environment.Remove(Variable);
+        else environment[Variable] = user;
+    }
+
     /// <summary>
     /// One arena for every thread (big blocks come from the main heap, never a per-thread mmap), no mmap
     /// for big blocks, no trimming (freed memory is kept for the next step), and the heap grown 256 MiB at a time.
@@ -80,9 +95,10 @@ public static partial class GlibcAllocator
         if (argv.Length == 0 || argv[0].Length == 0) return;
 
         var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Where(e => (string)e.Key != Variable)
+            .Where(e => (string)e.Key is not (Variable or UserVariable))
             .Select(e => $"{e.Key}={e.Value}")
             .Append($"{Variable}={tunables}")
+            .Append($"{UserVariable}={Environment.GetEnvironmentVariable(Variable)}")
             .ToArray();
         Exec("/proc/self/exe", argv, env); // returns only on failure: run on with the in-process settings
     }

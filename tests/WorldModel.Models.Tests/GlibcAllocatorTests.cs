@@ -26,4 +26,30 @@ public sealed class GlibcAllocatorTests
         var full = GlibcAllocator.WithTunables(null);
         Assert.Null(GlibcAllocator.WithTunables(full));
     }
+
+    [Fact]
+    public void Given_wm_re_executed_Then_a_child_process_gets_the_users_own_tunables_back()
+    {
+        string? before = Environment.GetEnvironmentVariable(GlibcAllocator.UserVariable);
+        try
+        {
+            var child = new Dictionary<string, string?> { ["GLIBC_TUNABLES"] = GlibcAllocator.WithTunables(null), [GlibcAllocator.UserVariable] = "" };
+            Environment.SetEnvironmentVariable(GlibcAllocator.UserVariable, null);
+            GlibcAllocator.RestoreUserTunables(child);
+            Assert.Equal(GlibcAllocator.WithTunables(null), child["GLIBC_TUNABLES"]); // not re-executed: left alone
+
+            Environment.SetEnvironmentVariable(GlibcAllocator.UserVariable, "");
+            GlibcAllocator.RestoreUserTunables(child);
+            Assert.False(child.ContainsKey("GLIBC_TUNABLES")); // the user had none
+            Assert.False(child.ContainsKey(GlibcAllocator.UserVariable));
+
+            Environment.SetEnvironmentVariable(GlibcAllocator.UserVariable, "glibc.malloc.tcache_count=0");
+            GlibcAllocator.RestoreUserTunables(child);
+            Assert.Equal("glibc.malloc.tcache_count=0", child["GLIBC_TUNABLES"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(GlibcAllocator.UserVariable, before);
+        }
+    }
 }
