@@ -88,7 +88,9 @@ public static partial class GlibcAllocator
         string[] argv;
         try
         {
-            argv = Encoding.UTF8.GetString(File.ReadAllBytes("/proc/self/cmdline")).TrimEnd('\0').Split('\0');
+            // NUL-terminated arguments: drop the one final NUL only, so a trailing empty argument ("") survives.
+            var cmdline = Encoding.UTF8.GetString(File.ReadAllBytes("/proc/self/cmdline"));
+            argv = (cmdline.EndsWith('\0') ? cmdline[..^1] : cmdline).Split('\0');
         }
         catch (IOException) { return; }
         catch (UnauthorizedAccessException) { return; }

@@ -15,7 +15,8 @@ public enum DeviceKind
 /// Process-wide TorchSharp set-up, done once before the first tensor: glibc's allocator kept from
 /// returning freed blocks to the OS (measured here: 8.0 s → 0.91 s per training step, see
 /// ../shared/TORCHSHARP.md), and the device chosen. mallopt covers the main heap only; per-thread
-/// arenas need the start-up settings of <see cref="GlibcAllocator"/>, which `wm` applies itself. Code never assumes CPU: it asks for <see cref="Device"/>.
+/// arenas need the start-up settings of <see cref="GlibcAllocator"/>, which `wm` applies itself.
+/// Code never assumes CPU: it asks for <see cref="Device"/>.
 /// </summary>
 public static partial class TorchRuntime
 {

@@ -26,4 +26,13 @@ public sealed class AllocatorTests
         Assert.Contains("GLIBC_TUNABLES=glibc.malloc.arena_max=4:glibc.malloc.mmap_max=0", line);
         Assert.DoesNotContain("arena_max=1", line);
     }
+
+    [Fact]
+    public void Given_arguments_with_spaces_and_an_empty_last_one_Then_they_reach_wm_unchanged_through_the_re_exec()
+    {
+        // The override's value comes back in the config error: it must arrive as one argument, spaces kept.
+        var r = CliRunner.RunProcessWithOutput(Env(""), "train", "--config", CliRunner.Config("tiny.json"), "--set", "train.steps=not a number", "--out", "");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("not a number", r.Error);
+    }
 }
