@@ -36,6 +36,9 @@ public static partial class GlibcAllocator
         else environment[Variable] = user;
     }
 
+    /// <summary>The heap grows this much at a time (both mechanisms).</summary>
+    private const int TopPadBytes = 256 << 20;
+
     /// <summary>
     /// One arena for every thread (big blocks come from the main heap, never a per-thread mmap), no mmap
     /// for big blocks, no trimming (freed memory is kept for the next step), and the heap grown 256 MiB at a time.
@@ -45,8 +48,28 @@ public static partial class GlibcAllocator
         ("glibc.malloc.arena_max", "1"),
         ("glibc.malloc.mmap_max", "0"),
         ("glibc.malloc.trim_threshold", "0x7fffffffffffffff"),
-        ("glibc.malloc.top_pad", "268435456"),
+        ("glibc.malloc.top_pad", TopPadBytes.ToString()),
     ];
+
+    // glibc mallopt parameters (malloc.h).
+    private const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_MAX = -4;
+
+    /// <summary>
+    /// The same settings as far as mallopt reaches once the process runs (all but the arena count): enough
+    /// for the main thread's heap, and all a process gets that does not start through `wm`'s Main (test hosts).
+    /// </summary>
+    public static void TuneInProcess()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            MallOpt(M_MMAP_MAX, 0);          // big blocks from the heap, not fresh mmaps per step
+            MallOpt(M_TRIM_THRESHOLD, -1);   // never hand freed memory back (-1: no trimming at all; int.MaxValue still trimmed past 2 GiB)
+            MallOpt(M_TOP_PAD, TopPadBytes); // grow the heap in large steps
+        }
+        catch (DllNotFoundException) { }      // not glibc (e.g. musl): run untuned
+        catch (EntryPointNotFoundException) { }
+    }
 
     /// <summary>
     /// <paramref name="existing"/> (a GLIBC_TUNABLES value, or null) with each of <see cref="Tunables"/>
@@ -139,6 +162,9 @@ public static partial class GlibcAllocator
 
     [LibraryImport("libc", EntryPoint = "execve", StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int ExecVe(string path, nint* argv, nint* envp);
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int MallOpt(int parameter, int value);
 
     [LibraryImport("libc", EntryPoint = "gnu_get_libc_version")]
     private static partial nint GnuGetLibcVersion();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace WorldModel.Models;
@@ -18,33 +17,18 @@ public enum DeviceKind
 /// arenas need the start-up settings of <see cref="GlibcAllocator"/>, which `wm` applies itself.
 /// Code never assumes CPU: it asks for <see cref="Device"/>.
 /// </summary>
-public static partial class TorchRuntime
+public static class TorchRuntime
 {
-    // glibc mallopt parameters (malloc.h).
-    private const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_MAX = -4;
     private static readonly object Gate = new();
     private static bool _allocatorTuned;
-
-    [LibraryImport("libc", EntryPoint = "mallopt")]
-    private static partial int MallOpt(int parameter, int value);
 
     /// <summary>Tunes the allocator (Linux, glibc) and returns the device to use.</summary>
     public static torch.Device Initialise(DeviceKind kind = DeviceKind.Auto)
     {
         lock (Gate)
         {
-            if (!_allocatorTuned && OperatingSystem.IsLinux())
-            {
-                try
-                {
-                    MallOpt(M_MMAP_MAX, 0);               // big blocks from the heap, not fresh mmaps per step
-                    MallOpt(M_TRIM_THRESHOLD, -1);        // never hand freed memory back (-1: no trimming at all; int.MaxValue still trimmed past 2 GiB)
-                    MallOpt(M_TOP_PAD, 256 << 20);        // grow the heap in large steps
-                }
-                catch (DllNotFoundException) { }       // not glibc (e.g. musl): run untuned
-                catch (EntryPointNotFoundException) { }
-                _allocatorTuned = true;
-            }
+            if (!_allocatorTuned) GlibcAllocator.TuneInProcess();
+            _allocatorTuned = true;
         }
         return Device(kind);
     }

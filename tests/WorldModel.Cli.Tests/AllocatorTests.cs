@@ -7,12 +7,18 @@ public sealed class AllocatorTests
     // The child inherits this test process's environment; make GLIBC_TUNABLES explicit either way.
     private static Dictionary<string, string> Env(string tunables) => new() { ["GLIBC_TUNABLES"] = tunables };
 
+    /// <summary>The "allocator:" line of `wm info`, started as a process with these GLIBC_TUNABLES.</summary>
+    private static string AllocatorLine(string tunables)
+    {
+        var r = CliRunner.RunProcessWithOutput(Env(tunables), "info");
+        Assert.True(r.ExitCode == 0, r.Error);
+        return r.Out.Split('\n').Single(l => l.StartsWith("allocator:", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Given_wm_started_without_tunables_Then_it_runs_with_one_arena_and_no_trimming()
     {
-        var r = CliRunner.RunProcessWithOutput(Env(""), "info");
-        Assert.True(r.ExitCode == 0, r.Error);
-        var line = r.Out.Split('\n').Single(l => l.StartsWith("allocator:", StringComparison.Ordinal));
+        var line = AllocatorLine(tunables: "");
         Assert.Contains("GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=", line);
         Assert.DoesNotContain("in-process only", line);
     }
@@ -20,9 +26,7 @@ public sealed class AllocatorTests
     [Fact]
     public void Given_a_users_own_arena_setting_Then_wm_keeps_it_and_adds_the_rest()
     {
-        var r = CliRunner.RunProcessWithOutput(Env("glibc.malloc.arena_max=4"), "info");
-        Assert.True(r.ExitCode == 0, r.Error);
-        var line = r.Out.Split('\n').Single(l => l.StartsWith("allocator:", StringComparison.Ordinal));
+        var line = AllocatorLine(tunables: "glibc.malloc.arena_max=4");
         Assert.Contains("GLIBC_TUNABLES=glibc.malloc.arena_max=4:glibc.malloc.mmap_max=0", line);
         Assert.DoesNotContain("arena_max=1", line);
     }

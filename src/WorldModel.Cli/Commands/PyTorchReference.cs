@@ -21,7 +21,7 @@ public static class PyTorchReference
     public static void Check(string python)
     {
         if (!File.Exists(ScriptPath)) throw new FileNotFoundException($"the PyTorch reference script is missing: {ScriptPath}");
-        var (code, _, error) = RunPython(python, ["-c", "import torch"], TimeSpan.FromMinutes(2), echo: false, CancellationToken.None);
+        var (code, error) = RunPython(python, ["-c", "import torch"], TimeSpan.FromMinutes(2), echo: false, CancellationToken.None);
         if (code != 0)
             throw new ArgumentException($"--pytorch {python}: cannot import torch ({LastLine(error)}); {Install}");
     }
@@ -34,7 +34,7 @@ public static class PyTorchReference
         try
         {
             string[] args = [ScriptPath, "--steps", steps.ToString(), "--threads", threads.ToString(), "--device", device.type == DeviceType.CUDA ? "cuda" : "cpu", "--out", output];
-            var (code, _, error) = RunPython(python, args, TimeSpan.FromHours(2), echo: true, cancel);
+            var (code, error) = RunPython(python, args, TimeSpan.FromHours(2), echo: true, cancel);
             if (code != 0) throw new IOException($"the PyTorch reference failed (exit code {code}): {LastLine(error)}");
             var results = JsonNode.Parse(File.ReadAllText(output))?["results"]?.AsArray()
                 ?? throw new InvalidDataException($"{output} has no results array");
@@ -47,7 +47,7 @@ public static class PyTorchReference
         }
     }
 
-    private static (int Code, string Out, string Error) RunPython(string python, string[] args, TimeSpan limit, bool echo, CancellationToken cancel)
+    private static (int Code, string Error) RunPython(string python, string[] args, TimeSpan limit, bool echo, CancellationToken cancel)
     {
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -57,12 +57,9 @@ public static class PyTorchReference
         catch (Win32Exception e) { throw new ArgumentException($"--pytorch {python}: cannot run it ({e.Message}); {Install}"); }
         using (process)
         {
-            var stdout = new System.Text.StringBuilder();
             process.OutputDataReceived += (_, e) =>
             {
-                if (e.Data is null) return;
-                stdout.AppendLine(e.Data);
-                if (echo) AnsiConsole.MarkupLine($"[grey]  {Markup.Escape(e.Data)}[/]");
+                if (echo && e.Data is not null) AnsiConsole.MarkupLine($"[grey]  {Markup.Escape(e.Data)}[/]");
             };
             process.BeginOutputReadLine();
             var stderr = process.StandardError.ReadToEndAsync(cancel);
@@ -74,7 +71,7 @@ public static class PyTorchReference
             }
             process.WaitForExit(); // flush the asynchronous stdout reader
             cancel.ThrowIfCancellationRequested();
-            return (process.ExitCode, stdout.ToString(), stderr.Result);
+            return (process.ExitCode, stderr.Result);
         }
     }
 
