@@ -1,5 +1,6 @@
 using WorldModel.Models;
 using WorldModel.Models.Objectives;
+using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
@@ -76,7 +77,7 @@ public sealed class DemoModels : IDisposable
             TrainedModel? Load((string Folder, RunConfig Config) run)
             {
                 if (run.Config is null) return null;
-                var (config, model) = PlanningModels.LoadTrained(run.Folder, device);
+                var (config, model) = TrainedPlanningModels.LoadTrained(run.Folder, device);
                 return new TrainedModel(run.Folder, config, model, PositionProbe.Fit(model, device, world, layout, scenes, renderer));
             }
             var jepa = Load(jepaRun);

@@ -4,6 +4,7 @@ using WorldModel.Cli.Experiments;
 using WorldModel.Core.Config;
 using WorldModel.Core.IO;
 using WorldModel.Models;
+using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
@@ -54,7 +55,7 @@ public static class EvalPlanCommand
             foreach (var cost in config.Oracles)
                 using (var oracle = PlanningModels.Oracle(world, cost, config.Plan.Cost))
                     rows.AddRange(stage.Evaluate(oracle, 0, cancel));
-            foreach (var model in PlanningModels.FromRun(folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost))
+            foreach (var model in TrainedPlanningModels.FromRun(folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost))
                 using (model)
                     rows.AddRange(stage.Evaluate(model, (int)runConfig.Train.Seed, cancel));
             PlanResults.Write(outFolder, rows);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using WorldModel.Core.Config;
 using WorldModel.Models;
+using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
@@ -43,7 +44,7 @@ public static class LandscapeCommand
                 PlanningModels.Oracle(world, OracleCost.Geodesic, CostShape.Sum),
                 PlanningModels.Oracle(world, OracleCost.Straight, CostShape.Sum),
             };
-            models.AddRange(PlanningModels.FromRun(folder, torchDevice, CostShape.Sum, CostShape.Sum));
+            models.AddRange(TrainedPlanningModels.FromRun(folder, torchDevice, CostShape.Sum, CostShape.Sum));
             var results = LandscapeReport.Save(outFolder, models, world, layout, runConfig.Data.Render, goalX, goalY, cell, cancel);
 
             var table = new Table().AddColumns("cost", "Spearman vs geodesic", "Spearman vs straight", "descent reaches goal", "from the other room");

@@ -5,6 +5,7 @@ using WorldModel.Cli.Commands;
 using WorldModel.Cli.Terminal;
 using WorldModel.Core.Config;
 using WorldModel.Core.IO;
+using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
@@ -93,7 +94,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
             rows.AddRange(Timed(stage, oracle, 0, sw, cancel));
         }
         foreach (var (entry, seed, runFolder) in runs)
-            foreach (var model in PlanningModels.FromRun(runFolder, device, config.Evaluation.Plan.Cost, config.Evaluation.Plan.PixelCost, entry.Name))
+            foreach (var model in TrainedPlanningModels.FromRun(runFolder, device, config.Evaluation.Plan.Cost, config.Evaluation.Plan.PixelCost, entry.Name))
                 using (model)
                 {
                     sw.Restart();
@@ -109,7 +110,7 @@ public sealed class ExperimentRunner(ExperimentConfig config, string folder, Dev
             var layout = TwoRoomsLayout.Create(twoRooms.Layout, ref layoutSeed, twoRooms.BorderLow, twoRooms.BorderHigh);
             var goal = LandscapeReport.DefaultGoal(twoRooms, layout);
             var landscapeModels = config.Evaluation.Oracles.Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
-                .Concat(runs.Where(r => r.Seed == config.Seeds[0]).SelectMany(r => PlanningModels.FromRun(r.Folder, device, CostShape.Sum, CostShape.Sum, r.Entry.Name)));
+                .Concat(runs.Where(r => r.Seed == config.Seeds[0]).SelectMany(r => TrainedPlanningModels.FromRun(r.Folder, device, CostShape.Sum, CostShape.Sum, r.Entry.Name)));
             landscapes = LandscapeReport.Save(Path.Combine(folder, "plots"), landscapeModels, twoRooms, layout, config.Data.Render, goal.X, goal.Y, cancel: cancel);
             Log("landscape", $"{landscapes.Count} costs over the arena, goal ({goal.X:0.#}, {goal.Y:0.#})", sw, reused: false);
         }

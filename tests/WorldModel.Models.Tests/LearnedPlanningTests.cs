@@ -3,6 +3,7 @@ using TorchSharp;
 using WorldModel.Data;
 using WorldModel.Models;
 using WorldModel.Models.Objectives;
+using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
@@ -16,7 +17,7 @@ using WorldModel.Sim.TwoRooms;
 using WorldModel.Sim.Worlds;
 using Xunit.Abstractions;
 
-namespace WorldModel.Plan.Tests;
+namespace WorldModel.Models.Tests;
 
 /// <summary>A tiny JEPA, trained here for a few hundred steps, planned with MPPI against the real simulator.</summary>
 public class LearnedPlanningTests(ITestOutputHelper output)

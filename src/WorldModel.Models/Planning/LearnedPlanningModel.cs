@@ -1,7 +1,7 @@
-using WorldModel.Models;
+using WorldModel.Plan.Models;
 using static TorchSharp.torch;
 
-namespace WorldModel.Plan.Models;
+namespace WorldModel.Models.Planning;
 
 /// <summary>Where a learned model compares its imagined future with the goal.</summary>
 public enum CostSpace

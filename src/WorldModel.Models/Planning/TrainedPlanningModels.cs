@@ -1,0 +1,38 @@
+using TorchSharp;
+using WorldModel.Models.Objectives;
+using WorldModel.Models.Training;
+using WorldModel.Plan.Models;
+using static TorchSharp.torch;
+
+namespace WorldModel.Models.Planning;
+
+/// <summary>The planning models a trained run offers, by the names results use (the oracles are in WorldModel.Plan).</summary>
+public static class TrainedPlanningModels
+{
+    /// <summary>
+    /// The ways a trained run is planned: a JEPA run in its latent ("jepa/latent"); a pixel run both in
+    /// imagined frames ("pixel/frames") and in its own reconstruction-trained latent ("pixel/latent").
+    /// Names are prefixed with <paramref name="label"/> when given (e.g. the experiment's model name).
+    /// </summary>
+    public static IReadOnlyList<IPlanningModel> FromRun(string folder, Device device, CostShape shape, CostShape pixelShape, string? label = null)
+    {
+        var (config, model) = LoadTrained(folder, device);
+        string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
+        return config.Objective is PixelObjectiveConfig
+            ? [new LearnedPlanningModel($"{prefix}/frames", model, device, CostSpace.Pixel, pixelShape), new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)]
+            : [new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)];
+    }
+
+    /// <summary>A training run's config and its latest checkpoint's model, on <paramref name="device"/>, in eval mode.</summary>
+    public static (RunConfig Config, LatentWorldModel Model) LoadTrained(string folder, Device device)
+    {
+        var config = TrainingRun.LoadConfig(folder);
+        var run = new TrainingRun(config, folder);
+        string checkpoint = run.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
+        var model = run.CreateModel();
+        model.to(device);
+        Checkpoint.Load(checkpoint, TrainingRun.RunHash(folder), model, optimizer: null);
+        model.eval();
+        return (config, model);
+    }
+}
