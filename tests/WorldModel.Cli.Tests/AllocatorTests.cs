@@ -35,7 +35,7 @@ public sealed class AllocatorTests
     public void Given_arguments_with_spaces_and_an_empty_last_one_Then_they_reach_wm_unchanged_through_the_re_exec()
     {
         // The override's value comes back in the config error: it must arrive as one argument, spaces kept.
-        var r = CliRunner.RunProcessWithOutput(Env(""), "train", "--config", CliRunner.Config("tiny.json"), "--set", "train.steps=not a number", "--out", "");
+        var r = CliRunner.RunProcessWithOutput(Env(""), "train", "--config", Repository.Config("tiny.json"), "--set", "train.steps=not a number", "--out", "");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("not a number", r.Error);
     }

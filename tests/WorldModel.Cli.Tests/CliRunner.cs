@@ -36,16 +36,6 @@ public static class CliRunner
         }
     }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "WorldModel.sln"))) return d.FullName;
-            throw new InvalidOperationException("repository root not found");
-        }
-    }
-
     /// <summary>Starts the real `wm` as a child process (for process-wide state: signals, native libraries).</summary>
     public static System.Diagnostics.Process StartProcess(IDictionary<string, string> env, params string[] args)
     {
@@ -70,14 +60,4 @@ public static class CliRunner
         p.WaitForExit();
         return new Result(p.ExitCode, output, err.Result);
     }
-
-    public static string Config(string name) => Path.Combine(RepoRoot, "configs", name);
-}
-
-public sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "wm-cli-" + Guid.NewGuid().ToString("N")[..8]);
-    public TempFolder() => Directory.CreateDirectory(Path);
-    public string this[string name] => System.IO.Path.Combine(Path, name);
-    public void Dispose() { try { Directory.Delete(Path, true); } catch (IOException) { } }
 }

@@ -90,7 +90,7 @@ public sealed class ConfigErrorTests
     public void Given_every_committed_config_Then_it_validates_and_generates_on_a_tiny_budget()
     {
         using var tmp = new TempFolder();
-        foreach (var path in Directory.GetFiles(Path.Combine(CliRunner.RepoRoot, "configs"), "*.json"))
+        foreach (var path in Directory.GetFiles(Path.Combine(Repository.Root, "configs"), "*.json"))
         {
             string name = Path.GetFileNameWithoutExtension(path);
             string prefix = File.ReadAllText(path).Contains("\"data\":") ? "data." : ""; // training configs hold their data section

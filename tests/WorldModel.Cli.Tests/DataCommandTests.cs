@@ -10,12 +10,12 @@ public sealed class DataCommandTests
     {
         using var tmp = new TempFolder();
         string data = tmp["data"];
-        var gen = CliRunner.Run("data", "generate", "--config", CliRunner.Config("tiny.json"), "--out", data);
+        var gen = CliRunner.Run("data", "generate", "--config", Repository.Config("tiny.json"), "--out", data);
         Assert.True(gen.ExitCode == 0, gen.Error);
         Assert.Contains("64 episodes × 8 steps = 512 transitions", gen.Out);
         Assert.Contains("done", gen.Out);
 
-        var again = CliRunner.Run("data", "generate", "--config", CliRunner.Config("tiny.json"), "--out", data);
+        var again = CliRunner.Run("data", "generate", "--config", Repository.Config("tiny.json"), "--out", data);
         Assert.Contains("already complete", again.Out);
 
         var inspect = CliRunner.Run("data", "inspect", data, "--out", tmp["inspect"]);
@@ -41,7 +41,7 @@ public sealed class DataCommandTests
     public void Given_a_bad_export_format_or_preview_size_Then_the_error_says_what_is_allowed()
     {
         using var tmp = new TempFolder();
-        CliRunner.Run("data", "generate", "--config", CliRunner.Config("tiny.json"), "--out", tmp["d"]);
+        CliRunner.Run("data", "generate", "--config", Repository.Config("tiny.json"), "--out", tmp["d"]);
         var r = CliRunner.Run("data", "export", tmp["d"], "--format", "hdf5", "--out", tmp["x"]);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("allowed: npz", r.Error);
@@ -53,7 +53,7 @@ public sealed class DataCommandTests
     public void Given_a_corrupted_dataset_Then_inspect_fails_naming_the_chunk()
     {
         using var tmp = new TempFolder();
-        CliRunner.Run("data", "generate", "--config", CliRunner.Config("tiny.json"), "--out", tmp["d"]);
+        CliRunner.Run("data", "generate", "--config", Repository.Config("tiny.json"), "--out", tmp["d"]);
         var chunk = tmp["d/chunk-00001.bin"];
         var bytes = File.ReadAllBytes(chunk);
         bytes[100] ^= 1;

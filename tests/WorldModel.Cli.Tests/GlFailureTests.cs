@@ -7,7 +7,7 @@ public sealed class GlFailureTests
     public void Given_no_usable_EGL_driver_When_gl_is_asked_for_Then_wm_exits_with_an_error_naming_the_packages_not_a_native_crash()
     {
         using var tmp = new TempFolder();
-        var gen = CliRunner.Run("data", "generate", "--config", CliRunner.Config("tiny.json"), "--out", tmp["d"]);
+        var gen = CliRunner.Run("data", "generate", "--config", Repository.Config("tiny.json"), "--out", tmp["d"]);
         Assert.Equal(0, gen.ExitCode);
         // glvnd finds no EGL vendor: the same as a machine without Mesa or an NVIDIA driver.
         var env = new Dictionary<string, string> { ["__EGL_VENDOR_LIBRARY_FILENAMES"] = "/nonexistent/egl_vendor.json" };

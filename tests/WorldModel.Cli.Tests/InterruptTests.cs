@@ -9,7 +9,7 @@ public sealed class InterruptTests
     public async Task Given_a_generation_interrupted_by_ctrl_c_Then_wm_keeps_finished_chunks_says_how_to_resume_and_the_rerun_completes()
     {
         using var tmp = new TempFolder();
-        string[] args = ["data", "generate", "--config", CliRunner.Config("two-rooms.json"), "--set", "episodes=1000000", "--set", "chunkEpisodes=5000", "--out", tmp["d"]];
+        string[] args = ["data", "generate", "--config", Repository.Config("two-rooms.json"), "--set", "episodes=1000000", "--set", "chunkEpisodes=5000", "--out", tmp["d"]];
         using var p = CliRunner.StartProcess(new Dictionary<string, string>(), args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

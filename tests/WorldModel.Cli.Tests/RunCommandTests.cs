@@ -9,7 +9,7 @@ public sealed class RunCommandTests
     public void Given_an_experiment_When_run_twice_Then_the_second_run_reuses_every_stage_and_results_plots_and_report_exist()
     {
         using var tmp = new TempFolder();
-        var first = CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu");
+        var first = CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu");
         Assert.True(first.ExitCode == 0, first.Error + first.Out);
         foreach (var f in new[] { "config.json", "results.csv", "results.json", "report.md", "log.txt", "plots/success_vs_task_horizon.png", "plots/success_vs_task_horizon.svg", "plots/success_vs_planner_horizon.png",
                                   "train/jepa-seed0/checkpoints/step-0000010/model.bin", "train/pixel-seed0/checkpoints/step-0000010/model.bin" })
@@ -34,7 +34,7 @@ public sealed class RunCommandTests
 
         var metrics = Path.Combine(tmp["run"], "train/jepa-seed0/metrics.jsonl");
         var written = File.GetLastWriteTimeUtc(metrics);
-        var second = CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu");
+        var second = CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu");
         Assert.True(second.ExitCode == 0, second.Error + second.Out);
         Assert.Contains("train jepa seed 0: reusing", second.Out);
         Assert.Contains("train pixel seed 0: reusing", second.Out);
@@ -48,9 +48,9 @@ public sealed class RunCommandTests
     public void Given_an_interrupted_planning_stage_When_run_again_Then_only_the_missing_part_is_planned()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]").ExitCode);
+        Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]").ExitCode);
         Directory.Delete(Path.Combine(tmp["run"], "plan", "jepa-latent-seed0-h4"), true);
-        var again = CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]");
+        var again = CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]");
         Assert.True(again.ExitCode == 0, again.Error + again.Out);
         Assert.Contains("plan jepa/latent seed 0 H=2: reusing", again.Out);
         Assert.DoesNotContain("plan jepa/latent seed 0 H=4: reusing", again.Out);
@@ -69,7 +69,7 @@ public sealed class RunCommandTests
     public void Given_a_bad_experiment_config_Then_it_fails_before_any_work_naming_the_key(string set, string key)
     {
         using var tmp = new TempFolder();
-        var r = CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--set", set);
+        var r = CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--set", set);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(key, r.Error);
         Assert.False(Directory.Exists(tmp["run"]), "nothing is written for a bad config");
@@ -81,7 +81,7 @@ public sealed class RunCommandTests
         using var tmp = new TempFolder();
         string[] pushBall = ["--set", "data.world.kind=push-ball", "--set", "data.policy.kind=noisy-pusher", "--set", "evaluation.oracles=[\"shaped\",\"straight\"]",
             "--set", "evaluation.episodes.pushes=3", "--set", "evaluation.horizons=[4]", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]"];
-        var r = CliRunner.Run(["run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", .. pushBall]);
+        var r = CliRunner.Run(["run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", .. pushBall]);
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["run"], "results.json")))!["rows"]!.AsArray();
         Assert.Equal(9, rows.Count); // 3 pushes × (2 oracles + jepa)
@@ -107,8 +107,8 @@ public sealed class RunCommandTests
     public void Given_results_files_When_plotted_together_Then_plots_and_a_table_name_each_run()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["a"], "--device", "cpu", "--set", "evaluation.horizons=[4]").ExitCode);
-        Assert.Equal(0, CliRunner.Run("run", CliRunner.Config("tiny-experiment.json"), "--out", tmp["b"], "--device", "cpu", "--set", "evaluation.horizons=[2]").ExitCode);
+        Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["a"], "--device", "cpu", "--set", "evaluation.horizons=[4]").ExitCode);
+        Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["b"], "--device", "cpu", "--set", "evaluation.horizons=[2]").ExitCode);
         var r = CliRunner.Run("plot", tmp["a"], Path.Combine(tmp["b"], "results.json"), "--out", tmp["plots"]);
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         Assert.True(new FileInfo(Path.Combine(tmp["plots"], "success_vs_task_horizon.png")).Length > 5000);
@@ -129,7 +129,7 @@ public sealed class EvalPlanCommandTests
     public void Given_a_trained_run_and_an_episodes_file_When_evaluated_Then_those_episodes_are_planned_and_results_written()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", CliRunner.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
         File.WriteAllText(tmp["episodes.json"], """
             [ { "layout": { "horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14 }, "start": [20, 40], "goal": [24, 40], "budget": 10 },
               { "layout": { "horizontal": 1, "wall_low": 25, "wall_high": 27, "door_low": 40, "door_high": 48 }, "start": [20, 15], "goal": [20, 40], "budget": 10 } ]

@@ -9,7 +9,7 @@ public sealed class TrainCommandTests
     public void Given_the_tiny_config_When_trained_Then_the_run_folder_has_config_metrics_checkpoints_and_a_loss_plot()
     {
         using var tmp = new TempFolder();
-        var r = CliRunner.Run("train", "--config", CliRunner.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu");
+        var r = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         Assert.Contains("step      20/20", r.Out);
         foreach (var f in new[] { "config.json", "metrics.jsonl", "loss.png", "loss.svg", "checkpoints/latest", "checkpoints/step-0000020/model.bin" })
@@ -21,7 +21,7 @@ public sealed class TrainCommandTests
     public void Given_a_run_stopped_after_its_first_checkpoint_When_resumed_Then_it_continues_from_there_and_logs_each_step_once()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", CliRunner.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
         // As if stopped right after step 10's checkpoint.
         Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
         File.WriteAllText(Path.Combine(tmp["run"], "checkpoints/latest"), "step-0000010");
@@ -48,7 +48,7 @@ public sealed class TrainCommandTests
         Assert.Contains("drop --config and --set", r.Error);
         var none = CliRunner.Run("train");
         Assert.Contains("give --config FILE", none.Error);
-        var bad = CliRunner.Run("train", "--config", CliRunner.Config("tiny.json"), "--device", "tpu");
+        var bad = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--device", "tpu");
         Assert.Contains("--device 'tpu' is not allowed; allowed: cpu, cuda, auto", bad.Error);
     }
 }
@@ -60,7 +60,7 @@ public sealed class EvalModelCommandTests
     public void Given_a_trained_tiny_run_When_evaluated_Then_a_summary_and_plots_are_written()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", CliRunner.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
         var r = CliRunner.Run("eval-model", tmp["run"], "--samples", "128", "--device", "cpu");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         Assert.Contains("copy last", r.Out);
@@ -87,7 +87,7 @@ public sealed class ExportModelCommandTests
     public void Given_a_trained_run_When_exported_to_safetensors_Then_the_header_lists_every_tensor_with_consistent_byte_ranges()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", CliRunner.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
         var r = CliRunner.Run("export", tmp["run"], "--format", "safetensors", "--out", tmp["m.safetensors"]);
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
 

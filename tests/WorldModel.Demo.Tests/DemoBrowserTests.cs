@@ -60,7 +60,7 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
         Assert.Equal("reached", host.Session.Latest.Status);
 
         // The screenshot is the test's artifact: TestResults/demo-page.png at the repository root.
-        string artifacts = Path.Combine(DemoFixture.RepositoryRoot, "TestResults");
+        string artifacts = Path.Combine(Repository.Root, "TestResults");
         Directory.CreateDirectory(artifacts);
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "demo-page.png"), FullPage = true });
     }

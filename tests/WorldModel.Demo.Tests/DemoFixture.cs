@@ -11,20 +11,10 @@ public sealed class DemoFixture : IDisposable
     {
         var device = TorchRuntime.Initialise(DeviceKind.Cpu);
         set_num_threads(1); // as `wm demo` does: small ops run faster on one thread
-        Models = DemoModels.Load(Path.Combine(RepositoryRoot, DemoModels.ShippedFolder), device);
+        Models = DemoModels.Load(Repository.Path(DemoModels.ShippedFolder), device);
     }
 
     public DemoModels Models { get; }
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "WorldModel.sln"))) return dir.FullName;
-            throw new InvalidOperationException("tests must run inside the repository (WorldModel.sln not found above " + AppContext.BaseDirectory + ")");
-        }
-    }
 
     public void Dispose() => Models.Dispose();
 }
