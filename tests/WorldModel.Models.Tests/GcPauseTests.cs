@@ -5,8 +5,8 @@ namespace WorldModel.Models.Tests;
 
 /// <summary>
 /// TorchSharp 0.107 passes implicit Scalars to libtorch with nothing keeping them alive, so a garbage
-/// collection during a native call can free one that libtorch is reading (TorchRuntime.IsScalarRace).
-/// TorchRuntime.PauseGc keeps the collector out of a stretch of torch calls.
+/// collection during a native call can free one that libtorch is reading (TorchGuard.IsScalarRace).
+/// TorchGuard.PauseGc keeps the collector out of a stretch of torch calls.
 /// </summary>
 public class GcPauseTests(ITestOutputHelper output)
 {
@@ -35,7 +35,7 @@ public class GcPauseTests(ITestOutputHelper output)
         for (int round = 0; round < 20; round++)
         {
             int before;
-            using (var pause = TorchRuntime.PauseGc())
+            using (var pause = TorchGuard.PauseGc())
             {
                 // The runtime may decline a pause (it could not set the budget aside); then the stretch runs unprotected.
                 if (!pause.Active) continue;
@@ -71,14 +71,14 @@ public class GcPauseTests(ITestOutputHelper output)
             while (sw.Elapsed.TotalSeconds < 4)
             {
                 try { TorchWork(a, b); }
-                catch (System.Runtime.InteropServices.ExternalException e) when (TorchRuntime.IsScalarRace(e)) { unpaused++; }
+                catch (System.Runtime.InteropServices.ExternalException e) when (TorchGuard.IsScalarRace(e)) { unpaused++; }
             }
             sw.Restart();
             while (sw.Elapsed.TotalSeconds < 4)
             {
                 runs++;
-                try { using (TorchRuntime.PauseGc()) TorchWork(a, b); }
-                catch (System.Runtime.InteropServices.ExternalException e) when (TorchRuntime.IsScalarRace(e)) { paused++; }
+                try { using (TorchGuard.PauseGc()) TorchWork(a, b); }
+                catch (System.Runtime.InteropServices.ExternalException e) when (TorchGuard.IsScalarRace(e)) { paused++; }
             }
         }
         finally

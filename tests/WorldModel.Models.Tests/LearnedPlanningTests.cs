@@ -46,7 +46,7 @@ public class LearnedPlanningTests(ITestOutputHelper output)
                 return model;
             }
             // TorchSharp 0.107's intermittent Scalar error (see Models tests, ScalarRace): retried once.
-            catch (ExternalException e) when (attempt == 0 && TorchRuntime.IsScalarRace(e))
+            catch (ExternalException e) when (attempt == 0 && TorchGuard.IsScalarRace(e))
             {
                 output.WriteLine("retrying once after TorchSharp's intermittent Scalar error: " + e.Message);
             }

@@ -16,7 +16,7 @@ public sealed class TorchRuntimeTests
     public void Given_cuda_is_asked_for_on_a_cpu_build_Then_the_error_says_how_to_get_it()
     {
         if (torch.cuda.is_available()) return; // a CUDA build on a GPU machine: nothing to refuse
-        var e = Assert.Throws<InvalidOperationException>(() => TorchRuntime.Device(DeviceKind.Cuda));
+        var e = Assert.Throws<TorchDeviceException>(() => TorchRuntime.Device(DeviceKind.Cuda));
         Assert.Contains("TorchBackend=cuda", e.Message);
     }
 }

@@ -3,6 +3,8 @@ using TorchSharp;
 using WorldModel.Cli.Terminal;
 using WorldModel.Models;
 
+using WorldModel.Cli.Host;
+
 namespace WorldModel.Cli.Commands;
 
 /// <summary>`wm info`: what `wm` runs on (machine, torch device and threads, allocator), for bug reports and benchmarks.</summary>

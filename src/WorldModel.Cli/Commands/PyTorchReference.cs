@@ -5,6 +5,8 @@ using Spectre.Console;
 using TorchSharp;
 using WorldModel.Models;
 
+using WorldModel.Cli.Host;
+
 namespace WorldModel.Cli.Commands;
 
 /// <summary>

@@ -13,6 +13,8 @@ using WorldModel.Models.Training;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
 
+using WorldModel.Cli.Host;
+
 namespace WorldModel.Cli.Commands;
 
 /// <summary>`wm bench train`: step time and samples/s of the CPU config and of a PLDM-size model.</summary>

@@ -38,54 +38,49 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel
 
     public string Name { get; }
 
-    public void SetGoals(Observations goals)
+    public void SetGoals(Observations goals) => TorchGuard.Pure(() =>
     {
-        using var gcPause = TorchRuntime.PauseGc();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         _goalFrame?.Dispose();
         _goalLatent?.Dispose();
         _goalFrame = Frames(goals).DetachFromDisposeScope();
         _goalLatent = _model.Encoder.call(_goalFrame).DetachFromDisposeScope();
-    }
+    });
 
-    public void Observe(Observations current)
+    public void Observe(Observations current) => TorchGuard.Pure(() =>
     {
-        using var gcPause = TorchRuntime.PauseGc();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         _current?.Dispose();
         _current = _model.Encoder.call(Frames(current)).DetachFromDisposeScope();
-    }
+    });
 
-    public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs) =>
-        RetryScalarRace(actions, candidates, horizon, costs, Span<float>.Empty);
+    public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
+    {
+        var plans = actions.ToArray();
+        var (scored, _) = TorchGuard.Pure(() => ScoreOnce(plans, candidates, horizon, differentiate: false));
+        scored.CopyTo(costs);
+    }
 
     public void ScoreWithGradient(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
     {
         if (gradient.Length != actions.Length) throw new ArgumentException($"gradient holds {gradient.Length} values; the actions {actions.Length}");
-        RetryScalarRace(actions, candidates, horizon, costs, gradient);
-    }
-
-    // The collector is kept out of scoring (TorchRuntime.PauseGc); should TorchSharp's intermittent Scalar error
-    // (TorchRuntime.IsScalarRace) still occur, scoring is a pure function of its inputs, so it is retried once.
-    private void RetryScalarRace(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
-    {
-        using var gcPause = TorchRuntime.PauseGc();
-        try { ScoreOnce(actions, candidates, horizon, costs, gradient); }
-        catch (System.Runtime.InteropServices.ExternalException e) when (TorchRuntime.IsScalarRace(e)) { ScoreOnce(actions, candidates, horizon, costs, gradient); }
+        var plans = actions.ToArray();
+        var (scored, grad) = TorchGuard.Pure(() => ScoreOnce(plans, candidates, horizon, differentiate: true));
+        scored.CopyTo(costs);
+        grad!.CopyTo(gradient);
     }
 
     /// <summary>Rolls out every candidate; with a non-empty gradient span also back-propagates the costs to the actions.</summary>
-    private void ScoreOnce(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
+    private (float[] Costs, float[]? Gradient) ScoreOnce(float[] actions, int candidates, int horizon, bool differentiate)
     {
         if (_current is null || _goalLatent is null || _goalFrame is null) throw new InvalidOperationException("call SetGoals and Observe before Score");
-        bool differentiate = !gradient.IsEmpty;
         using var _ = differentiate ? enable_grad() : no_grad();
         using var scope = NewDisposeScope();
         long episodes = _current.shape[0], worlds = episodes * candidates;
         int a = (int)(actions.Length / (worlds * horizon));
-        var plans = tensor(actions.ToArray(), [worlds, horizon, a]).to(_device);
+        var plans = tensor(actions, [worlds, horizon, a]).to(_device);
         if (differentiate) plans.requires_grad_(true);
         var z = _current.repeat_interleave(candidates, 0);
         var goal = (_space == CostSpace.Latent ? _goalLatent : _goalFrame).repeat_interleave(candidates, 0);
@@ -98,11 +93,11 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel
             var distance = (imagined - goal).pow(2).flatten(1).mean([1]);
             total = _shape == CostShape.Min ? minimum(total, distance) : total + distance;
         }
-        total.detach().cpu().data<float>().CopyTo(costs);
-        if (!differentiate) return;
+        var costs = total.detach().cpu().data<float>().ToArray();
+        if (!differentiate) return (costs, null);
         // Candidates are independent, so the gradient of the summed cost is each candidate's own; autograd.grad leaves the weights' .grad alone.
         var grad = autograd.grad([total.sum()], [plans])[0];
-        grad.cpu().data<float>().CopyTo(gradient);
+        return (costs, grad.cpu().data<float>().ToArray());
     }
 
     private Tensor Frames(Observations o) => FrameTensors.Frames(o.Frames, o.Format, o.Count, _device);

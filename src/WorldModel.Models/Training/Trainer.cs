@@ -46,7 +46,7 @@ public sealed class Trainer
             double lr = _config.LearningRateAt(step);
             foreach (var group in Optimizer.ParamGroups) group.LearningRate = lr;
 
-            using var gcPause = TorchRuntime.PauseGc(); // no collection mid-step: see TorchRuntime.PauseGc
+            using var guard = TorchGuard.Step(); // no collection mid-step (why: TorchGuard)
             using var scope = NewDisposeScope();
             var frames = FrameTensors.Frames(batch, _device);
             var actions = FrameTensors.Actions(batch, _device);

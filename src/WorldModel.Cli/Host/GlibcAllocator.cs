@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace WorldModel.Models;
+namespace WorldModel.Cli.Host;
 
 /// <summary>
 /// glibc malloc settings that keep libtorch's big, short-lived tensors in one reused heap.
 ///
-/// Why two places: <see cref="TorchRuntime.Initialise"/> calls mallopt in-process, which stops trimming
+/// Why two places: <see cref="TuneInProcess"/> calls mallopt once the process runs, which stops trimming
 /// and mmap for the main heap. But glibc gives every thread that allocates its own arena, capped at
 /// 64 MiB per heap, and serves anything larger from a fresh mmap whatever M_MMAP_MAX says (malloc.c,
 /// sysmalloc's fallback). `wm` trains on a worker thread, so every activation over 64 MiB was mapped,
@@ -56,7 +56,7 @@ public static partial class GlibcAllocator
 
     /// <summary>
     /// The same settings as far as mallopt reaches once the process runs (all but the arena count): enough
-    /// for the main thread's heap, and all a process gets that does not start through `wm`'s Main (test hosts).
+    /// for the main thread's heap. Processes that do not start through `wm`'s Main (test hosts) run untuned.
     /// </summary>
     public static void TuneInProcess()
     {

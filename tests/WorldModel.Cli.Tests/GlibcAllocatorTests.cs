@@ -1,6 +1,6 @@
-using WorldModel.Models;
+using WorldModel.Cli.Host;
 
-namespace WorldModel.Models.Tests;
+namespace WorldModel.Cli.Tests;
 
 public sealed class GlibcAllocatorTests
 {
