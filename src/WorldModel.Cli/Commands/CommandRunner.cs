@@ -1,6 +1,7 @@
 using Spectre.Console;
 using WorldModel.Core.Config;
 using WorldModel.Data;
+using WorldModel.Models;
 using WorldModel.Models.Training;
 using WorldModel.Render.Gl;
 
@@ -11,8 +12,15 @@ public static class CommandRunner
 {
     public const int Ok = 0, Failed = 1, BadInput = 2, Interrupted = 130;
 
+    /// <summary>
+    /// Width given to output that is not a terminal (a file, a pipe, a CI log): wide enough that nothing wraps.
+    /// Spectre.Console assumes 80 columns there, which broke Markdown tables and suggested commands.
+    /// </summary>
+    public const int PipeWidth = 100_000;
+
     public static int Run(Func<int> body)
     {
+        if (!AnsiConsole.Profile.Out.IsTerminal) AnsiConsole.Profile.Width = PipeWidth;
         try
         {
             return body();
@@ -21,6 +29,7 @@ public static class CommandRunner
         catch (DatasetCorruptException e) { return Error(e.Message, Failed); }
         catch (GlUnavailableException e) { return Error("OpenGL is unavailable: " + e.Message, Failed); }
         catch (CheckpointException e) { return Error(e.Message, Failed); }
+        catch (TorchDeviceException e) { return Error(e.Message, BadInput); }
         catch (NonFiniteLossException e) { return Error(e.Message + "; the last good checkpoint is kept", Failed); }
         catch (OperationCanceledException)
         {

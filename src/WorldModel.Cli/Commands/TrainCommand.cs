@@ -31,8 +31,9 @@ public static class TrainCommand
         var setOpt = new Option<string[]>("--set") { Description = "Override a config key: --set train.steps=500 (repeatable)" };
         var outOpt = new Option<string>("--out") { Description = "Run folder (default: experiments/<name>/<date-time>)" };
         var resumeOpt = new Option<string>("--resume") { Description = "Continue the run in this folder from its latest checkpoint" };
+        var fromOpt = new Option<string>("--from") { Description = "With --resume: the checkpoint to continue from, e.g. step-0000010 (default: the latest)" };
         var device = DeviceOption();
-        var cmd = new Command("train", "Train a world model (JEPA or pixel) from a config; checkpoints, metrics, resumable") { configOpt, setOpt, outOpt, resumeOpt, device };
+        var cmd = new Command("train", "Train a world model (JEPA or pixel) from a config; checkpoints, metrics, resumable") { configOpt, setOpt, outOpt, resumeOpt, fromOpt, device };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
             string? resume = parse.GetValue(resumeOpt);
@@ -42,11 +43,14 @@ public static class TrainCommand
             {
                 if (parse.GetValue(configOpt) is not null || (parse.GetValue(setOpt) ?? []).Length > 0)
                     throw new ArgumentException("--resume continues a run with the config saved in its folder; drop --config and --set (start a new run to change settings)");
+                if (parse.GetValue(outOpt) is not null)
+                    throw new ArgumentException("--resume continues the run in its own folder; drop --out (to train elsewhere, start a new run with --config)");
                 config = TrainingRun.LoadConfig(resume);
                 folder = resume;
             }
             else
             {
+                if (parse.GetValue(fromOpt) is not null) throw new ArgumentException("--from picks the checkpoint of a resumed run; use it with --resume RUN_DIR");
                 string path = parse.GetValue(configOpt) ?? throw new ArgumentException("give --config FILE (a new run) or --resume RUN_DIR (continue one)");
                 config = ConfigLoader.LoadFile<RunConfig>(path, parse.GetValue(setOpt) ?? []);
                 folder = parse.GetValue(outOpt) ?? Path.Combine(Paths.Experiments, config.Name, TrainingRun.NewRunId());
@@ -57,11 +61,11 @@ public static class TrainCommand
             var choice = RendererFactory.Create(data.Config.Render.Renderer, format);
             using var renderer = choice.Renderer;
 
-            var run = new TrainingRun(config, folder);
+            var run = new TrainingRun(config, folder) { ResumeFrom = parse.GetValue(fromOpt) };
             int total = config.Train.Steps;
             AnsiConsole.MarkupLine($"run [bold]{Markup.Escape(config.Name)}[/] → {Markup.Escape(Paths.Show(folder))}: {ConfigNames.Kind(config.Objective.GetType())} objective, {config.Model.Latent.ToString().ToLowerInvariant()} latent, " +
                                    $"{total:N0} steps of {config.Train.BatchSize} × {config.Train.Horizon + 1} frames on {torchDevice.type.ToString().ToLowerInvariant()}; renderer {Markup.Escape(choice.Reason)}");
-            if (run.LatestCheckpoint() is { } latest) AnsiConsole.MarkupLine($"resuming from {Markup.Escape(Paths.Show(latest))}");
+            if (run.FindResumePoint().Folder is { } latest) AnsiConsole.MarkupLine($"resuming from {Markup.Escape(Paths.Show(latest))}");
             var sw = Stopwatch.StartNew();
             int start = ProgressDisplay.Run("train", total, "steps", report => run.Run(data, renderer, torchDevice, m =>
             {

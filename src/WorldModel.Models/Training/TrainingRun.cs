@@ -49,20 +49,80 @@ public sealed class TrainingRun
         return ConfigLoader.LoadFile<RunConfig>(path);
     }
 
-    public string? LatestCheckpoint()
+    /// <summary>
+    /// Where training continues: a checkpoint folder (null: from step 0), its step, and a note when that is not
+    /// simply what checkpoints/latest names (the user picked one, or latest names a missing folder).
+    /// </summary>
+    public sealed record ResumePoint(string? Folder, int Step, string? Note);
+
+    /// <summary>
+    /// The checkpoint a resumed run starts from: <see cref="ResumeFrom"/> when set, else the one
+    /// checkpoints/latest names, else (latest missing, or naming a folder that is gone) the newest intact
+    /// checkpoint, said so in the note. Refuses, naming them, when checkpoints after the chosen one exist,
+    /// since training on would overwrite them; and when checkpoints exist but none is intact.
+    /// </summary>
+    public ResumePoint FindResumePoint()
     {
-        string latest = Path.Combine(Folder, CheckpointsFolder, LatestFile);
-        if (!File.Exists(latest)) return null;
-        string folder = Path.Combine(Folder, CheckpointsFolder, File.ReadAllText(latest).Trim());
-        return Directory.Exists(folder) ? folder : null;
+        string dir = Path.Combine(Folder, CheckpointsFolder);
+        var steps = Directory.Exists(dir)
+            ? Directory.GetDirectories(dir, "step-*").Select(d => (Folder: d, Step: StepOf(d))).Where(c => c.Step >= 0).OrderBy(c => c.Step).ToArray()
+            : [];
+        string latestFile = Path.Combine(dir, LatestFile);
+        string? named = ResumeFrom ?? (File.Exists(latestFile) ? File.ReadAllText(latestFile).Trim() : null);
+        ResumePoint point;
+        if (named is not null && Directory.Exists(Path.Combine(dir, named)) && StepOf(named) >= 0)
+        {
+            point = new ResumePoint(Path.Combine(dir, named), StepOf(named), ResumeFrom is null ? null : $"resuming from {named}, as asked");
+        }
+        else if (ResumeFrom is not null)
+        {
+            throw new CheckpointException($"{Path.Combine(dir, ResumeFrom)} is not a checkpoint; intact checkpoints: {Intact(steps)}");
+        }
+        else if (steps.Length == 0)
+        {
+            if (named is not null)
+                throw new CheckpointException($"{latestFile} names {named}, but no checkpoint is left in {dir}; start afresh with another --out (or delete {Folder})");
+            return new ResumePoint(null, 0, null);
+        }
+        else
+        {
+            var intact = steps.Where(c => IsIntact(c.Folder)).ToArray();
+            if (intact.Length == 0)
+                throw new CheckpointException($"no intact checkpoint in {dir} (all of {string.Join(", ", steps.Select(c => Path.GetFileName(c.Folder)))} fail their checks); start afresh with another --out");
+            var newest = intact[^1];
+            string why = named is null ? $"{latestFile} is missing" : $"{latestFile} names {named}, which is missing";
+            point = new ResumePoint(newest.Folder, newest.Step, $"{why}; resuming from the newest intact checkpoint, {Path.GetFileName(newest.Folder)}");
+        }
+        var later = steps.Where(c => c.Step > point.Step).Select(c => Path.GetFileName(c.Folder)).ToArray();
+        if (later.Length > 0)
+            throw new CheckpointException($"checkpoints after {Path.GetFileName(point.Folder)} exist ({string.Join(", ", later)}); training on would overwrite them: resume from one of them (--from {later[^1]}), or delete them first");
+        return point;
+
+        static string Intact((string Folder, int Step)[] all)
+        {
+            var ok = all.Where(c => IsIntact(c.Folder)).Select(c => Path.GetFileName(c.Folder)).ToArray();
+            return ok.Length == 0 ? "none" : string.Join(", ", ok);
+        }
     }
 
-    /// <summary>Steps the latest checkpoint has reached (0 without one).</summary>
-    public int CompletedSteps()
+    private static bool IsIntact(string folder)
     {
-        string? latest = LatestCheckpoint();
-        return latest is not null && int.TryParse(Path.GetFileName(latest).Replace("step-", ""), NumberStyles.None, CultureInfo.InvariantCulture, out int step) ? step : 0;
+        try { Checkpoint.Verify(folder); return true; }
+        catch (CheckpointException) { return false; }
     }
+
+    private static int StepOf(string folder) =>
+        Path.GetFileName(folder) is { } name && name.StartsWith("step-", StringComparison.Ordinal)
+        && int.TryParse(name.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int step) ? step : -1;
+
+    /// <summary>The checkpoint to resume from (a folder name such as step-0000010); null: the latest.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>The checkpoint a resume would load (null: none yet).</summary>
+    public string? LatestCheckpoint() => FindResumePoint().Folder;
+
+    /// <summary>Steps the checkpoint a resume would load has reached (0 without one).</summary>
+    public int CompletedSteps() => FindResumePoint().Step;
 
     /// <summary>Builds the model this run trains (architecture from the config, weights random until loaded).</summary>
     public LatentWorldModel CreateModel()
@@ -78,12 +138,10 @@ public sealed class TrainingRun
     public const int ScalarRaceRetries = 3;
 
     /// <summary>
-    /// Trains to Config.Train.Steps, resuming from the latest checkpoint when there is one. Returns the step it started from.
-    /// Known issue: TorchSharp 0.107 sometimes hands libtorch a Scalar that the garbage collector has already
-    /// finalised ("toFloat at c10/core/Scalar.h"), seen in AdamW's step and in tensor adds. Each step runs inside
-    /// TorchRuntime.PauseGc, which keeps the collector (and so the finaliser) out of the step; should the error
-    /// still occur (a step that outgrows the pause's budget), the run resumes from its latest checkpoint, which reproduces the uninterrupted run exactly (batches depend on (seed, step) only),
-    /// and says so through <paramref name="onWarning"/>.
+    /// Trains to Config.Train.Steps, resuming from the latest checkpoint when there is one; returns the step it
+    /// started from. Should TorchSharp's Scalar error escape a step's guard (<see cref="TorchGuard"/>), the run
+    /// resumes from its latest checkpoint, which reproduces the uninterrupted run exactly (batches depend on
+    /// (seed, step) only), and says so through <paramref name="onWarning"/>.
     /// </summary>
     public int Run(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep = null, CancellationToken cancel = default, Action<string>? onWarning = null)
     {
@@ -92,17 +150,17 @@ public sealed class TrainingRun
         {
             try
             {
-                RunOnce(data, renderer, device, onStep, cancel);
+                RunOnce(data, renderer, device, onStep, cancel, onWarning);
                 return start;
             }
-            catch (System.Runtime.InteropServices.ExternalException e) when (attempt < ScalarRaceRetries && TorchRuntime.IsScalarRace(e))
+            catch (System.Runtime.InteropServices.ExternalException e) when (attempt < ScalarRaceRetries && TorchGuard.IsScalarRace(e))
             {
                 onWarning?.Invoke($"TorchSharp's intermittent Scalar error (a known issue); resuming from step {CompletedSteps()} (retry {attempt + 1} of {ScalarRaceRetries})");
             }
         }
     }
 
-    private int RunOnce(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep, CancellationToken cancel)
+    private int RunOnce(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep, CancellationToken cancel, Action<string>? onWarning)
     {
         Directory.CreateDirectory(Folder);
         string configPath = Path.Combine(Folder, ConfigFile);
@@ -120,8 +178,10 @@ public sealed class TrainingRun
         model.to(device);
         var trainer = new Trainer(model, Config.Objective, Config.Train, device);
         int start = 0;
-        if (LatestCheckpoint() is { } checkpoint) start = Checkpoint.Load(checkpoint, runHash, model, trainer.Optimizer);
-        KeepMetricsBefore(start);
+        var point = FindResumePoint();
+        if (point.Note is { } note) onWarning?.Invoke(note);
+        if (point.Folder is { } checkpoint) start = Checkpoint.Load(checkpoint, runHash, model, trainer.Optimizer);
+        KeepMetricsBefore(start, onWarning);
 
         var sampler = new BatchSampler(data, Config.Train.BatchSize, Config.Train.Horizon + 1, (ulong)Config.Train.Seed, renderer);
         using var metrics = new StreamWriter(Path.Combine(Folder, MetricsFile), append: true);
@@ -148,13 +208,27 @@ public sealed class TrainingRun
         AtomicFile.WriteAllText(Path.Combine(Folder, CheckpointsFolder, LatestFile), name);
     }
 
-    /// <summary>On resume, drop metric lines the resumed steps will write again.</summary>
-    private void KeepMetricsBefore(int step)
+    /// <summary>
+    /// On resume, drop metric lines the resumed steps will write again, and any line that does not parse (a kill
+    /// or a full disk leaves the last one cut off), saying how many.
+    /// </summary>
+    private void KeepMetricsBefore(int step, Action<string>? onWarning)
     {
         string path = Path.Combine(Folder, MetricsFile);
         if (!File.Exists(path)) return;
-        var kept = File.ReadAllLines(path).Where(l => JsonNode.Parse(l)?["step"]?.GetValue<int>() < step).ToArray();
-        AtomicFile.WriteAllText(path, kept.Length == 0 ? "" : string.Join('\n', kept) + "\n");
+        var kept = new List<string>();
+        int torn = 0;
+        foreach (var line in File.ReadAllLines(path))
+        {
+            if (line.Length == 0) continue;
+            int? lineStep;
+            try { lineStep = JsonNode.Parse(line)?["step"]?.GetValue<int>(); }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException) { lineStep = null; }
+            if (lineStep is null) { torn++; continue; }
+            if (lineStep < step) kept.Add(line);
+        }
+        if (torn > 0) onWarning?.Invoke($"{path}: dropped {torn} line{(torn == 1 ? "" : "s")} that did not parse (cut off by an interrupted write)");
+        AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
     }
 
     public static string NewRunId() => DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+
+namespace WorldModel.Cli.Tests;
+
+/// <summary>Resuming training loses nothing and overwrites nothing (issue 15); bad combinations of options are refused.</summary>
+[Collection("cli")]
+public sealed class ResumeTests
+{
+    private static string[] MetricsWithoutTime(string run) => File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))
+        .Select(l => { var o = JsonNode.Parse(l)!.AsObject(); o.Remove("seconds"); return o.ToJsonString(); }).ToArray();
+
+    [Fact]
+    public void Given_latest_names_a_deleted_checkpoint_When_resumed_Then_it_continues_from_the_newest_intact_one_and_says_so()
+    {
+        // Issue 15, defect 1: deleting a corrupt newest checkpoint (as its error suggests) used to retrain from step 0.
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        var full = MetricsWithoutTime(tmp["run"]);
+        var intact = File.ReadAllBytes(Path.Combine(tmp["run"], "checkpoints/step-0000010/model.bin"));
+        Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
+
+        var r = CliRunner.Run("train", "--resume", tmp["run"], "--device", "cpu");
+
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Contains("newest intact checkpoint, step-0000010", r.Out);
+        Assert.Equal(intact, File.ReadAllBytes(Path.Combine(tmp["run"], "checkpoints/step-0000010/model.bin")));
+        Assert.Equal(full, MetricsWithoutTime(tmp["run"]));
+        Assert.Equal("step-0000020", File.ReadAllText(Path.Combine(tmp["run"], "checkpoints/latest")));
+    }
+
+    [Fact]
+    public void Given_a_later_checkpoint_exists_When_resumed_from_an_earlier_one_Then_it_refuses_and_overwrites_nothing()
+    {
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        var before = File.ReadAllBytes(Path.Combine(tmp["run"], "checkpoints/step-0000020/model.bin"));
+
+        var r = CliRunner.Run("train", "--resume", tmp["run"], "--from", "step-0000010", "--device", "cpu");
+
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("step-0000020", r.Error);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(tmp["run"], "checkpoints/step-0000020/model.bin")));
+    }
+
+    [Fact]
+    public void Given_from_names_the_only_checkpoint_When_resumed_Then_training_continues_from_it()
+    {
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        var full = MetricsWithoutTime(tmp["run"]);
+        Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
+
+        var r = CliRunner.Run("train", "--resume", tmp["run"], "--from", "step-0000010", "--device", "cpu");
+
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Equal(full, MetricsWithoutTime(tmp["run"]));
+        var missing = CliRunner.Run("train", "--resume", tmp["run"], "--from", "step-0000007", "--device", "cpu");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("intact checkpoints: step-0000010, step-0000020", missing.Error);
+    }
+
+    [Fact]
+    public void Given_the_last_metrics_line_is_cut_off_When_resumed_Then_the_torn_line_is_dropped_said_and_the_run_finishes()
+    {
+        // Issue 15, defect 2: a kill or a full disk leaves a torn last line; resume used to crash on it.
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        var full = MetricsWithoutTime(tmp["run"]);
+        Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
+        File.WriteAllText(Path.Combine(tmp["run"], "checkpoints/latest"), "step-0000010");
+        File.AppendAllText(Path.Combine(tmp["run"], "metrics.jsonl"), "{\"step\": 12, \"lo");
+
+        var r = CliRunner.Run("train", "--resume", tmp["run"], "--device", "cpu");
+
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Contains("metrics.jsonl: dropped 1 line that did not parse", r.Out);
+        Assert.Equal(full, MetricsWithoutTime(tmp["run"]));
+    }
+
+    [Fact]
+    public void Given_a_cpu_build_When_cuda_is_asked_for_Then_a_clear_error_without_a_stack_trace_and_nothing_written()
+    {
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cuda");
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: device cuda was asked for", r.Error);
+        Assert.DoesNotContain("   at ", r.Error);
+        Assert.False(Directory.Exists(tmp["run"]));
+    }
+
+    [Fact]
+    public void Given_resume_and_out_together_When_run_Then_it_refuses_instead_of_ignoring_out()
+    {
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run("train", "--resume", tmp["run"], "--out", tmp["other"], "--device", "cpu");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("drop --out", r.Error);
+    }
+}
+
+/// <summary>Output that goes to a file or a pipe is not wrapped at 80 columns (issue 15): tables and commands stay whole.</summary>
+[Collection("cli")]
+public sealed class PipedOutputTests
+{
+    [Fact]
+    public void Given_output_to_a_pipe_When_a_command_prints_a_long_line_Then_it_stays_on_one_line()
+    {
+        using var tmp = new TempFolder();
+        string folder = tmp["a-folder-with-a-long-enough-name-that-the-suggested-commands-pass-eighty-columns"];
+        var r = CliRunner.Run("data", "generate", "--config", Repository.Config("tiny.json"), "--out", folder);
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        var next = r.Out.Split('\n').Single(l => l.StartsWith("next: ", StringComparison.Ordinal));
+        Assert.True(next.Length > 80, next);
+        Assert.Contains($"./wm data preview {folder}", next);
+    }
+}
