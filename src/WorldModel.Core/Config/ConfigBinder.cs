@@ -27,7 +27,7 @@ public static class ConfigBinder
         return (T)result;
     }
 
-    private static object? Bind(JsonNode? node, Type type, string path, List<ConfigError> errors)
+    private static object? Bind(JsonNode? node, Type type, string path, List<ConfigError> errors, RangeAttribute? range = null)
     {
         var nullable = Nullable.GetUnderlyingType(type);
         if (node is null)
@@ -40,12 +40,12 @@ public static class ConfigBinder
 
         if (type == typeof(string)) return Scalar(node, path, errors, "a string", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out string? s); r = s; return ok; });
         if (type == typeof(bool)) return Scalar(node, path, errors, "true or false", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out bool b); r = b; return ok; });
-        if (type == typeof(int)) return Integer(node, path, errors, int.MinValue, int.MaxValue, x => (int)x);
-        if (type == typeof(long)) return Integer(node, path, errors, long.MinValue, long.MaxValue, x => x);
+        if (type == typeof(int)) return Integer(node, path, errors, int.MinValue, int.MaxValue, range, x => (int)x);
+        if (type == typeof(long)) return Integer(node, path, errors, long.MinValue, long.MaxValue, range, x => x);
         if (type == typeof(double)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out double d); r = d; return ok && double.IsFinite(d); });
         if (type == typeof(float)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out double d); r = (float)d; return ok && double.IsFinite(d); });
         if (type.IsEnum) return BindEnum(node, type, path, errors);
-        if (type.IsArray) return BindArray(node, type.GetElementType()!, path, errors);
+        if (type.IsArray) return BindArray(node, type.GetElementType()!, path, errors, range);
         if (type.IsClass) return BindObject(node, type, path, errors);
         throw new InvalidOperationException($"config binder does not support {type}");
     }
@@ -59,9 +59,16 @@ public static class ConfigBinder
         return null;
     }
 
-    private static object? Integer(JsonNode node, string path, List<ConfigError> errors, long min, long max, Func<long, object> cast)
+    private static object? Integer(JsonNode node, string path, List<ConfigError> errors, long min, long max, RangeAttribute? range, Func<long, object> cast)
     {
-        if (node is JsonValue v && v.TryGetValue(out double d) && d == Math.Floor(d) && d >= min && d <= max) return cast((long)d);
+        if (node is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) && d == Math.Floor(d))
+        {
+            if (d >= min && d <= max) return cast((long)d);
+            // A whole number too large for the key: say what is allowed, not "not a whole number".
+            string allowed = range is null ? string.Create(CultureInfo.InvariantCulture, $"{min} to {max}") : $"{Num(range.Min)} to {Num(range.Max)}";
+            errors.Add(new ConfigError(path, $"{Show(node)} is out of range; allowed: {allowed}"));
+            return null;
+        }
         errors.Add(new ConfigError(path, $"{Show(node)} is not allowed; expected a whole number"));
         return null;
     }
@@ -78,7 +85,7 @@ public static class ConfigBinder
         return null;
     }
 
-    private static object? BindArray(JsonNode node, Type elementType, string path, List<ConfigError> errors)
+    private static object? BindArray(JsonNode node, Type elementType, string path, List<ConfigError> errors, RangeAttribute? range)
     {
         if (node is not JsonArray array)
         {
@@ -87,7 +94,14 @@ public static class ConfigBinder
         }
         var result = Array.CreateInstance(elementType, array.Count);
         for (int i = 0; i < array.Count; i++)
-            result.SetValue(Bind(array[i], elementType, $"{path}[{i}]", errors), i);
+        {
+            // A [Range] on a list applies to each element.
+            int before = errors.Count;
+            var element = Bind(array[i], elementType, $"{path}[{i}]", errors, range);
+            if (errors.Count == before && range is not null && !InRange(element, range))
+                errors.Add(new ConfigError($"{path}[{i}]", $"{Show(array[i])} is out of range; allowed: {Num(range.Min)} to {Num(range.Max)}"));
+            result.SetValue(element, i);
+        }
         return result;
     }
 
@@ -116,6 +130,7 @@ public static class ConfigBinder
             concrete = match;
         }
 
+        int errorsBefore = errors.Count;
         var instance = Activator.CreateInstance(concrete)
             ?? throw new InvalidOperationException($"cannot create {concrete}");
         var props = ConfigNames.Properties(concrete).ToDictionary(ConfigNames.Key, StringComparer.Ordinal);
@@ -128,9 +143,10 @@ public static class ConfigBinder
                 continue;
             }
             int before = errors.Count;
-            var bound = Bind(value, prop.PropertyType, Join(path, key), errors);
+            var range = prop.GetCustomAttribute<RangeAttribute>();
+            var bound = Bind(value, prop.PropertyType, Join(path, key), errors, range);
             if (errors.Count != before) continue;
-            if (prop.GetCustomAttribute<RangeAttribute>() is { } range && !InRange(bound, range))
+            if (range is not null && bound is not Array && !InRange(bound, range))
             {
                 errors.Add(new ConfigError(Join(path, key), $"{Show(value)} is out of range; allowed: {Num(range.Min)} to {Num(range.Max)}"));
                 continue;
@@ -138,7 +154,9 @@ public static class ConfigBinder
             prop.SetValue(instance, bound);
         }
 
-        if (instance is IValidatable validatable && errors.Count == 0)
+        // Cross-field checks run whenever this object's own keys bound, whatever failed elsewhere, so one pass
+        // reports everything that can be known.
+        if (instance is IValidatable validatable && errors.Count == errorsBefore)
             foreach (var e in validatable.Validate())
                 errors.Add(e with { KeyPath = Join(path, e.KeyPath) });
         return instance;
@@ -152,7 +170,6 @@ public static class ConfigBinder
             long l => l,
             double d => d,
             float f => f,
-            Array a => a.Length,
             _ => double.NaN,
         };
         return x >= range.Min && x <= range.Max;
@@ -161,7 +178,17 @@ public static class ConfigBinder
     private static string Keys(Type type) =>
         string.Join(", ", (type.GetCustomAttribute<ConfigUnionAttribute>(inherit: false) is null ? ConfigNames.Properties(type).Select(ConfigNames.Key) : [KindKey]));
 
-    private static string Describe(Type t) => t.IsEnum ? "one of " + string.Join(", ", Enum.GetValues(t).Cast<Enum>().Select(ConfigNames.EnumValue)) : t.Name;
+    /// <summary>What a key takes, in the words of a config file (never a .NET type name).</summary>
+    private static string Describe(Type t)
+    {
+        if (t.IsEnum) return "one of " + string.Join(", ", Enum.GetValues(t).Cast<Enum>().Select(ConfigNames.EnumValue));
+        if (t == typeof(int) || t == typeof(long)) return "a whole number";
+        if (t == typeof(double) || t == typeof(float)) return "a number";
+        if (t == typeof(bool)) return "true or false";
+        if (t == typeof(string)) return "a string";
+        if (t.IsArray) return "a list";
+        return "an object with keys " + Keys(t);
+    }
 
     public static string Join(string path, string key) => path.Length == 0 ? key : key.Length == 0 ? path : path + "." + key;
 

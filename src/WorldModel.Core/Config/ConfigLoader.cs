@@ -48,15 +48,39 @@ public static class ConfigLoader
         }
         catch (JsonException e)
         {
-            throw new ConfigException(source, [new ConfigError("", $"not valid JSON: {e.Message}")]);
+            throw new ConfigException(source, [new ConfigError("", InvalidJson(e))]);
         }
     }
 
-    /// <summary>Applies "a.b.c=value" overrides; value is parsed as JSON, else taken as a string.</summary>
+    /// <summary>
+    /// "not valid JSON at line L, column C: …" with 1-based numbers as editors show them (System.Text.Json
+    /// counts from 0 and appends its own 0-based position to the message).
+    /// </summary>
+    public static string InvalidJson(JsonException e)
+    {
+        string message = e.Message;
+        int cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        if (cut >= 0) message = message[..cut].TrimEnd();
+        return e.LineNumber is { } line
+            ? $"not valid JSON at line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {message}"
+            : $"not valid JSON: {message}";
+    }
+
+    /// <summary>
+    /// Applies "a.b.c=value" overrides; value is parsed as JSON, else taken as a string. Setting a kind starts
+    /// that object afresh from the new kind's defaults, so kind switches apply first (outer objects before inner
+    /// ones) and every other override of the same command lands on the new kind, whatever the order given.
+    /// </summary>
     public static void ApplyOverrides(JsonNode root, IEnumerable<string> overrides, string source)
     {
         var errors = new List<ConfigError>();
-        foreach (var o in overrides)
+        var ordered = overrides
+            .Select((o, i) => (Override: o, Index: i, Keys: o.Split('=', 2)[0].Split('.')))
+            .OrderBy(x => x.Keys[^1] == ConfigBinder.KindKey ? x.Keys.Length : int.MaxValue)
+            .ThenBy(x => x.Index)
+            .Select(x => x.Override);
+        foreach (var o in ordered)
         {
             int eq = o.IndexOf('=');
             if (eq <= 0)
