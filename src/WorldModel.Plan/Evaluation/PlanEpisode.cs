@@ -127,7 +127,7 @@ public static class PlanEpisodes
             : "{\"layout\": {...}, \"start\": [x, y], \"goal\": [x, y], \"budget\": 200}";
         JsonNode? root;
         try { root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new ConfigException(path, [new ConfigError("", $"not valid JSON: {e.Message}")]); }
+        catch (JsonException e) { throw new ConfigException(path, [new ConfigError("", ConfigLoader.InvalidJson(e))]); }
         if (root is not JsonArray items) throw new ConfigException(path, [new ConfigError("", "expected a JSON list of episodes: [" + example + ", ...]")]);
         var errors = new List<ConfigError>();
         var episodes = new List<PlanEpisode>();
@@ -152,11 +152,16 @@ public static class PlanEpisodes
     {
         int before = errors.Count;
         float lo = world.BorderLow, hi = world.BorderHigh;
+        UnknownKeys(item, at, ["layout", "start", "goal", "budget", "kind", "taskHorizon"], errors);
         var layout = new float[TwoRoomsLayout.Dim];
         if (item["layout"] is not JsonObject lj) errors.Add(new($"{at}.layout", $"missing; expected an object with {string.Join(", ", TwoRoomsLayout.Names)}"));
         else
+        {
+            UnknownKeys(lj, $"{at}.layout", TwoRoomsLayout.Names, errors);
             for (int k = 0; k < TwoRoomsLayout.Dim; k++)
                 if (!TryNumber(lj[TwoRoomsLayout.Names[k]], out layout[k])) errors.Add(new($"{at}.layout.{TwoRoomsLayout.Names[k]}", "missing or not a number"));
+            if (errors.Count == before) CheckLayout(layout, $"{at}.layout", lo, hi, errors);
+        }
         bool layoutOk = errors.Count == before;
         var start = Point(item["start"], $"{at}.start", lo, hi, errors);
         var goal = Point(item["goal"], $"{at}.goal", lo, hi, errors);
@@ -169,9 +174,30 @@ public static class PlanEpisodes
         return errors.Count == before ? Create(id, layout, start!, goal!, budget, world) : null;
     }
 
+    /// <summary>
+    /// A layout the world could have drawn: orientation 0 (vertical) or 1 (horizontal), a wall of positive thickness
+    /// clear of the border, a door at least 1 px wide within the border (else the benchmark holds unsolvable tasks).
+    /// </summary>
+    private static void CheckLayout(float[] l, string at, float lo, float hi, List<ConfigError> errors)
+    {
+        if (l[0] is not (0f or 1f)) errors.Add(new($"{at}.horizontal", $"{l[0]} is not allowed; allowed: 0 (vertical wall) or 1 (horizontal wall)"));
+        if (l[1] >= l[2]) errors.Add(new($"{at}.wall_low", $"{l[1]} is not below wall_high ({l[2]}); the wall needs a positive thickness"));
+        else if (l[1] <= lo + 1 || l[2] >= hi - 1)
+            errors.Add(new($"{at}.wall_low", $"the wall [{l[1]}, {l[2]}] touches the border; allowed: within ({lo + 1}, {hi - 1})"));
+        if (l[4] - l[3] < 1) errors.Add(new($"{at}.door_low", $"{l[3]} is not at least 1 px below door_high ({l[4]}); the door must be open"));
+        else if (l[3] < lo || l[4] > hi) errors.Add(new($"{at}.door_low", $"the door [{l[3]}, {l[4]}] must lie within the border [{lo}, {hi}]"));
+    }
+
+    private static void UnknownKeys(JsonObject item, string at, IReadOnlyCollection<string> allowed, List<ConfigError> errors)
+    {
+        foreach (var (key, _) in item)
+            if (!allowed.Contains(key)) errors.Add(new($"{at}.{key}", $"unknown key; allowed keys here: {string.Join(", ", allowed)}"));
+    }
+
     private static PlanEpisode? ReadPushBall(JsonObject item, string at, int id, PushBallConfig world, List<ConfigError> errors)
     {
         int before = errors.Count;
+        UnknownKeys(item, at, ["agent", "ball", "target", "budget", "taskHorizon"], errors);
         var agent = Point(item["agent"], $"{at}.agent", world.BorderLow + world.AgentRadius, world.BorderHigh - world.AgentRadius, errors);
         var ball = Point(item["ball"], $"{at}.ball", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
         var target = Point(item["target"], $"{at}.target", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
