@@ -78,6 +78,27 @@ public sealed class ResumeTests
     }
 
     [Fact]
+    public void Given_a_checkpoint_whose_writer_was_killed_When_resumed_Then_its_temporary_folder_is_removed_and_intact_ones_kept()
+    {
+        using var tmp = new TempFolder();
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
+        File.WriteAllText(Path.Combine(tmp["run"], "checkpoints/latest"), "step-0000010");
+        // What a kill during Checkpoint.Save leaves: a half-written folder named for a process that is gone.
+        string abandoned = Path.Combine(tmp["run"], "checkpoints", $"step-0000020.{int.MaxValue - 7}.tmp");
+        Directory.CreateDirectory(abandoned);
+        File.WriteAllBytes(Path.Combine(abandoned, "model.bin"), [1, 2, 3]);
+
+        var r = CliRunner.Run("train", "--resume", tmp["run"], "--device", "cpu");
+
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.False(Directory.Exists(abandoned));
+        Assert.Contains("removed 1 unfinished checkpoint folder", r.Out);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(tmp["run"], "checkpoints"), "*.tmp"));
+        Assert.True(File.Exists(Path.Combine(tmp["run"], "checkpoints/step-0000020/meta.json")));
+    }
+
+    [Fact]
     public void Given_a_cpu_build_When_cuda_is_asked_for_Then_a_clear_error_without_a_stack_trace_and_nothing_written()
     {
         using var tmp = new TempFolder();

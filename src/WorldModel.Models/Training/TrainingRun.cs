@@ -105,6 +105,35 @@ public sealed class TrainingRun
         }
     }
 
+    /// <summary>
+    /// A checkpoint is written into step-N.PID.tmp and renamed when whole (<see cref="Checkpoint.Save"/>); one
+    /// whose writer was killed stays behind. Such folders are removed when a run starts, unless their process
+    /// still runs.
+    /// </summary>
+    public int RemoveAbandonedCheckpoints(Action<string>? onWarning = null)
+    {
+        string dir = Path.Combine(Folder, CheckpointsFolder);
+        if (!Directory.Exists(dir)) return 0;
+        int removed = 0;
+        foreach (var tmp in Directory.GetDirectories(dir, "step-*.tmp"))
+        {
+            var parts = Path.GetFileName(tmp).Split('.');
+            if (parts.Length == 3 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid != Environment.ProcessId && IsRunning(pid))
+                continue;
+            Directory.Delete(tmp, recursive: true);
+            removed++;
+        }
+        if (removed > 0) onWarning?.Invoke($"removed {removed} unfinished checkpoint folder{(removed == 1 ? "" : "s")} left by an interrupted run in {dir}");
+        return removed;
+
+        static bool IsRunning(int pid)
+        {
+            try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+            catch (ArgumentException) { return false; }
+            catch (InvalidOperationException) { return false; }
+        }
+    }
+
     private static bool IsIntact(string folder)
     {
         try { Checkpoint.Verify(folder); return true; }
@@ -163,6 +192,7 @@ public sealed class TrainingRun
     private int RunOnce(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep, CancellationToken cancel, Action<string>? onWarning)
     {
         Directory.CreateDirectory(Folder);
+        RemoveAbandonedCheckpoints(onWarning);
         string configPath = Path.Combine(Folder, ConfigFile);
         if (File.Exists(configPath))
         {
