@@ -51,7 +51,7 @@ public class OracleMpcTests
     [Fact]
     public void Straight_line_cost_is_a_trap_at_the_wall_that_the_geodesic_cost_avoids()
     {
-        // ../shared/FINDINGS.md: with summed straight-line distance even a perfect model stalls at the wall.
+        // docs/prototype-findings.md: with summed straight-line distance even a perfect model stalls at the wall.
         var planner = new MppiConfig { Samples = 128, Iterations = 2 };
         var straight = Run(OracleCost.Straight, planner, across: 16, same: 0, horizon: 16);
         var geodesic = Run(OracleCost.Geodesic, planner, across: 16, same: 0, horizon: 16);

@@ -9,7 +9,7 @@ namespace WorldModel.Plan.Evaluation;
 /// What a planner's cost looks like over the arena for one goal: the model's cost of standing at
 /// each free grid point (observed there, one zero action imagined), next to the true geodesic and
 /// straight-line distances. Before any planning it shows whether the cost leads through the door or
-/// has a basin against the wall (../shared/FINDINGS.md: latent distance tracked true distance only
+/// has a basin against the wall (docs/prototype-findings.md: latent distance tracked true distance only
 /// near the goal).
 /// </summary>
 public sealed record CostLandscape(

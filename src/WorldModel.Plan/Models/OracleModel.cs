@@ -13,7 +13,7 @@ public enum OracleCost { Straight, Geodesic, Shaped }
 /// <summary>
 /// The true simulator behind the planning interface: candidates are rolled out in a Two-Rooms batch
 /// of E × N worlds. An upper bound for learned models, and a check of the optimiser. With the
-/// straight-line cost the wall is a local minimum of summed distance (../shared/FINDINGS.md: ~50%
+/// straight-line cost the wall is a local minimum of summed distance (docs/prototype-findings.md: ~50%
 /// across rooms); the geodesic cost removes it.
 /// </summary>
 public sealed class OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape shape) : IPlanningModel

@@ -33,7 +33,7 @@ public sealed record UniformPolicyConfig : PolicyConfig
 /// <summary>
 /// PLDM's random walk: the heading drifts by von Mises noise, step lengths are truncated normal.
 /// A share of episodes start near the door and are steered through it first (PLDM's data has such
-/// episodes so that the model sees crossings). Defaults from ../shared/FINDINGS.md's prototype.
+/// episodes so that the model sees crossings). Defaults from the prototype (docs/prototype-findings.md).
 /// </summary>
 [ConfigName("random-walk")]
 public sealed record RandomWalkPolicyConfig : PolicyConfig
