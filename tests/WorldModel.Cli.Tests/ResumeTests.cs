@@ -6,6 +6,17 @@ namespace WorldModel.Cli.Tests;
 [Collection("cli")]
 public sealed class ResumeTests
 {
+    /// <summary>configs/tiny.json trained to its end (checkpoints at steps 10 and 20).</summary>
+    private static void TrainTiny(string run) =>
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", run, "--device", "cpu").ExitCode);
+
+    /// <summary>Deletes step 20's checkpoint; with <paramref name="latestToEarlier"/>, as if stopped right after step 10's.</summary>
+    private static void DropFinalCheckpoint(string run, bool latestToEarlier)
+    {
+        Directory.Delete(Path.Combine(run, "checkpoints/step-0000020"), true);
+        if (latestToEarlier) File.WriteAllText(Path.Combine(run, "checkpoints/latest"), "step-0000010");
+    }
+
     private static string[] MetricsWithoutTime(string run) => File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))
         .Select(l => { var o = JsonNode.Parse(l)!.AsObject(); o.Remove("seconds"); return o.ToJsonString(); }).ToArray();
 
@@ -14,10 +25,10 @@ public sealed class ResumeTests
     {
         // Issue 15, defect 1: deleting a corrupt newest checkpoint (as its error suggests) used to retrain from step 0.
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        TrainTiny(tmp["run"]);
         var full = MetricsWithoutTime(tmp["run"]);
         var intact = File.ReadAllBytes(Path.Combine(tmp["run"], "checkpoints/step-0000010/model.bin"));
-        Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
+        DropFinalCheckpoint(tmp["run"], latestToEarlier: false);
 
         var r = CliRunner.Run("train", "--resume", tmp["run"], "--device", "cpu");
 
@@ -32,7 +43,7 @@ public sealed class ResumeTests
     public void Given_a_later_checkpoint_exists_When_resumed_from_an_earlier_one_Then_it_refuses_and_overwrites_nothing()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        TrainTiny(tmp["run"]);
         var before = File.ReadAllBytes(Path.Combine(tmp["run"], "checkpoints/step-0000020/model.bin"));
 
         var r = CliRunner.Run("train", "--resume", tmp["run"], "--from", "step-0000010", "--device", "cpu");
@@ -46,9 +57,9 @@ public sealed class ResumeTests
     public void Given_from_names_the_only_checkpoint_When_resumed_Then_training_continues_from_it()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        TrainTiny(tmp["run"]);
         var full = MetricsWithoutTime(tmp["run"]);
-        Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
+        DropFinalCheckpoint(tmp["run"], latestToEarlier: false);
 
         var r = CliRunner.Run("train", "--resume", tmp["run"], "--from", "step-0000010", "--device", "cpu");
 
@@ -64,10 +75,9 @@ public sealed class ResumeTests
     {
         // Issue 15, defect 2: a kill or a full disk leaves a torn last line; resume used to crash on it.
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        TrainTiny(tmp["run"]);
         var full = MetricsWithoutTime(tmp["run"]);
-        Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
-        File.WriteAllText(Path.Combine(tmp["run"], "checkpoints/latest"), "step-0000010");
+        DropFinalCheckpoint(tmp["run"], latestToEarlier: true);
         File.AppendAllText(Path.Combine(tmp["run"], "metrics.jsonl"), "{\"step\": 12, \"lo");
 
         var r = CliRunner.Run("train", "--resume", tmp["run"], "--device", "cpu");
@@ -81,9 +91,8 @@ public sealed class ResumeTests
     public void Given_a_checkpoint_whose_writer_was_killed_When_resumed_Then_its_temporary_folder_is_removed_and_intact_ones_kept()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
-        Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
-        File.WriteAllText(Path.Combine(tmp["run"], "checkpoints/latest"), "step-0000010");
+        TrainTiny(tmp["run"]);
+        DropFinalCheckpoint(tmp["run"], latestToEarlier: true);
         // What a kill during Checkpoint.Save leaves: a half-written folder named for a process that is gone.
         string abandoned = Path.Combine(tmp["run"], "checkpoints", $"step-0000020.{int.MaxValue - 7}.tmp");
         Directory.CreateDirectory(abandoned);
