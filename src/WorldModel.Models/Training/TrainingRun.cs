@@ -145,7 +145,7 @@ public sealed class TrainingRun
         && int.TryParse(name.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int step) ? step : -1;
 
     /// <summary>The checkpoint to resume from (a folder name such as step-0000010); null: the latest.</summary>
-    public string? ResumeFrom { get; init; }
+    public string? ResumeFrom { get; set; }
 
     /// <summary>The checkpoint a resume would load (null: none yet).</summary>
     public string? LatestCheckpoint() => FindResumePoint().Folder;
@@ -184,6 +184,7 @@ public sealed class TrainingRun
             }
             catch (System.Runtime.InteropServices.ExternalException e) when (attempt < ScalarRaceRetries && TorchGuard.IsScalarRace(e))
             {
+                ResumeFrom = null; // a retry continues from what this attempt saved, not from the checkpoint first asked for
                 onWarning?.Invoke($"TorchSharp's intermittent Scalar error (a known issue); resuming from step {CompletedSteps()} (retry {attempt + 1} of {ScalarRaceRetries})");
             }
         }
