@@ -36,9 +36,12 @@ public sealed class RunCommandTests
         var written = File.GetLastWriteTimeUtc(metrics);
         var second = CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu");
         Assert.True(second.ExitCode == 0, second.Error + second.Out);
-        Assert.Contains("train jepa seed 0: reusing", second.Out);
-        Assert.Contains("train pixel seed 0: reusing", second.Out);
-        Assert.Contains("plan jepa/latent seed 0 H=4: reusing", second.Out);
+        // log.txt gets a line per unit and invocation: the second one reused every unit but the report.
+        var log = File.ReadAllLines(Path.Combine(tmp["run"], "log.txt"));
+        int units = log.Length / 2;
+        Assert.All(log.Skip(units).Where(l => !l.Contains(" report: ")), l => Assert.EndsWith(": reused", l));
+        Assert.Contains(log.Skip(units), l => l.Contains(" train/pixel-seed0: "));
+        Assert.Contains(log.Skip(units), l => l.Contains(" plan/jepa-latent-seed0-h4: "));
         Assert.DoesNotContain("step      10/10", second.Out);
         Assert.Equal(written, File.GetLastWriteTimeUtc(metrics));
         Assert.Equal(csv, File.ReadAllLines(Path.Combine(tmp["run"], "results.csv")));
@@ -52,9 +55,10 @@ public sealed class RunCommandTests
         Directory.Delete(Path.Combine(tmp["run"], "plan", "jepa-latent-seed0-h4"), true);
         var again = CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]");
         Assert.True(again.ExitCode == 0, again.Error + again.Out);
-        Assert.Contains("plan jepa/latent seed 0 H=2: reusing", again.Out);
-        Assert.DoesNotContain("plan jepa/latent seed 0 H=4: reusing", again.Out);
-        Assert.Contains("jepa/latent H=4:", again.Out);
+        var log = File.ReadAllLines(Path.Combine(tmp["run"], "log.txt"));
+        Assert.EndsWith(": reused", log.Last(l => l.Contains(" plan/jepa-latent-seed0-h2: ")));
+        Assert.DoesNotMatch(": reused$", log.Last(l => l.Contains(" plan/jepa-latent-seed0-h4: ")));
+        Assert.True(File.Exists(Path.Combine(tmp["run"], "plan", "jepa-latent-seed0-h4", "results.json")));
     }
 
     [Theory]

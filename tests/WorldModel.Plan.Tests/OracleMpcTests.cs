@@ -94,3 +94,24 @@ public class OracleMpcTests
         Assert.Equal(episodes.Select(e => e.Goal[0]), PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 200, SameRoom = 100, Seed = 5 }, World).Select(e => e.Goal[0]));
     }
 }
+
+/// <summary>Planning progress: a bar must move within a batch (one batch can take minutes), never backwards, and end at the episode count.</summary>
+public class MpcProgressTests
+{
+    [Fact]
+    public void Given_one_batch_of_episodes_When_planned_Then_progress_is_reported_after_each_replan_rising_to_the_episode_count()
+    {
+        var world = new TwoRoomsConfig();
+        var scenes = new SceneBuilder(world, new RenderConfig { Layout = ObservationLayout.Channels });
+        using var renderer = new CpuRasterizer(scenes.Format);
+        var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 3, SameRoom = 3, Seed = 7, Budget = 40 }, world);
+        var runner = new MpcRunner(world, renderer, scenes, new MpcConfig { Planner = new MppiConfig { Samples = 16, Iterations = 1 }, Horizon = 8, ReplanEvery = 4, BatchEpisodes = 16 });
+        using var model = PlanningModels.Oracle(world, OracleCost.Geodesic, CostShape.Sum);
+        var reports = new List<double>();
+        runner.Run(model, episodes, reports.Add);
+        Assert.True(reports.Count > 3, $"{reports.Count} reports for one batch");
+        Assert.True(reports.Take(reports.Count - 1).Any(r => r is > 0 and < 6), "progress within the batch: " + string.Join(", ", reports));
+        for (int i = 1; i < reports.Count; i++) Assert.True(reports[i] >= reports[i - 1], "never backwards: " + string.Join(", ", reports));
+        Assert.Equal(6, reports[^1]);
+    }
+}

@@ -14,6 +14,7 @@ using WorldModel.Sim.Policies;
 using WorldModel.Sim.PushBall;
 using WorldModel.Sim.TwoRooms;
 using WorldModel.Sim.Worlds;
+using WorldModel.Experiments;
 
 namespace WorldModel.Cli.Commands;
 

@@ -11,6 +11,8 @@ using WorldModel.Render;
 using WorldModel.Report;
 using WorldModel.Sim.PushBall;
 using WorldModel.Sim.TwoRooms;
+using WorldModel.Experiments;
+using WorldModel.Experiments.Stages;
 
 namespace WorldModel.Cli.Commands;
 
@@ -61,7 +63,7 @@ public static class DataCommands
             using var _ = renderer;
             var sw = Stopwatch.StartNew();
             var result = ProgressDisplay.Run("generate", config.Episodes, "episodes",
-                report => new DatasetGenerator(config, renderer).Generate(folder, new SyncProgress<int>(v => report(v)), cancel));
+                progress => new DatasetGenerator(config, renderer).Generate(folder, new SyncProgress<int>(v => progress.Report(v)), cancel));
             double seconds = sw.Elapsed.TotalSeconds;
             if (result.AlreadyComplete)
                 AnsiConsole.MarkupLine("[green]already complete[/]: the folder holds this config's dataset; nothing to do.");
@@ -88,7 +90,7 @@ public static class DataCommands
         if (tree is not System.Text.Json.Nodes.JsonObject { } o || o["data"] is not System.Text.Json.Nodes.JsonObject)
             return ConfigLoader.LoadFile<DataConfig>(path, sets);
         return o["models"] is not null
-            ? ConfigLoader.LoadFile<Experiments.ExperimentConfig>(path, sets).Data
+            ? ConfigLoader.LoadFile<ExperimentConfig>(path, sets).Data
             : ConfigLoader.LoadFile<Models.Training.RunConfig>(path, sets).Data;
     }
 

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
-using WorldModel.Cli.Experiments;
 using WorldModel.Core.Config;
 using WorldModel.Demo;
 using WorldModel.Models;
 using static TorchSharp.torch;
+using WorldModel.Experiments;
+using WorldModel.Cli.Terminal;
 
 namespace WorldModel.Cli.Commands;
 
@@ -105,7 +106,7 @@ public static class DemoCommand
         var cmd = new Command("demo", "Snapshots per second (the page's update rate) and planning ms per step of the demo, per model") { checkpoint, seconds, device };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
-            AnsiConsole.MarkupLine($"machine: {Markup.Escape(Terminal.MachineInfo.Describe())}");
+            AnsiConsole.MarkupLine($"machine: {Markup.Escape(MachineInfo.Describe())}");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             using var threads = OneTorchThread(torchDevice);
             using var models = LoadModels(parse.GetValue(checkpoint), torchDevice, cancel);
@@ -167,7 +168,7 @@ public static class DemoCommand
             var experiment = ConfigLoader.LoadFile<ExperimentConfig>(config);
             string run = ExperimentRunner.DefaultFolder(experiment);
             AnsiConsole.MarkupLine($"no shipped models found: training the quickstart's models in {Markup.Escape(Paths.Show(run))} (a few minutes, once)");
-            new ExperimentRunner(experiment, run, device).Run(cancel, trainOnly: true);
+            ExperimentRunner.Run(experiment, run, device, ConsoleObserver.Instance, cancel, trainOnly: true);
             folder = Path.Combine(run, "train");
         }
         AnsiConsole.MarkupLine($"loading models from {Markup.Escape(Paths.Show(folder))} and fitting position probes…");

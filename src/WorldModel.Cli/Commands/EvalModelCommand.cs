@@ -10,6 +10,8 @@ using WorldModel.Models.Evaluation;
 using WorldModel.Models.Training;
 using WorldModel.Render;
 using WorldModel.Report;
+using WorldModel.Experiments;
+using WorldModel.Experiments.Stages;
 
 namespace WorldModel.Cli.Commands;
 
@@ -33,10 +35,10 @@ public static class EvalModelCommand
             var training = new TrainingRun(config, folder);
             string checkpoint = training.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
 
-            var train = DataStage.OpenOrGenerate(config.Data, cancel);
+            var train = DataStage.OpenOrGenerate(config.Data, ConsoleObserver.Instance, cancel);
             // Held-out episodes: the same world and policy, another seed.
             var heldOutConfig = config.Data with { Name = config.Data.Name + "-heldout", Seed = config.Data.Seed + 1_000_003, Episodes = Math.Min(config.Data.Episodes, 2000) };
-            var heldOut = DataStage.OpenOrGenerate(heldOutConfig, cancel);
+            var heldOut = DataStage.OpenOrGenerate(heldOutConfig, ConsoleObserver.Instance, cancel);
             var format = new SceneBuilder(train.Config.World, train.Config.Render).Format;
             using var renderer = RendererFactory.Create(train.Config.Render.Renderer, format).Renderer;
 

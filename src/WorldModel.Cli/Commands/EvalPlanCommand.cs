@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Spectre.Console;
-using WorldModel.Cli.Experiments;
 using WorldModel.Core.Config;
 using WorldModel.Core.IO;
 using WorldModel.Models;
@@ -9,6 +8,9 @@ using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
 using WorldModel.Sim.TwoRooms;
+using WorldModel.Experiments;
+using WorldModel.Experiments.Stages;
+using WorldModel.Cli.Terminal;
 
 namespace WorldModel.Cli.Commands;
 
@@ -54,10 +56,10 @@ public static class EvalPlanCommand
             var rows = new List<PlanRow>();
             foreach (var cost in config.Oracles)
                 using (var oracle = PlanningModels.Oracle(world, cost, config.Plan.Cost))
-                    rows.AddRange(stage.Evaluate(oracle, 0, cancel));
+                    rows.AddRange(stage.Evaluate(oracle, 0, ConsoleObserver.Instance, cancel));
             foreach (var model in TrainedPlanningModels.FromRun(folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost))
                 using (model)
-                    rows.AddRange(stage.Evaluate(model, (int)runConfig.Train.Seed, cancel));
+                    rows.AddRange(stage.Evaluate(model, (int)runConfig.Train.Seed, ConsoleObserver.Instance, cancel));
             PlanResults.Write(outFolder, rows);
             PlanReport.SavePlots(outFolder, rows, runConfig.Name);
             AnsiConsole.WriteLine();

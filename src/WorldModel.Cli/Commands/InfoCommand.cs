@@ -4,6 +4,7 @@ using WorldModel.Cli.Terminal;
 using WorldModel.Models;
 
 using WorldModel.Cli.Host;
+using WorldModel.Experiments;
 
 namespace WorldModel.Cli.Commands;
 

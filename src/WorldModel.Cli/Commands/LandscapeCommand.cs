@@ -8,6 +8,7 @@ using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
 using WorldModel.Sim.TwoRooms;
+using WorldModel.Experiments;
 
 namespace WorldModel.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using WorldModel.Plan.Evaluation;
+using WorldModel.Experiments;
 
 namespace WorldModel.Cli.Commands;
 

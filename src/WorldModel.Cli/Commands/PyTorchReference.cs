@@ -6,6 +6,7 @@ using TorchSharp;
 using WorldModel.Models;
 
 using WorldModel.Cli.Host;
+using WorldModel.Experiments;
 
 namespace WorldModel.Cli.Commands;
 

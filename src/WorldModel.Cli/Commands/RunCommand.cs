@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Spectre.Console;
-using WorldModel.Cli.Experiments;
 using WorldModel.Core.Config;
 using WorldModel.Models;
+using WorldModel.Experiments;
+using WorldModel.Cli.Terminal;
 
 namespace WorldModel.Cli.Commands;
 
@@ -23,7 +24,7 @@ public static class RunCommand
             string folder = parse.GetValue(outOpt) ?? ExperimentRunner.DefaultFolder(experiment);
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             AnsiConsole.MarkupLine($"experiment [bold]{Markup.Escape(experiment.Name)}[/] → {Markup.Escape(Paths.Show(folder))} on {torchDevice.type.ToString().ToLowerInvariant()}");
-            new ExperimentRunner(experiment, folder, torchDevice).Run(cancel);
+            ExperimentRunner.Run(experiment, folder, torchDevice, ConsoleObserver.Instance, cancel);
             return CommandRunner.Ok;
         })));
         return cmd;

@@ -14,6 +14,8 @@ using WorldModel.Render;
 using WorldModel.Render.Cpu;
 
 using WorldModel.Cli.Host;
+using WorldModel.Experiments;
+using WorldModel.Experiments.Stages;
 
 namespace WorldModel.Cli.Commands;
 
@@ -84,7 +86,7 @@ public static class TrainBench
     /// <summary>Median seconds per step: wall (data sampling and rendering included, as in training) and model only.</summary>
     private static (double Wall, double Model) StepSeconds(RunConfig config, int steps, torch.Device device, CancellationToken cancel)
     {
-        var data = DataStage.OpenOrGenerate(config.Data with { Episodes = 2000 }, cancel);
+        var data = DataStage.OpenOrGenerate(config.Data with { Episodes = 2000 }, ConsoleObserver.Instance, cancel);
         var run = new TrainingRun(config, Path.GetTempPath());
         torch.manual_seed(0);
         var model = run.CreateModel();

@@ -9,6 +9,9 @@ using WorldModel.Models;
 using WorldModel.Models.Training;
 using WorldModel.Render;
 using WorldModel.Report;
+using WorldModel.Experiments;
+using WorldModel.Experiments.Stages;
+using WorldModel.Experiments.Graph;
 
 namespace WorldModel.Cli.Commands;
 
@@ -56,7 +59,7 @@ public static class TrainCommand
                 folder = parse.GetValue(outOpt) ?? Path.Combine(Paths.Experiments, config.Name, TrainingRun.NewRunId());
             }
             var torchDevice = TorchRuntime.Initialise(ParseDevice(parse.GetValue(device)!));
-            var data = DataStage.OpenOrGenerate(config.Data, cancel);
+            var data = DataStage.OpenOrGenerate(config.Data, ConsoleObserver.Instance, cancel);
             var format = new SceneBuilder(data.Config.World, data.Config.Render).Format;
             var choice = RendererFactory.Create(data.Config.Render.Renderer, format);
             using var renderer = choice.Renderer;
@@ -67,30 +70,10 @@ public static class TrainCommand
                                    $"{total:N0} steps of {config.Train.BatchSize} × {config.Train.Horizon + 1} frames on {torchDevice.type.ToString().ToLowerInvariant()}; renderer {Markup.Escape(choice.Reason)}");
             if (run.FindResumePoint().Folder is { } latest) AnsiConsole.MarkupLine($"resuming from {Markup.Escape(Paths.Show(latest))}");
             var sw = Stopwatch.StartNew();
-            int start = ProgressDisplay.Run("train", total, "steps", report => run.Run(data, renderer, torchDevice, m =>
-            {
-                report(m.Step + 1);
-                if (m.Step % config.LogEvery == 0 || m.Step + 1 == total)
-                    Console.WriteLine($"step {m.Step + 1,7}/{total}  loss {m.Loss:F4}  " + string.Join("  ", m.Terms.Select(t => $"{t.Key} {t.Value:F4}")) +
-                                      $"  {config.Train.BatchSize / m.Seconds:F0} sequences/s");
-            }, cancel, warning => AnsiConsole.MarkupLine($"[yellow]warning[/]: {Markup.Escape(warning)}")));
-            PlotLosses(run);
+            int start = TrainStage.Train(run, data, "train", new UnitContext(torchDevice, ConsoleObserver.Instance, cancel), renderer);
             AnsiConsole.MarkupLine($"[green]done[/]: steps {start}–{total} in {sw.Elapsed.TotalSeconds:F0} s; checkpoints, metrics.jsonl and loss.png in {Markup.Escape(Paths.Show(folder))}");
             return CommandRunner.Ok;
         })));
         return cmd;
-    }
-
-    /// <summary>loss.png/.svg: the total and each term against the step, log scale.</summary>
-    public static void PlotLosses(TrainingRun run)
-    {
-        string path = Path.Combine(run.Folder, TrainingRun.MetricsFile);
-        if (!File.Exists(path)) return;
-        var rows = File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
-        if (rows.Count < 2) return;
-        var keys = rows[0].Select(p => p.Key).Where(k => k is not ("step" or "lr" or "seconds")).ToList();
-        var steps = rows.Select(r => (double)r["step"]!.GetValue<int>()).ToArray();
-        var series = keys.Select(k => new LinePlot.Series(k, steps, rows.Select(r => r[k] is { } v ? v.GetValue<double>() : double.NaN).ToArray()));
-        LinePlot.Save(Path.Combine(run.Folder, "loss"), $"{run.Config.Name}: training loss", "step", "loss (log scale)", series, logY: true);
     }
 }

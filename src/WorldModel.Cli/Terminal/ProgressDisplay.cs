@@ -1,16 +1,18 @@
 using System.Diagnostics;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using WorldModel.Experiments;
 
 namespace WorldModel.Cli.Terminal;
 
 /// <summary>
-/// Progress for long steps: a live bar with rate and ETA in a terminal; periodic plain lines
-/// when output goes to a file or CI log (a live bar would only print at the end there).
+/// Progress for long steps: a live bar with rate and ETA in a terminal (notes such as the loss shown
+/// beside the bar, since a line written while the bar draws is garbled); periodic plain lines and every
+/// note when output goes to a file or CI log (a live bar would only print at the end there).
 /// </summary>
 public static class ProgressDisplay
 {
-    public static T Run<T>(string description, double total, string unit, Func<Action<double>, T> work)
+    public static T Run<T>(string description, double total, string unit, Func<IWorkProgress, T> work)
     {
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
@@ -21,17 +23,17 @@ public static class ProgressDisplay
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(unit), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .Start(ctx =>
                 {
-                    var task = ctx.AddTask(description, maxValue: total);
-                    result = work(v => task.Value = v);
+                    var task = ctx.AddTask(Markup.Escape(description), maxValue: total);
+                    result = work(new LiveProgress(task, description));
                     task.Value = total;
                 });
             return result;
         }
 
+        var plain = new PlainProgress();
         var sw = Stopwatch.StartNew();
-        double current = 0;
-        using var timer = new Timer(_ => Console.WriteLine(Line(description, Volatile.Read(ref current), total, unit, sw.Elapsed)), null, 2000, 2000);
-        var r = work(v => Volatile.Write(ref current, v));
+        using var timer = new Timer(_ => Console.WriteLine(Line(description, plain.Done, total, unit, sw.Elapsed)), null, 2000, 2000);
+        var r = work(plain);
         timer.Dispose();
         Console.WriteLine(Line(description, total, total, unit, sw.Elapsed));
         return r;
@@ -42,6 +44,20 @@ public static class ProgressDisplay
         double rate = value / Math.Max(1e-9, elapsed.TotalSeconds);
         string eta = rate > 0 && value < total ? $", ETA {TimeSpan.FromSeconds((total - value) / rate):hh\\:mm\\:ss}" : "";
         return $"{description}: {100 * value / Math.Max(1, total):F0}% ({value:N0}/{total:N0} {unit}, {Format.Rate(rate)} {unit}/s, {elapsed:hh\\:mm\\:ss}{eta})";
+    }
+
+    private sealed class LiveProgress(ProgressTask task, string description) : IWorkProgress
+    {
+        public void Report(double done) => task.Value = done;
+        public void Note(string line) => task.Description = Markup.Escape($"{description}  {line.Trim()}");
+    }
+
+    private sealed class PlainProgress : IWorkProgress
+    {
+        private double _done;
+        public double Done => Volatile.Read(ref _done);
+        public void Report(double done) => Volatile.Write(ref _done, done);
+        public void Note(string line) => Console.WriteLine("  " + line.Trim());
     }
 
     private sealed class RateColumn(string unit) : ProgressColumn

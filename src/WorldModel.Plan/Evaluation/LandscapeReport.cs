@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using WorldModel.Core.IO;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
@@ -52,8 +53,23 @@ public static class LandscapeReport
     /// <summary>The plot's file name (without extension) for a model name such as "jepa/latent".</summary>
     public static string FileName(string model) => "landscape-" + model.Replace('/', '-');
 
+    /// <summary>What landscape.json keeps of each cost: the numbers of the table, not the grid.</summary>
+    public sealed record Summary(string Model, double SpearmanGeodesic, double SpearmanStraight, double DescentReach, double DescentReachAcross);
+
+    public static Summary Summarise(CostLandscape l) => new(l.Model, l.SpearmanGeodesic, l.SpearmanStraight, l.DescentReach, l.DescentReachAcross);
+
+    /// <summary>The goal and per-cost summaries a <see cref="Save"/> wrote to <paramref name="folder"/>/landscape.json.</summary>
+    public static (float GoalX, float GoalY, List<Summary> Costs) Read(string folder)
+    {
+        var doc = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "landscape.json")))!;
+        var goal = doc["goal"]!.AsArray();
+        var costs = doc["costs"]!.AsArray().Select(c => new Summary(c!["name"]!.GetValue<string>(), c["spearmanGeodesic"]!.GetValue<double>(),
+            c["spearmanStraight"]!.GetValue<double>(), c["descentReach"]!.GetValue<double>(), c["descentReachAcross"]!.GetValue<double>())).ToList();
+        return (goal[0]!.GetValue<float>(), goal[1]!.GetValue<float>(), costs);
+    }
+
     /// <summary>A markdown table: rank correlations with true distances and where greedy descent ends.</summary>
-    public static string Table(IEnumerable<CostLandscape> landscapes)
+    public static string Table(IEnumerable<Summary> landscapes)
     {
         var sb = new StringBuilder();
         sb.AppendLine("| cost | Spearman vs geodesic | Spearman vs straight | descent reaches goal | from the other room |");

@@ -21,20 +21,25 @@ public sealed class MpcRunner(WorldConfig world, IRenderer renderer, SceneBuilde
 {
     private readonly IPlanner _planner = config.Planner.Create(WorldConfig.ActionLimit(world));
 
-    /// <summary>Runs every episode; <paramref name="onEpisodes"/> reports episodes finished so far.</summary>
-    public EpisodeResult[] Run(IPlanningModel model, IReadOnlyList<PlanEpisode> episodes, Action<int>? onEpisodes = null, Action<MpcStep>? onStep = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs every episode. <paramref name="onEpisodes"/> gets the episodes done so far after each replan,
+    /// a running episode counting as the share of its budget used (a whole batch can take minutes, so
+    /// counting finished batches only would leave a progress bar at 0% with no rate or ETA).
+    /// </summary>
+    public EpisodeResult[] Run(IPlanningModel model, IReadOnlyList<PlanEpisode> episodes, Action<double>? onEpisodes = null, Action<MpcStep>? onStep = null, CancellationToken cancel = default)
     {
         var results = new List<EpisodeResult>();
         for (int first = 0; first < episodes.Count; first += config.BatchEpisodes)
         {
             var batch = episodes.Skip(first).Take(config.BatchEpisodes).ToArray();
-            results.AddRange(RunBatch(model, batch, (ulong)first, onStep, cancel));
+            int before = results.Count;
+            results.AddRange(RunBatch(model, batch, (ulong)first, onStep, share => onEpisodes?.Invoke(before + share), cancel));
             onEpisodes?.Invoke(results.Count);
         }
         return results.ToArray();
     }
 
-    private EpisodeResult[] RunBatch(IPlanningModel model, PlanEpisode[] episodes, ulong batchIndex, Action<MpcStep>? onStep, CancellationToken cancel)
+    private EpisodeResult[] RunBatch(IPlanningModel model, PlanEpisode[] episodes, ulong batchIndex, Action<MpcStep>? onStep, Action<double> onShare, CancellationToken cancel)
     {
         var spec = WorldConfig.SpecOf(world);
         int e = episodes.Length, a = spec.ActionDim, hMax = config.Horizon, ld = spec.LayoutDim, sd = spec.StateDim;
@@ -101,6 +106,7 @@ public sealed class MpcRunner(WorldConfig world, IRenderer renderer, SceneBuilde
                     if (tracker.Strict(i) || t >= episodes[i].Budget) { done[i] = true; stoppedAt[i] = t; }
                 }
             }
+            onShare(Enumerable.Range(0, e).Sum(i => done[i] ? 1.0 : Math.Min(1.0, (double)t / episodes[i].Budget)));
             // Warm start: shift each plan by the executed actions; the tail starts at zero.
             for (int i = 0; i < e; i++)
             {

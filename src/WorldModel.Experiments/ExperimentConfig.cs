@@ -5,7 +5,7 @@ using WorldModel.Models.Objectives;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 
-namespace WorldModel.Cli.Experiments;
+namespace WorldModel.Experiments;
 
 /// <summary>One model an experiment trains (once per seed) and plans with.</summary>
 public sealed record ModelEntry

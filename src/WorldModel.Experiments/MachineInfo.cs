@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace WorldModel.Cli.Terminal;
+namespace WorldModel.Experiments;
 
 /// <summary>What a benchmark ran on, printed with every number.</summary>
 public static class MachineInfo

@@ -1,4 +1,4 @@
-namespace WorldModel.Cli;
+namespace WorldModel.Experiments;
 
 /// <summary>Where outputs go when a command is given no --out: experiments/ at the repository root.</summary>
 public static class Paths

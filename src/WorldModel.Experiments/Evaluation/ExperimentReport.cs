@@ -1,0 +1,72 @@
+using System.Text;
+using WorldModel.Core.Config;
+using WorldModel.Core.IO;
+using WorldModel.Experiments.Graph;
+using WorldModel.Plan.Evaluation;
+using WorldModel.Sim.PushBall;
+
+namespace WorldModel.Experiments.Evaluation;
+
+/// <summary>An experiment's results.csv/json, plots and report.md, from its plan parts and landscapes.</summary>
+public static class ExperimentReport
+{
+    public static void Write(ExperimentConfig config, string folder, IReadOnlyList<PlanRow> rows, PlanEpisode[] episodes, IReadOnlyList<UnitRecord> stages)
+    {
+        PlanResults.Write(folder, rows);
+        var plots = PlanReport.SavePlots(Path.Combine(folder, "plots"), rows, config.Name);
+        string landscapes = Path.Combine(folder, "plots");
+        AtomicFile.WriteAllText(Path.Combine(folder, "report.md"),
+            Markdown(config, rows, plots, File.Exists(Path.Combine(landscapes, "landscape.json")) ? LandscapeReport.Read(landscapes) : null, episodes, stages));
+    }
+
+    private static string Markdown(ExperimentConfig config, IReadOnlyList<PlanRow> rows, IReadOnlyList<string> plots,
+        (float GoalX, float GoalY, List<LandscapeReport.Summary> Costs)? landscapes, PlanEpisode[] episodes, IReadOnlyList<UnitRecord> stages)
+    {
+        var e = config.Evaluation;
+        var sb = new StringBuilder();
+        sb.AppendLine($"# {config.Name}: planning success, latent versus pixel world models").AppendLine();
+        sb.AppendLine($"- Machine: {MachineInfo.Describe()}");
+        double ranNow = stages.Where(s => !s.Reused).Sum(s => s.Seconds);
+        sb.AppendLine($"- Written {DateTime.Now:yyyy-MM-dd HH:mm}; this invocation's stages took {ranNow / 60:F1} min (stages reused from earlier invocations are marked).");
+        sb.AppendLine($"- Data: {config.Data.Episodes:N0} episodes × {config.Data.Steps} steps of {ConfigNames.Kind(config.Data.Policy.GetType())} on {ConfigNames.Kind(config.Data.World.GetType())}, " +
+                      $"{config.Data.Render.Size}×{config.Data.Render.Size} {config.Data.Render.Layout.ToString().ToLowerInvariant()} frames.");
+        foreach (var m in config.Models)
+            sb.AppendLine($"- Model `{m.Name}`: {ConfigNames.Kind(m.Objective.GetType())} objective, IMPALA widths {string.Join('-', m.Model.Widths)}, " +
+                          $"{m.Model.Latent.ToString().ToLowerInvariant()} latent, {m.Model.Predictor.ToString().ToLowerInvariant()} predictor; " +
+                          $"{m.Train.Steps:N0} steps of {m.Train.BatchSize} × {m.Train.Horizon + 1} frames; seeds {string.Join(", ", config.Seeds)}.");
+        sb.AppendLine($"- Planning: {ConfigNames.Kind(e.Plan.Planner.GetType())}, {e.Plan.Planner.Samples} samples × {e.Plan.Planner.Iterations} iterations, " +
+                      $"noise {e.Plan.Planner.Noise} {(config.Data.World is PushBallConfig ? "px/step² (acceleration)" : "px")}, " +
+                      $"horizons {string.Join(", ", e.PlannerHorizons)} (capped by steps left), replan every {e.Plan.ReplanEvery} steps, " +
+                      $"cost {e.Plan.Cost.ToString().ToLowerInvariant()} over the horizon in latents and {e.Plan.PixelCost.ToString().ToLowerInvariant()} in decoded frames, " +
+                      $"{e.Plan.BatchEpisodes} episodes per batch.");
+        if (config.Data.World is PushBallConfig)
+            sb.AppendLine($"- Episodes: {episodes.Length} pushes (agent, ball and target drawn as the world's reset draws them; the goal frame shows the ball on the target " +
+                          $"and the agent at rest behind it), budget {episodes.Max(x => x.Budget)} steps; success = the ball stopped (≤ {PushBallBatch.SettledSpeed} px per step) " +
+                          "with its centre within √2 px (strict) or 4.5 px (loose) of the target; task horizon = the reach-then-push path at top speed.");
+        else
+            sb.AppendLine($"- Episodes: {episodes.Count(x => x.Kind == PlanEpisode.Same)} same-room and {episodes.Count(x => x.Kind == PlanEpisode.Across)} across-room " +
+                          $"start/goal pairs (PLDM's protocol: 2.6 px from walls, sides swapped half the time), budget {episodes.Max(x => x.Budget)} steps; " +
+                          "strict success = within √2 px, loose = within 4.5 px.");
+        sb.AppendLine().AppendLine("## Results").AppendLine();
+        sb.AppendLine("Success rates pooled over seeds with Wilson 95% intervals; with several seeds, the mean ± standard deviation of per-seed rates follows. " +
+                      "Planning time: wall time of the batch divided by its episodes.").AppendLine();
+        sb.AppendLine(PlanReport.Table(rows));
+        foreach (var p in plots) sb.AppendLine($"![{p}](plots/{p}.png)").AppendLine();
+        if (landscapes is { } l && l.Costs.Count > 0)
+        {
+            sb.AppendLine("## Cost landscapes").AppendLine();
+            sb.AppendLine($"Each planning cost of standing at each free point, for a goal at ({l.GoalX:0.#}, {l.GoalY:0.#}) across the wall (seed {config.Seeds[0]}). " +
+                          "Spearman: how well the cost orders points by true path length (geodesic) and by straight-line distance. " +
+                          "Descent: the share of points from which stepping to the lowest neighbour ends at the goal; " +
+                          "straight-line distance traps the other room at the wall.").AppendLine();
+            sb.AppendLine(LandscapeReport.Table(l.Costs));
+            foreach (var c in l.Costs.Where(c => !c.Model.StartsWith("oracle", StringComparison.Ordinal)))
+                sb.AppendLine($"![{c.Model}](plots/{LandscapeReport.FileName(c.Model)}.png)").AppendLine();
+        }
+        sb.AppendLine("## Stages").AppendLine();
+        sb.AppendLine("| stage | what | time |").AppendLine("|---|---|---|");
+        foreach (var s in stages)
+            sb.AppendLine($"| {s.Stage} | {s.Summary} | {(!s.Reused ? $"{s.Seconds:F0} s" : s.Seconds > 0 ? $"reused ({s.Seconds:F0} s when made)" : "reused")} |");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,104 @@
+using WorldModel.Core.Config;
+using WorldModel.Experiments.Evaluation;
+using WorldModel.Experiments.Stages;
+using WorldModel.Models.Planning;
+using WorldModel.Plan.Evaluation;
+using WorldModel.Plan.Models;
+using WorldModel.Sim.TwoRooms;
+
+namespace WorldModel.Experiments.Graph;
+
+/// <summary>
+/// An experiment as units in dependency order: data → train (model × seed) → plan (method × seed ×
+/// planner horizon; oracles once) → landscape (Two-Rooms) → report. Planned rows are collected in
+/// unit order, so results.csv lists oracles first, then each model, seed and horizon.
+/// </summary>
+public sealed class ExperimentGraph
+{
+    private readonly List<UnitRecord> _records = [];
+
+    private ExperimentGraph(string folder, IReadOnlyList<ExperimentUnit> units)
+    {
+        Folder = folder;
+        Units = units;
+    }
+
+    /// <summary>The run folder every unit writes under (data is shared by content hash, outside it).</summary>
+    public string Folder { get; }
+
+    public IReadOnlyList<ExperimentUnit> Units { get; }
+
+    /// <summary>What this invocation did with each unit so far, in order.</summary>
+    public IReadOnlyList<UnitRecord> Records => _records;
+
+    internal void Done(UnitRecord record) => _records.Add(record);
+
+    public ExperimentUnit this[string id] => Units.FirstOrDefault(u => u.Id == id)
+        ?? throw new ArgumentException($"no unit '{id}' in this experiment; units: {string.Join(", ", Units.Select(u => u.Id))}");
+
+    /// <summary>The graph of <paramref name="config"/> in <paramref name="folder"/>; with <paramref name="trainOnly"/>, data and training only.</summary>
+    public static ExperimentGraph Build(ExperimentConfig config, string folder, bool trainOnly = false)
+    {
+        var world = config.Data.World;
+        var eval = config.Evaluation;
+        var data = new DataStage.Unit(config.Data);
+        var units = new List<ExperimentUnit> { data };
+        var trains = new List<TrainStage.Unit>();
+        foreach (var entry in config.Models)
+            foreach (int seed in config.Seeds)
+                trains.Add(new TrainStage.Unit(entry, seed, config.RunOf(entry, seed), Path.Combine(folder, "train", $"{entry.Name}-seed{seed}"), data));
+        units.AddRange(trains);
+        if (trainOnly) return new ExperimentGraph(folder, units);
+
+        var episodes = PlanStage.Episodes(eval, world);
+        var stage = new PlanStage(eval, world, config.Data.Render, episodes, Path.Combine(folder, "plan"));
+        string evalKey = ConfigLoader.Hash(eval, "plan-v1" + PlanEpisodes.ToJson(episodes));
+        var plans = new List<PlanStage.Unit>();
+        foreach (var cost in eval.Oracles)
+            foreach (int h in eval.PlannerHorizons)
+                plans.Add(new PlanStage.Unit(stage, "oracle/" + PlanningModels.Name(cost), 0, h, _ => PlanningModels.Oracle(world, cost, eval.Plan.Cost), evalKey, []));
+        foreach (var train in trains)
+            foreach (string method in train.Methods)
+                foreach (int h in eval.PlannerHorizons)
+                    plans.Add(new PlanStage.Unit(stage, method, train.Seed, h, device => Trained(train, method, device, eval.Plan.Cost, eval.Plan.PixelCost),
+                        evalKey + train.Key, [train]));
+        units.AddRange(plans);
+
+        if (world is TwoRoomsConfig twoRooms)
+        {
+            var firstSeed = trains.Where(t => t.Seed == config.Seeds[0]).ToList();
+            units.Add(new LandscapeUnit(twoRooms, (ulong)config.Data.Seed, config.Data.Render, Path.Combine(folder, "plots"),
+                device => eval.Oracles.Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
+                    .Concat(firstSeed.SelectMany(t => TrainedPlanningModels.FromRun(t.Folder, device, CostShape.Sum, CostShape.Sum, t.Entry.Name))),
+                string.Join(",", firstSeed.Select(t => t.Key)), [.. firstSeed]));
+        }
+        var graph = new ExperimentGraph(folder, units);
+        units.Add(new ReportUnit(config, graph, plans, episodes));
+        return graph;
+    }
+
+    /// <summary>One planning method of a trained run (a pixel run offers two); the other is disposed.</summary>
+    private static IPlanningModel Trained(TrainStage.Unit train, string method, TorchSharp.torch.Device device, CostShape cost, CostShape pixelCost)
+    {
+        var all = TrainedPlanningModels.FromRun(train.Folder, device, cost, pixelCost, train.Entry.Name);
+        foreach (var other in all.Where(m => m.Name != method)) other.Dispose();
+        return all.Single(m => m.Name == method);
+    }
+
+    /// <summary>results.csv/json, plots and report.md from every plan part; always rewritten (it is cheap and names this invocation).</summary>
+    private sealed class ReportUnit(ExperimentConfig config, ExperimentGraph graph, IReadOnlyList<PlanStage.Unit> plans, PlanEpisode[] episodes)
+        : ExperimentUnit("report", graph.Folder, [.. plans])
+    {
+        public override string Title => "report";
+        public override string Key => "";
+        public override bool IsFinished() => false;
+
+        public override string Run(UnitContext context)
+        {
+            var rows = plans.SelectMany(p => p.Rows()).ToList();
+            ExperimentReport.Write(config, graph.Folder, rows, episodes, graph.Records);
+            context.Observer.Info($"done: {rows.Count:N0} planned episodes; results.csv, results.json, plots/ and report.md in {Paths.Show(graph.Folder)}");
+            return $"{rows.Count:N0} planned episodes";
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using WorldModel.Core.Config;
+using WorldModel.Experiments.Graph;
+using WorldModel.Models.Training;
+using WorldModel.Render;
+using WorldModel.Report;
+
+namespace WorldModel.Experiments.Stages;
+
+/// <summary>Training one model on one seed: a TrainingRun in its own folder, resumed from its checkpoints.</summary>
+public static class TrainStage
+{
+    /// <summary>
+    /// Trains (or continues) <paramref name="run"/> on <paramref name="data"/>: a progress bar in steps,
+    /// a note with the losses every LogEvery steps, loss.png at the end. Returns the step it started from.
+    /// Frames are drawn with <paramref name="renderer"/>, or one made for the data when null.
+    /// </summary>
+    public static int Train(TrainingRun run, Data.Dataset data, string task, UnitContext context, IRenderer? renderer = null)
+    {
+        var config = run.Config;
+        int steps = config.Train.Steps;
+        using var own = renderer is null ? RendererFactory.Create(data.Config.Render.Renderer, new SceneBuilder(data.Config.World, data.Config.Render).Format).Renderer : null;
+        renderer ??= own!;
+        int start = context.Observer.Track(task, steps, "steps", progress => run.Run(data, renderer, context.Device, m =>
+        {
+            progress.Report(m.Step + 1);
+            if (m.Step % config.LogEvery == 0 || m.Step + 1 == steps)
+                progress.Note($"step {m.Step + 1,7}/{steps}  loss {m.Loss:F4}  " + string.Join("  ", m.Terms.Select(t => $"{t.Key} {t.Value:F4}")) +
+                              $"  {config.Train.BatchSize / m.Seconds:F0} sequences/s");
+        }, context.Cancel, context.Observer.Warning));
+        PlotLosses(run);
+        return start;
+    }
+
+    /// <summary>loss.png/.svg: the total and each term against the step, log scale.</summary>
+    public static void PlotLosses(TrainingRun run)
+    {
+        string path = Path.Combine(run.Folder, TrainingRun.MetricsFile);
+        if (!File.Exists(path)) return;
+        var rows = File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        if (rows.Count < 2) return;
+        var keys = rows[0].Select(p => p.Key).Where(k => k is not ("step" or "lr" or "seconds")).ToList();
+        var steps = rows.Select(r => (double)r["step"]!.GetValue<int>()).ToArray();
+        var series = keys.Select(k => new LinePlot.Series(k, steps, rows.Select(r => r[k] is { } v ? v.GetValue<double>() : double.NaN).ToArray()));
+        LinePlot.Save(Path.Combine(run.Folder, "loss"), $"{run.Config.Name}: training loss", "step", "loss (log scale)", series, logY: true);
+    }
+
+    /// <summary>One model × seed of an experiment, in train/NAME-seedS.</summary>
+    public sealed class Unit(ModelEntry entry, int seed, RunConfig config, string folder, DataStage.Unit data)
+        : ExperimentUnit($"train/{entry.Name}-seed{seed}", folder, [data])
+    {
+        public ModelEntry Entry => entry;
+        public int Seed => seed;
+        public override string Title => $"train {entry.Name} seed {seed}";
+        public override string Key => TrainingRun.ContentHash(config);
+        public override bool IsFinished() => new TrainingRun(config, Folder).CompletedSteps() >= config.Train.Steps;
+
+        public override string Run(UnitContext context)
+        {
+            Train(new TrainingRun(config, Folder), data.Open(), Title, context);
+            return $"{entry.Name} seed {seed}: {config.Train.Steps:N0} steps of {config.Train.BatchSize} × {config.Train.Horizon + 1} frames";
+        }
+
+        /// <summary>The planning methods this run offers, by result name, before it is trained.</summary>
+        public IReadOnlyList<string> Methods => entry.Objective is Models.Objectives.PixelObjectiveConfig
+            ? [$"{entry.Name}/frames", $"{entry.Name}/latent"]
+            : [$"{entry.Name}/latent"];
+    }
+}

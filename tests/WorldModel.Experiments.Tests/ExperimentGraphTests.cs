@@ -1,0 +1,85 @@
+using WorldModel.Core.Config;
+using WorldModel.Experiments;
+using WorldModel.Experiments.Graph;
+using static TorchSharp.torch;
+
+namespace WorldModel.Experiments.Tests;
+
+public sealed class ExperimentGraphTests
+{
+    private static ExperimentConfig Tiny(params string[] sets) => ConfigLoader.LoadFile<ExperimentConfig>(Repository.Config("tiny-experiment.json"), sets);
+
+    [Fact]
+    public void Given_the_tiny_experiment_Then_its_graph_lists_data_each_training_each_planned_part_the_landscape_and_the_report_in_order()
+    {
+        using var tmp = new TempFolder();
+        var graph = ExperimentGraph.Build(Tiny(), tmp["run"]);
+        string[] plans = ["oracle-geodesic", "jepa-latent", "pixel-frames", "pixel-latent"];
+        Assert.Equal(["data", "train/jepa-seed0", "train/pixel-seed0", .. plans.SelectMany(m => new[] { $"plan/{m}-seed0-h2", $"plan/{m}-seed0-h4" }), "landscape", "report"],
+            graph.Units.Select(u => u.Id));
+        // A trained method's parts wait for its own training only; the oracle's for nothing.
+        Assert.Equal(["train/pixel-seed0"], graph["plan/pixel-frames-seed0-h4"].DependsOn.Select(u => u.Id));
+        Assert.Empty(graph["plan/oracle-geodesic-seed0-h2"].DependsOn);
+        Assert.All(graph.Units.Where(u => u.Stage == "train"), u => Assert.Equal(["data"], u.DependsOn.Select(d => d.Id)));
+        // Every unit but the data writes inside the run folder; distinct units, distinct folders (the report owns the run folder itself).
+        Assert.All(graph.Units.Skip(1), u => Assert.StartsWith(tmp["run"], u.Folder));
+        Assert.Equal(graph.Units.Count, graph.Units.Select(u => u.Folder).Distinct().Count());
+        var missing = Assert.Throws<ArgumentException>(() => graph["plan/nothing"]);
+        Assert.Contains("plan/jepa-latent-seed0-h2", missing.Message);
+    }
+
+    [Fact]
+    public void Given_a_push_ball_experiment_Then_its_graph_has_no_landscape_and_plans_its_own_oracles()
+    {
+        using var tmp = new TempFolder();
+        var graph = ExperimentGraph.Build(Tiny("data.world.kind=push-ball", "data.policy.kind=noisy-pusher", "evaluation.oracles=[\"shaped\"]", "evaluation.episodes.pushes=2"), tmp["run"]);
+        Assert.DoesNotContain(graph.Units, u => u.Stage == "landscape");
+        Assert.Contains(graph.Units, u => u.Id == "plan/oracle-shaped-seed0-h4");
+    }
+
+    [Fact]
+    public void Given_a_finished_experiment_When_run_again_Then_every_unit_is_reused_and_a_deleted_part_alone_is_planned_again()
+    {
+        using var tmp = new TempFolder();
+        var config = Tiny("models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]");
+        var first = new RecordingObserver();
+        ExperimentRunner.Run(config, tmp["run"], CPU, first, CancellationToken.None);
+        Assert.DoesNotContain("train/jepa-seed0", first.Reused);
+        Assert.Contains("report", first.Ran);
+        Assert.Contains(first.Notes, n => n.Contains("loss", StringComparison.Ordinal));
+        foreach (var id in first.Ran.Where(id => id != "report"))
+            Assert.True(File.Exists(UnitRecord.PathOf(tmp["run"], id)), id);
+        var results = File.ReadAllLines(Path.Combine(tmp["run"], "results.csv"));
+        Assert.Equal(1 + 4 * 2 * 2, results.Length); // 4 episodes × 2 horizons × (oracle + jepa/latent)
+
+        var second = new RecordingObserver();
+        ExperimentRunner.Run(config, tmp["run"], CPU, second, CancellationToken.None);
+        Assert.Equal(["report"], second.Ran);
+        Assert.Equal(results, File.ReadAllLines(Path.Combine(tmp["run"], "results.csv")));
+
+        Directory.Delete(Path.Combine(tmp["run"], "plan", "jepa-latent-seed0-h4"), recursive: true);
+        var third = new RecordingObserver();
+        ExperimentRunner.Run(config, tmp["run"], CPU, third, CancellationToken.None);
+        Assert.Equal(["plan/jepa-latent-seed0-h4", "report"], third.Ran);
+        // Planned again, the part gives the same episodes; only its timing column differs.
+        Assert.Equal(results.Select(WithoutTiming), File.ReadAllLines(Path.Combine(tmp["run"], "results.csv")).Select(WithoutTiming));
+        string report = File.ReadAllText(Path.Combine(tmp["run"], "report.md"));
+        Assert.Contains("| plan | jepa/latent seed 0 H=4: 4 episodes |", report);
+        Assert.Contains("| train | jepa seed 0: 10 steps of 8 × 5 frames | reused (", report);
+    }
+
+    /// <summary>A results.csv line without its last column, plan_seconds.</summary>
+    private static string WithoutTiming(string line) => line[..line.LastIndexOf(',')];
+
+    [Fact]
+    public void Given_a_run_folder_of_another_config_Then_the_experiment_refuses_it_before_any_unit_runs()
+    {
+        using var tmp = new TempFolder();
+        Directory.CreateDirectory(tmp["run"]);
+        File.WriteAllText(Path.Combine(tmp["run"], ExperimentRunner.ConfigFile), "{}");
+        var observer = new RecordingObserver();
+        var e = Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(Tiny(), tmp["run"], CPU, observer, CancellationToken.None));
+        Assert.Contains("another config", e.Message);
+        Assert.Empty(observer.Units);
+    }
+}
