@@ -1,7 +1,6 @@
 using WorldModel.Core.Config;
 using WorldModel.Render;
 using WorldModel.Sim.Policies;
-using WorldModel.Sim.TwoRooms;
 using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Data;
@@ -17,8 +16,8 @@ public sealed record DataConfig : IValidatable
     [Range(1, 10_000)] public int Steps { get; init; } = 16;
     /// <summary>Episodes per chunk file: the unit of parallel work, checksumming and resuming.</summary>
     [Range(1, 1_000_000)] public int ChunkEpisodes { get; init; } = 4096;
-    public WorldConfig World { get; init; } = new TwoRoomsConfig();
-    public PolicyConfig Policy { get; init; } = new RandomWalkPolicyConfig();
+    public WorldConfig World { get; init; } = WorldConfig.Default();
+    public PolicyConfig Policy { get; init; } = PolicyConfig.Default();
     public RenderConfig Render { get; init; } = new();
     /// <summary>Also store rendered frames (by default frames are rendered on the fly when batches are drawn, as PLDM does).</summary>
     public bool CacheFrames { get; init; } = false;
@@ -27,7 +26,7 @@ public sealed record DataConfig : IValidatable
     {
         if (Name.Length == 0 || Name.IndexOfAny(['/', '\\', ' ']) >= 0 || Name.StartsWith('.'))
             yield return new("name", $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");
-        string world = WorldConfig.SpecOf(World).Kind;
+        string world = World.Spec.Kind;
         if (!Policy.Worlds.Contains(world))
             yield return new("policy.kind", $"\"{ConfigNames.Kind(Policy.GetType())}\" cannot drive world \"{world}\"; it works with: {string.Join(", ", Policy.Worlds)}");
         if (CacheFrames && (long)Episodes * (Steps + 1) * Render.Size * Render.Size * 3 > 8L << 30)

@@ -18,7 +18,7 @@ public sealed class Dataset
         Actions = actions;
         Layouts = layouts;
         Frames = frames;
-        Spec = WorldConfig.SpecOf(config.World);
+        Spec = config.World.Spec;
     }
 
     public string Folder { get; }
@@ -48,7 +48,7 @@ public sealed class Dataset
         try { config = ConfigBinder.Bind<DataConfig>(manifest.Config, Path.Combine(folder, DatasetManifest.FileName)); }
         catch (ConfigException e) { throw new DatasetCorruptException($"{folder}: the stored config does not load in this build: {e.Message}"); }
 
-        var spec = WorldConfig.SpecOf(config.World);
+        var spec = config.World.Spec;
         int e0 = manifest.Episodes, T = manifest.Steps;
         var states = new float[(long)e0 * (T + 1) * spec.StateDim];
         var actions = new float[(long)e0 * T * spec.ActionDim];

@@ -66,7 +66,7 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
         }
         AtomicFile.WriteAllText(pendingPath, new JsonObject { ["contentHash"] = hash, ["config"] = ConfigBinder.Unbind(config) }.ToJsonString());
 
-        var spec = WorldConfig.SpecOf(config.World);
+        var spec = config.World.Spec;
         var entries = new DatasetManifest.ChunkEntry[config.Chunks];
         int written = 0, reused = 0, done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
@@ -149,8 +149,8 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
     /// <summary>Rolls out episodes [first, first + count) with the configured policy.</summary>
     public ChunkFile GenerateChunk(int first, int count, WorldSpec spec)
     {
-        var world = WorldConfig.Create(config.World, count);
-        var policy = PolicyConfig.Create(config.Policy, world);
+        var world = config.World.CreateBatch(count);
+        var policy = config.Policy.Create(world);
         var seeds = new ulong[count];
         for (int i = 0; i < count; i++) seeds[i] = Rng.Derive((ulong)config.Seed, (ulong)(first + i));
         world.Reset(seeds);

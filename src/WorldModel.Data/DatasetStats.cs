@@ -1,12 +1,24 @@
-using WorldModel.Sim.PushBall;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Core.Config;
 
 namespace WorldModel.Data;
 
-/// <summary>What `wm data inspect` reports: counts, motion, door crossings, and a coverage histogram.</summary>
+/// <summary>What a world tells about its datasets: whose position the coverage map counts, and its notable events.</summary>
+public interface IDatasetWorld
+{
+    /// <summary>The state entries the coverage map counts (x, y) and whose position they are ("agent", "ball").</summary>
+    (int X, int Y, string Of) Coverage { get; }
+
+    /// <summary>Shares of episodes in which the world's rare, important events happen (Two-Rooms: a door crossing).</summary>
+    IReadOnlyList<DatasetEvent> Events(Dataset data);
+}
+
+/// <summary>One event's share of episodes: <paramref name="Key"/> names it in stats.json, <paramref name="Label"/> in the table.</summary>
+public sealed record DatasetEvent(string Key, string Label, double Share);
+
+/// <summary>What `wm data inspect` reports: counts, motion, the world's events (door crossings, ball moves), and a coverage histogram.</summary>
 public sealed record DatasetStats(
     int Episodes, int Steps, long Transitions, double MeanActionNorm, double MaxActionNorm,
-    double MeanDisplacement, double? DoorCrossingRate, double? BallMovedRate, double CoveredCellShare,
+    double MeanDisplacement, IReadOnlyList<DatasetEvent> Events, double CoveredCellShare,
     string CoverageOf, double[,] Coverage)
 {
     /// <summary>Coverage cells per side (one per world unit at 64).</summary>
@@ -26,39 +38,10 @@ public sealed record DatasetStats(
             }
 
         var coverage = new double[Cells, Cells];
-        int px, py; // which state entries are counted in the coverage map
-        double? crossing = null, ballMoved = null;
-        string coverageOf;
-        switch (d.Config.World)
-        {
-            case TwoRoomsConfig:
-            {
-                (px, py, coverageOf) = (0, 1, "agent");
-                int crossed = 0;
-                for (int e = 0; e < d.Episodes; e++)
-                {
-                    var layout = TwoRoomsLayout.ReadFrom(d.Layout(e));
-                    int room0 = layout.Room(d.State(e, 0)[0], d.State(e, 0)[1]);
-                    for (int t = 1; t <= T; t++)
-                        if (layout.Room(d.State(e, t)[0], d.State(e, t)[1]) != room0) { crossed++; break; }
-                }
-                crossing = (double)crossed / d.Episodes;
-                break;
-            }
-            case PushBallConfig:
-            {
-                (px, py, coverageOf) = (4, 5, "ball");
-                int moved = 0;
-                for (int e = 0; e < d.Episodes; e++)
-                {
-                    var s0 = d.State(e, 0); var s1 = d.State(e, T);
-                    if (Math.Abs(s1[4] - s0[4]) + Math.Abs(s1[5] - s0[5]) > 0.5) moved++;
-                }
-                ballMoved = (double)moved / d.Episodes;
-                break;
-            }
-            default: throw new ArgumentOutOfRangeException(nameof(d), d.Config.World.GetType().Name, "unknown world");
-        }
+        var world = d.Config.World as IDatasetWorld
+            ?? throw new ArgumentException($"world '{ConfigNames.Kind(d.Config.World.GetType())}' has no dataset statistics: its config does not implement IDatasetWorld");
+        var (px, py, coverageOf) = world.Coverage; // which state entries are counted in the coverage map
+        var events = world.Events(d);
 
         for (int e = 0; e < d.Episodes; e++)
         {
@@ -75,6 +58,6 @@ public sealed record DatasetStats(
         foreach (var c in coverage) if (c > 0) covered++;
 
         return new DatasetStats(d.Episodes, T, (long)d.Episodes * T, normSum / ((long)d.Episodes * T), normMax,
-            dispSum / d.Episodes, crossing, ballMoved, (double)covered / (Cells * Cells), coverageOf, coverage);
+            dispSum / d.Episodes, events, (double)covered / (Cells * Cells), coverageOf, coverage);
     }
 }

@@ -1,5 +1,5 @@
 using WorldModel.Render;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Demo;
 

@@ -5,7 +5,7 @@ using WorldModel.Models.Training;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 using static TorchSharp.torch;
 
 namespace WorldModel.Demo;

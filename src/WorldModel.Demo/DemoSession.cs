@@ -7,7 +7,7 @@ using WorldModel.Render;
 using WorldModel.Render.Cpu;
 using WorldModel.Report;
 using WorldModel.Sim;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 using static TorchSharp.torch;
 
 namespace WorldModel.Demo;

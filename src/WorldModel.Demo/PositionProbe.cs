@@ -2,7 +2,7 @@ using WorldModel.Models;
 using WorldModel.Models.Evaluation;
 using WorldModel.Render;
 using WorldModel.Sim;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 using static TorchSharp.torch;
 
 namespace WorldModel.Demo;

@@ -1,6 +1,6 @@
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Data.Tests;
 

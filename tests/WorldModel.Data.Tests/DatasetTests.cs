@@ -2,8 +2,8 @@ using WorldModel.Core.Config;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
 using WorldModel.Sim.Policies;
-using WorldModel.Sim.PushBall;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.PushBall;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Data.Tests;
 

@@ -2,7 +2,7 @@ using WorldModel.Data;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
 using WorldModel.Sim.Policies;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Models.Tests;
 

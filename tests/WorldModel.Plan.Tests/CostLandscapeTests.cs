@@ -2,7 +2,7 @@ using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Plan.Tests;
 

@@ -1,6 +1,6 @@
 using WorldModel.Core.Config;
 using WorldModel.Plan.Evaluation;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Plan.Tests;
 
@@ -21,9 +21,9 @@ public class EpisodesFileTests
     {
         using var tmp = new TempFolder();
         var drawn = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 3, SameRoom = 2 }, new TwoRoomsConfig());
-        File.WriteAllText(tmp["e.json"], PlanEpisodes.ToJson(drawn));
+        File.WriteAllText(tmp["e.json"], PlanEpisodes.ToJson(drawn, new TwoRoomsConfig()));
         var read = PlanEpisodes.Load(tmp["e.json"], new TwoRoomsConfig());
-        Assert.Equal(PlanEpisodes.ToJson(drawn), PlanEpisodes.ToJson(read));
+        Assert.Equal(PlanEpisodes.ToJson(drawn, new TwoRoomsConfig()), PlanEpisodes.ToJson(read, new TwoRoomsConfig()));
     }
 
     [Theory]

@@ -4,7 +4,7 @@ using WorldModel.Plan.Mpc;
 using WorldModel.Plan.Planners;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Plan.Tests;
 

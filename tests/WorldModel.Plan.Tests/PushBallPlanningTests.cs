@@ -4,7 +4,7 @@ using WorldModel.Plan.Mpc;
 using WorldModel.Plan.Planners;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
-using WorldModel.Sim.PushBall;
+using WorldModel.Worlds.PushBall;
 using Xunit.Abstractions;
 
 namespace WorldModel.Plan.Tests;
@@ -82,7 +82,7 @@ public class PushBallPlanningTests(ITestOutputHelper output)
         string path = Path.Combine(Path.GetTempPath(), $"push-episodes-{Guid.NewGuid():N}.json");
         try
         {
-            File.WriteAllText(path, PlanEpisodes.ToJson(episodes));
+            File.WriteAllText(path, PlanEpisodes.ToJson(episodes, World));
             var back = PlanEpisodes.Load(path, World);
             Assert.Equal(episodes.Select(e => (e.Start, e.Goal, e.Layout, e.Budget, e.TaskHorizon, e.Kind)).Select(x => (string.Join(",", x.Start), string.Join(",", x.Goal), string.Join(",", x.Layout), x.Budget, x.TaskHorizon, x.Kind)),
                 back.Select(e => (string.Join(",", e.Start), string.Join(",", e.Goal), string.Join(",", e.Layout), e.Budget, e.TaskHorizon, e.Kind)));

@@ -1,7 +1,7 @@
 using WorldModel.Core.Config;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Mpc;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Plan.Tests;
 
@@ -41,7 +41,7 @@ public class ResultsTests
         var world = new TwoRoomsConfig();
         var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 3, SameRoom = 2 }, world);
         string path = Path.GetTempFileName();
-        File.WriteAllText(path, PlanEpisodes.ToJson(episodes));
+        File.WriteAllText(path, PlanEpisodes.ToJson(episodes, world));
         var back = PlanEpisodes.Load(path, world);
         Assert.Equal(episodes.Select(e => (e.Kind, e.TaskHorizon, e.Budget, e.Start[0], e.Goal[1])), back.Select(e => (e.Kind, e.TaskHorizon, e.Budget, e.Start[0], e.Goal[1])));
 

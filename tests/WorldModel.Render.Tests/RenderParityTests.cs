@@ -3,8 +3,8 @@ using WorldModel.Render.Cpu;
 using WorldModel.Render.Gl;
 using WorldModel.Sim;
 using WorldModel.Sim.Policies;
-using WorldModel.Sim.PushBall;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.PushBall;
+using WorldModel.Worlds.TwoRooms;
 using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Render.Tests;
@@ -16,10 +16,10 @@ public sealed class RenderParityTests
     /// <summary>Random scenes of a world: a random-layout, random-policy rollout, sampled at many steps.</summary>
     private static (SceneBatch Scenes, SceneBuilder Builder) RandomScenes(WorldConfig world, RenderConfig render, int count)
     {
-        var w = WorldConfig.Create(world, count);
+        var w = world.CreateBatch(count);
         var seeds = Enumerable.Range(0, count).Select(i => (ulong)i * 7919).ToArray();
         w.Reset(seeds);
-        var policy = PolicyConfig.Create(new UniformPolicyConfig(), w);
+        var policy = new UniformPolicyConfig().Create(w);
         policy.Reset(seeds);
         var a = new float[count * w.Spec.ActionDim];
         for (int t = 0; t < 5; t++) { policy.Act(a); w.Step(a); }

@@ -1,7 +1,7 @@
 using WorldModel.Sim;
 using WorldModel.Sim.Policies;
-using WorldModel.Sim.PushBall;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.PushBall;
+using WorldModel.Worlds.TwoRooms;
 using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Sim.Tests;
@@ -10,8 +10,8 @@ public sealed class PolicyTests
 {
     private static (IWorldBatch World, float[] Start) Roll(WorldConfig wc, PolicyConfig pc, int n, int steps)
     {
-        var w = WorldConfig.Create(wc, n);
-        var p = PolicyConfig.Create(pc, w);
+        var w = wc.CreateBatch(n);
+        var p = pc.Create(w);
         var seeds = Enumerable.Range(0, n).Select(i => (ulong)i).ToArray();
         w.Reset(seeds);
         p.Reset(seeds);
@@ -72,7 +72,7 @@ public sealed class PolicyTests
     [Fact]
     public void Given_a_two_rooms_policy_on_push_ball_Then_creation_fails_naming_the_allowed_worlds()
     {
-        var e = Assert.Throws<ArgumentException>(() => PolicyConfig.Create(new RandomWalkPolicyConfig(), new PushBallBatch(new PushBallConfig(), 1)));
+        var e = Assert.Throws<ArgumentException>(() => new RandomWalkPolicyConfig().Create(new PushBallBatch(new PushBallConfig(), 1)));
         Assert.Contains("two-rooms", e.Message);
     }
 

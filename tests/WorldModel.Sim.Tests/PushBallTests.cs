@@ -1,5 +1,5 @@
 using WorldModel.Sim;
-using WorldModel.Sim.PushBall;
+using WorldModel.Worlds.PushBall;
 
 namespace WorldModel.Sim.Tests;
 

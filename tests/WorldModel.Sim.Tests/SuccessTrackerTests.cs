@@ -1,5 +1,5 @@
-using WorldModel.Sim.PushBall;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.PushBall;
+using WorldModel.Worlds.TwoRooms;
 using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Sim.Tests;
@@ -30,7 +30,7 @@ public sealed class SuccessTrackerTests
     {
         var w = new PushBallBatch(new PushBallConfig(), 2);
         w.Load([10, 10, 0, 0, 30, 30, 0, 0, 10, 10, 0, 0, 30, 30, 0, 0], [31f, 30f, 50f, 50f]);
-        var tracker = new SuccessTracker(w);
+        var tracker = new SuccessTracker(w, w.Target);
         Assert.True(tracker.Strict(0));
         Assert.False(tracker.Loose(1));
         Assert.Equal(1f, tracker.Distance[0], 5);
@@ -42,7 +42,7 @@ public sealed class SuccessTrackerTests
         var w = new PushBallBatch(new PushBallConfig(), 2);
         // World 0: the ball crosses its target at 1.5 px per step. World 1: it is on its target, nearly at rest.
         w.Load([10, 10, 0, 0, 30, 30, 1.5f, 0, 10, 10, 0, 0, 30, 30, 0.05f, 0], [30f, 30f, 30f, 30f]);
-        var tracker = new SuccessTracker(w);
+        var tracker = new SuccessTracker(w, w.Target);
         Assert.False(tracker.Strict(0));
         Assert.False(tracker.Loose(0));
         Assert.True(tracker.Strict(1));

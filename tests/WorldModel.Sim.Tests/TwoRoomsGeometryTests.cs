@@ -1,4 +1,4 @@
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Sim.Tests;
 

@@ -1,5 +1,5 @@
 using WorldModel.Sim;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Sim.Tests;
 

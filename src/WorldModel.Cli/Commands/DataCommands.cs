@@ -6,11 +6,10 @@ using Spectre.Console;
 using WorldModel.Cli.Terminal;
 using WorldModel.Core.Config;
 using WorldModel.Core.IO;
+using WorldModel.Sim.Worlds;
 using WorldModel.Data;
 using WorldModel.Render;
 using WorldModel.Report;
-using WorldModel.Sim.PushBall;
-using WorldModel.Sim.TwoRooms;
 using WorldModel.Experiments;
 using WorldModel.Experiments.Stages;
 
@@ -94,8 +93,7 @@ public static class DataCommands
             : ConfigLoader.LoadFile<Models.Training.RunConfig>(path, sets).Data;
     }
 
-    private static string WorldName(DataConfig c) => ConfigNames.Kind(c.World.GetType()) +
-        (c.World is TwoRoomsConfig t ? $" ({ConfigNames.Kind(t.Layout.GetType())} layout)" : "");
+    private static string WorldName(DataConfig c) => c.World.Describe();
 
     private static Command Inspect()
     {
@@ -125,8 +123,7 @@ public static class DataCommands
         table.AddRow("cached frames", d.Manifest.FrameBytes > 0 ? $"yes ({d.Manifest.FrameBytes} bytes each)" : "no (rendered on the fly)");
         table.AddRow("mean / max action norm", $"{s.MeanActionNorm:F3} / {s.MaxActionNorm:F3}");
         table.AddRow($"mean {s.CoverageOf} displacement per episode (px)", $"{s.MeanDisplacement:F2}");
-        if (s.DoorCrossingRate is { } c) table.AddRow("episodes crossing rooms", Format.Percent(c));
-        if (s.BallMovedRate is { } m) table.AddRow("episodes moving the ball", Format.Percent(m));
+        foreach (var e in s.Events) table.AddRow(Markup.Escape(e.Label), Format.Percent(e.Share));
         table.AddRow($"arena cells visited by the {s.CoverageOf}", Format.Percent(s.CoveredCellShare));
         AnsiConsole.Write(table);
 
@@ -142,10 +139,9 @@ public static class DataCommands
             ["meanActionNorm"] = s.MeanActionNorm,
             ["maxActionNorm"] = s.MaxActionNorm,
             ["meanDisplacement"] = s.MeanDisplacement,
-            ["doorCrossingRate"] = s.DoorCrossingRate,
-            ["ballMovedRate"] = s.BallMovedRate,
             ["coveredCellShare"] = s.CoveredCellShare,
         };
+        foreach (var e in s.Events) json[e.Key] = e.Share;
         AtomicFile.WriteAllText(Path.Combine(outFolder, "stats.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         AnsiConsole.MarkupLine($"wrote {Markup.Escape(Paths.Show(heatmap))}.png/.svg and stats.json");
     }
@@ -220,13 +216,13 @@ public static class DataCommands
         AnsiConsole.MarkupLine($"wrote {Markup.Escape(Paths.Show(Path.Combine(outFolder, "preview.png")))} ({episodes} episodes × {cols} frames, time left to right) and preview.gif ({shown} episodes, {T} frames)");
     }
 
-    /// <summary>Viewing-only markers: the ball's target in Push-Ball (never in model observations).</summary>
+    /// <summary>Viewing-only markers the world asks for (Push-Ball: the ball's target; never in model observations).</summary>
     private static void DrawMarkers(Dataset d, int episode, Span<byte> frame, int size)
     {
-        if (d.Config.World is not PushBallConfig pb) return;
-        float s = size / 64f;
-        var target = d.Layout(episode);
-        Overlay.Ring(frame, size, target[0] * s, target[1] * s, pb.BallRadius * s + 1, (60, 230, 90), 1.2f);
+        if (d.Config.World is not ISceneWorld world) return;
+        float s = size / WorldConfig.ArenaSize;
+        foreach (var (x, y, radius) in world.Markers(d.Layout(episode)))
+            Overlay.Ring(frame, size, x * s, y * s, radius * s + 1, (60, 230, 90), 1.2f);
     }
 
     private static Command Export()

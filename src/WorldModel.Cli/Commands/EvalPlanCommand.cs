@@ -7,7 +7,6 @@ using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
-using WorldModel.Sim.TwoRooms;
 using WorldModel.Experiments;
 using WorldModel.Experiments.Stages;
 using WorldModel.Cli.Terminal;
@@ -34,8 +33,8 @@ public static class EvalPlanCommand
             var runConfig = TrainingRun.LoadConfig(folder);
             var world = runConfig.Data.World;
             var overrides = parse.GetValue(setOpt) ?? [];
-            // The default oracles are Two-Rooms'; another world starts from its own (a --config or --set still wins).
-            if (world is not TwoRoomsConfig)
+            // The evaluation's default oracles are the default world's; another world starts from its own (a --set still wins).
+            if (!PlanningModels.OracleCosts(world).SequenceEqual(new PlanEvalConfig().Oracles))
                 overrides = [$"oracles=[{string.Join(",", PlanningModels.OracleCosts(world).Select(c => $"\"{PlanningModels.Name(c)}\""))}]", .. overrides];
             if (parse.GetValue(noOracle)) overrides = [.. overrides, "oracles=[]"];
             string source = parse.GetValue(configOpt) ?? "--set";
@@ -43,7 +42,7 @@ public static class EvalPlanCommand
             var worldErrors = config.ValidateFor(world).ToList();
             if (worldErrors.Count > 0) throw new ConfigException(source, worldErrors);
             var episodes = PlanStage.Episodes(config, world, parse.GetValue(episodesOpt));
-            string episodesJson = PlanEpisodes.ToJson(episodes);
+            string episodesJson = PlanEpisodes.ToJson(episodes, world);
             if (parse.GetValue(saveOpt) is { } save) AtomicFile.WriteAllText(save, episodesJson);
             string episodesHash = AtomicFile.Sha256(System.Text.Encoding.UTF8.GetBytes(episodesJson))[..8];
             string outFolder = parse.GetValue(outOpt) ?? Path.Combine(folder, "plan-" + ConfigLoader.Hash(config, "plan-eval-v1" + episodesHash + TrainingRun.RunHash(folder))[..10]);

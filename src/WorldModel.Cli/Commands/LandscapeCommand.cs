@@ -7,7 +7,7 @@ using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds;
 using WorldModel.Experiments;
 
 namespace WorldModel.Cli.Commands;
@@ -31,22 +31,18 @@ public static class LandscapeCommand
         {
             string folder = parse.GetValue(run)!;
             var runConfig = TrainingRun.LoadConfig(folder);
-            if (runConfig.Data.World is not TwoRoomsConfig world)
-                throw new ArgumentException($"{folder} was trained on {ConfigNames.Kind(runConfig.Data.World.GetType())}; cost landscapes support two-rooms only so far");
+            var world = runConfig.Data.World;
+            if (world is not ICostLandscapeWorld landscapes)
+                throw new ArgumentException($"{folder} was trained on {ConfigNames.Kind(world.GetType())}, which draws no cost landscapes (two-rooms does)");
             float cell = parse.GetValue(cellOpt);
             if (cell is < 0.25f or > 8f) throw new ArgumentException($"--cell {cell} is not allowed; allowed: 0.25 to 8 world units");
-            ulong rng = (ulong)runConfig.Data.Seed; // a fixed layout ignores it; a random one gives the data seed's first layout
-            var layout = TwoRoomsLayout.Create(world.Layout, ref rng, world.BorderLow, world.BorderHigh);
-            var (goalX, goalY) = parse.GetValue(goalOpt) is { } g ? PointOption.Parse(g, "--goal") : LandscapeReport.DefaultGoal(world, layout);
+            ulong layoutSeed = (ulong)runConfig.Data.Seed; // a fixed layout ignores it; a random one gives the data seed's first layout
+            var (goalX, goalY) = parse.GetValue(goalOpt) is { } g ? PointOption.Parse(g, "--goal") : landscapes.LandscapeGoal(layoutSeed);
             string outFolder = parse.GetValue(outOpt) ?? Path.Combine(folder, "landscape");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
-            var models = new List<IPlanningModel>
-            {
-                PlanningModels.Oracle(world, OracleCost.Geodesic, CostShape.Sum),
-                PlanningModels.Oracle(world, OracleCost.Straight, CostShape.Sum),
-            };
+            var models = PlanningModels.OracleCosts(world).Select(c => PlanningModels.Oracle(world, c, CostShape.Sum)).ToList();
             models.AddRange(TrainedPlanningModels.FromRun(folder, torchDevice, CostShape.Sum, CostShape.Sum));
-            var results = LandscapeReport.Save(outFolder, models, world, layout, runConfig.Data.Render, goalX, goalY, cell, cancel);
+            var results = landscapes.SaveLandscapes(outFolder, models, layoutSeed, runConfig.Data.Render, goalX, goalY, cell, cancel);
 
             var table = new Table().AddColumns("cost", "Spearman vs geodesic", "Spearman vs straight", "descent reaches goal", "from the other room");
             foreach (var l in results)

@@ -114,13 +114,13 @@ public static class ConfigBinder
         }
 
         var concrete = type;
-        var union = type.GetCustomAttribute<ConfigUnionAttribute>(inherit: false);
-        if (union is not null)
+        var cases = ConfigUnions.CasesOf(type);
+        if (cases is not null)
         {
-            var kinds = union.Cases.Select(ConfigNames.Kind).ToArray();
+            var kinds = cases.Select(ConfigNames.Kind).ToArray();
             var kindNode = obj[KindKey];
             var kind = kindNode is JsonValue kv && kv.TryGetValue(out string? k) ? k : null;
-            var match = union.Cases.FirstOrDefault(c => ConfigNames.Kind(c) == kind);
+            var match = cases.FirstOrDefault(c => ConfigNames.Kind(c) == kind);
             if (match is null)
             {
                 string found = kindNode is null ? "missing" : Show(kindNode) + " is not allowed";
@@ -136,7 +136,7 @@ public static class ConfigBinder
         var props = ConfigNames.Properties(concrete).ToDictionary(ConfigNames.Key, StringComparer.Ordinal);
         foreach (var (key, value) in obj)
         {
-            if (union is not null && key == KindKey) continue;
+            if (cases is not null && key == KindKey) continue;
             if (!props.TryGetValue(key, out var prop))
             {
                 errors.Add(new ConfigError(Join(path, key), $"unknown key; allowed keys here: {Keys(concrete)}"));
@@ -176,7 +176,7 @@ public static class ConfigBinder
     }
 
     private static string Keys(Type type) =>
-        string.Join(", ", (type.GetCustomAttribute<ConfigUnionAttribute>(inherit: false) is null ? ConfigNames.Properties(type).Select(ConfigNames.Key) : [KindKey]));
+        string.Join(", ", (!ConfigUnions.IsUnion(type) ? ConfigNames.Properties(type).Select(ConfigNames.Key) : [KindKey]));
 
     /// <summary>What a key takes, in the words of a config file (never a .NET type name).</summary>
     private static string Describe(Type t)
@@ -220,7 +220,7 @@ public static class ConfigBinder
         }
         var type = value.GetType();
         var obj = new JsonObject();
-        if (type.BaseType?.GetCustomAttribute<ConfigUnionAttribute>(inherit: false) is not null)
+        if (type.BaseType is { } parent && ConfigUnions.IsUnion(parent))
             obj[KindKey] = ConfigNames.Kind(type);
         foreach (var p in ConfigNames.Properties(type))
             obj[ConfigNames.Key(p)] = Unbind(p.GetValue(value));

@@ -3,7 +3,8 @@ using WorldModel.Core.Config;
 using WorldModel.Core.IO;
 using WorldModel.Experiments.Graph;
 using WorldModel.Plan.Evaluation;
-using WorldModel.Sim.PushBall;
+using WorldModel.Plan;
+using WorldModel.Worlds;
 
 namespace WorldModel.Experiments.Evaluation;
 
@@ -16,13 +17,14 @@ public static class ExperimentReport
         var plots = PlanReport.SavePlots(Path.Combine(folder, "plots"), rows, config.Name);
         string landscapes = Path.Combine(folder, "plots");
         AtomicFile.WriteAllText(Path.Combine(folder, "report.md"),
-            Markdown(config, rows, plots, File.Exists(Path.Combine(landscapes, "landscape.json")) ? LandscapeReport.Read(landscapes) : null, episodes, stages));
+            Markdown(config, rows, plots, File.Exists(Path.Combine(landscapes, "landscape.json")) ? Landscapes.Read(landscapes) : null, episodes, stages));
     }
 
     private static string Markdown(ExperimentConfig config, IReadOnlyList<PlanRow> rows, IReadOnlyList<string> plots,
-        (float GoalX, float GoalY, List<LandscapeReport.Summary> Costs)? landscapes, PlanEpisode[] episodes, IReadOnlyList<UnitRecord> stages)
+        (float GoalX, float GoalY, List<Landscapes.Summary> Costs)? landscapes, PlanEpisode[] episodes, IReadOnlyList<UnitRecord> stages)
     {
         var e = config.Evaluation;
+        var planning = PlanningWorld.Of(config.Data.World);
         var sb = new StringBuilder();
         sb.AppendLine($"# {config.Name}: planning success, latent versus pixel world models").AppendLine();
         sb.AppendLine($"- Machine: {MachineInfo.Describe()}");
@@ -35,18 +37,11 @@ public static class ExperimentReport
                           $"{m.Model.Latent.ToString().ToLowerInvariant()} latent, {m.Model.Predictor.ToString().ToLowerInvariant()} predictor; " +
                           $"{m.Train.Steps:N0} steps of {m.Train.BatchSize} × {m.Train.Horizon + 1} frames; seeds {string.Join(", ", config.Seeds)}.");
         sb.AppendLine($"- Planning: {ConfigNames.Kind(e.Plan.Planner.GetType())}, {e.Plan.Planner.Samples} samples × {e.Plan.Planner.Iterations} iterations, " +
-                      $"noise {e.Plan.Planner.Noise} {(config.Data.World is PushBallConfig ? "px/step² (acceleration)" : "px")}, " +
+                      $"noise {e.Plan.Planner.Noise} {planning.ActionUnit}, " +
                       $"horizons {string.Join(", ", e.PlannerHorizons)} (capped by steps left), replan every {e.Plan.ReplanEvery} steps, " +
                       $"cost {e.Plan.Cost.ToString().ToLowerInvariant()} over the horizon in latents and {e.Plan.PixelCost.ToString().ToLowerInvariant()} in decoded frames, " +
                       $"{e.Plan.BatchEpisodes} episodes per batch.");
-        if (config.Data.World is PushBallConfig)
-            sb.AppendLine($"- Episodes: {episodes.Length} pushes (agent, ball and target drawn as the world's reset draws them; the goal frame shows the ball on the target " +
-                          $"and the agent at rest behind it), budget {episodes.Max(x => x.Budget)} steps; success = the ball stopped (≤ {PushBallBatch.SettledSpeed} px per step) " +
-                          "with its centre within √2 px (strict) or 4.5 px (loose) of the target; task horizon = the reach-then-push path at top speed.");
-        else
-            sb.AppendLine($"- Episodes: {episodes.Count(x => x.Kind == PlanEpisode.Same)} same-room and {episodes.Count(x => x.Kind == PlanEpisode.Across)} across-room " +
-                          $"start/goal pairs (PLDM's protocol: 2.6 px from walls, sides swapped half the time), budget {episodes.Max(x => x.Budget)} steps; " +
-                          "strict success = within √2 px, loose = within 4.5 px.");
+        sb.AppendLine($"- Episodes: {planning.DescribeEpisodes(episodes)}");
         sb.AppendLine().AppendLine("## Results").AppendLine();
         sb.AppendLine("Success rates pooled over seeds with Wilson 95% intervals; with several seeds, the mean ± standard deviation of per-seed rates follows. " +
                       "Planning time: wall time of the batch divided by its episodes.").AppendLine();
@@ -59,9 +54,9 @@ public static class ExperimentReport
                           "Spearman: how well the cost orders points by true path length (geodesic) and by straight-line distance. " +
                           "Descent: the share of points from which stepping to the lowest neighbour ends at the goal; " +
                           "straight-line distance traps the other room at the wall.").AppendLine();
-            sb.AppendLine(LandscapeReport.Table(l.Costs));
+            sb.AppendLine(Landscapes.Table(l.Costs));
             foreach (var c in l.Costs.Where(c => !c.Model.StartsWith("oracle", StringComparison.Ordinal)))
-                sb.AppendLine($"![{c.Model}](plots/{LandscapeReport.FileName(c.Model)}.png)").AppendLine();
+                sb.AppendLine($"![{c.Model}](plots/{Landscapes.FileName(c.Model)}.png)").AppendLine();
         }
         sb.AppendLine("## Stages").AppendLine();
         sb.AppendLine("| stage | what | time |").AppendLine("|---|---|---|");

@@ -4,13 +4,13 @@ using WorldModel.Experiments.Stages;
 using WorldModel.Models.Planning;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds;
 
 namespace WorldModel.Experiments.Graph;
 
 /// <summary>
 /// An experiment as units in dependency order: data → train (model × seed) → plan (method × seed ×
-/// planner horizon; oracles once) → landscape (Two-Rooms) → report. Planned rows are collected in
+/// planner horizon; oracles once) → landscape (worlds that draw them) → report. Planned rows are collected in
 /// unit order, so results.csv lists oracles first, then each model, seed and horizon.
 /// </summary>
 public sealed class ExperimentGraph
@@ -52,7 +52,7 @@ public sealed class ExperimentGraph
 
         var episodes = PlanStage.Episodes(eval, world);
         var stage = new PlanStage(eval, world, config.Data.Render, episodes, Path.Combine(folder, "plan"));
-        string evalKey = ConfigLoader.Hash(eval, "plan-v1" + PlanEpisodes.ToJson(episodes));
+        string evalKey = ConfigLoader.Hash(eval, "plan-v1" + PlanEpisodes.ToJson(episodes, world));
         var plans = new List<PlanStage.Unit>();
         foreach (var cost in eval.Oracles)
             foreach (int h in eval.PlannerHorizons)
@@ -64,10 +64,10 @@ public sealed class ExperimentGraph
                         evalKey + train.Key, [train]));
         units.AddRange(plans);
 
-        if (world is TwoRoomsConfig twoRooms)
+        if (world is ICostLandscapeWorld landscapes)
         {
             var firstSeed = trains.Where(t => t.Seed == config.Seeds[0]).ToList();
-            units.Add(new LandscapeUnit(twoRooms, (ulong)config.Data.Seed, config.Data.Render, Path.Combine(folder, "plots"),
+            units.Add(new LandscapeUnit(landscapes, (ulong)config.Data.Seed, config.Data.Render, Path.Combine(folder, "plots"),
                 device => eval.Oracles.Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
                     .Concat(firstSeed.SelectMany(t => TrainedPlanningModels.FromRun(t.Folder, device, CostShape.Sum, CostShape.Sum, t.Entry.Name))),
                 string.Join(",", firstSeed.Select(t => t.Key)), [.. firstSeed]));

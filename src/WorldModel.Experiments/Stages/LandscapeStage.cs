@@ -1,17 +1,16 @@
 using WorldModel.Experiments.Graph;
-using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds;
 using static TorchSharp.torch;
 
 namespace WorldModel.Experiments.Stages;
 
 /// <summary>
-/// Cost landscapes (Two-Rooms, first seed): what each planning cost looks like over the arena for one
-/// goal across the wall. Heatmaps and landscape.json go to the run's plots/.
+/// Cost landscapes (worlds that draw them, first seed): what each planning cost looks like over the
+/// arena for the world's default goal. Heatmaps and landscape.json go to the run's plots/.
 /// </summary>
-public sealed class LandscapeUnit(TwoRoomsConfig world, ulong layoutSeed, RenderConfig render, string folder,
+public sealed class LandscapeUnit(ICostLandscapeWorld world, ulong layoutSeed, RenderConfig render, string folder,
     Func<Device, IEnumerable<IPlanningModel>> models, string key, IReadOnlyList<ExperimentUnit> dependsOn)
     : ExperimentUnit("landscape", folder, dependsOn)
 {
@@ -21,9 +20,8 @@ public sealed class LandscapeUnit(TwoRoomsConfig world, ulong layoutSeed, Render
 
     public override string Run(UnitContext context)
     {
-        var layout = TwoRoomsLayout.Create(world.Layout, ref layoutSeed, world.BorderLow, world.BorderHigh);
-        var goal = LandscapeReport.DefaultGoal(world, layout);
-        var landscapes = LandscapeReport.Save(Folder, models(context.Device), world, layout, render, goal.X, goal.Y, cancel: context.Cancel);
+        var goal = world.LandscapeGoal(layoutSeed);
+        var landscapes = world.SaveLandscapes(Folder, models(context.Device), layoutSeed, render, goal.X, goal.Y, cell: 1f, context.Cancel);
         return $"{landscapes.Count} costs over the arena, goal ({goal.X:0.#}, {goal.Y:0.#})";
     }
 }

@@ -158,7 +158,7 @@ public sealed class TrainingRun
     {
         var format = new SceneBuilder(Config.Data.World, Config.Data.Render).Format;
         bool idm = Config.Objective is JepaObjectiveConfig j && j.InverseDynamics > 0;
-        int actionDim = WorldModel.Sim.Worlds.WorldConfig.SpecOf(Config.Data.World).ActionDim;
+        int actionDim = Config.Data.World.Spec.ActionDim;
         bool ema = Config.Objective is JepaObjectiveConfig { TargetEma: > 0 };
         return new LatentWorldModel(Config.Model, format.Channels, format.Size, actionDim, withDecoder: Config.Objective is PixelObjectiveConfig, withInverseDynamics: idm, withTargetEncoder: ema);
     }

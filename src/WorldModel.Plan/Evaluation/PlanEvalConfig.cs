@@ -1,7 +1,6 @@
 using WorldModel.Core.Config;
 using WorldModel.Plan.Models;
 using WorldModel.Plan.Mpc;
-using WorldModel.Sim.PushBall;
 using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Evaluation;
@@ -32,11 +31,7 @@ public sealed record PlanEvalConfig : IValidatable
     /// <summary>The checks that depend on the world planned in, which the config alone does not name: episode counts and oracle costs.</summary>
     public IEnumerable<ConfigError> ValidateFor(WorldConfig world)
     {
-        bool pushBall = world is PushBallConfig;
-        if (EpisodesFile is null && (pushBall ? Episodes.Pushes : Episodes.AcrossRooms + Episodes.SameRoom) == 0)
-            yield return new("episodes", pushBall
-                ? "asks for no episodes; set episodes.pushes above 0, or give episodesFile"
-                : "asks for no episodes; set episodes.acrossRooms or episodes.sameRoom above 0, or give episodesFile");
+        if (EpisodesFile is null && PlanningWorld.Of(world).NoEpisodes(Episodes) is { } none) yield return new("episodes", none);
         var allowed = PlanningModels.OracleCosts(world);
         for (int i = 0; i < Oracles.Length; i++)
             if (!allowed.Contains(Oracles[i]))

@@ -1,11 +1,9 @@
 using WorldModel.Core.Config;
-using WorldModel.Sim.PushBall;
-using WorldModel.Sim.TwoRooms;
 using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Models;
 
-/// <summary>The true-simulator planning models (oracles) a world offers, by the names results use.</summary>
+/// <summary>The oracle planning models of a world, by the names configs use (trained models: WorldModel.Models.Planning).</summary>
 public static class PlanningModels
 {
     /// <summary>The true simulator of <paramref name="world"/> as a planning model, scored by <paramref name="cost"/>.</summary>
@@ -14,17 +12,12 @@ public static class PlanningModels
         var allowed = OracleCosts(world);
         if (!allowed.Contains(cost))
             throw new ArgumentException($"oracle cost '{Name(cost)}' is not an oracle of {ConfigNames.Kind(world.GetType())}; allowed: {string.Join(", ", allowed.Select(Name))}");
-        return world switch
-        {
-            TwoRoomsConfig t => new OracleModel(t, cost, shape),
-            PushBallConfig p => new PushBallOracleModel(p, cost, shape),
-            _ => throw new ArgumentOutOfRangeException(nameof(world), world.GetType().Name, "unknown world"),
-        };
+        return PlanningWorld.Of(world).Oracle(cost, shape);
     }
 
     /// <summary>An oracle cost as configs spell it, e.g. "geodesic".</summary>
     public static string Name(OracleCost cost) => cost.ToString().ToLowerInvariant();
 
     /// <summary>The oracle costs a world offers: the one that knows the way first, then the naive one.</summary>
-    public static OracleCost[] OracleCosts(WorldConfig world) => world is PushBallConfig ? [OracleCost.Shaped, OracleCost.Straight] : [OracleCost.Geodesic, OracleCost.Straight];
+    public static IReadOnlyList<OracleCost> OracleCosts(WorldConfig world) => PlanningWorld.Of(world).OracleCosts;
 }

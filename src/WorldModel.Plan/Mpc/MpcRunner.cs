@@ -4,7 +4,6 @@ using WorldModel.Plan.Models;
 using WorldModel.Plan.Planners;
 using WorldModel.Render;
 using WorldModel.Sim;
-using WorldModel.Sim.PushBall;
 using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Mpc;
@@ -13,13 +12,13 @@ namespace WorldModel.Plan.Mpc;
 public sealed record MpcStep(int Step, float[] States, bool[] Active, PlanResult? Plan, float[]? PlannedActions, int Horizon);
 
 /// <summary>
-/// Runs planned episodes on the real simulator (Two-Rooms or Push-Ball), a batch at a time: render
+/// Runs planned episodes on the real simulator of any world, a batch at a time: render
 /// what the agent sees, plan with the model, execute <see cref="MpcConfig.ReplanEvery"/> actions,
 /// repeat until the strict success threshold or the budget. Episodes that have succeeded leave the batch.
 /// </summary>
 public sealed class MpcRunner(WorldConfig world, IRenderer renderer, SceneBuilder scenes, MpcConfig config)
 {
-    private readonly IPlanner _planner = config.Planner.Create(WorldConfig.ActionLimit(world));
+    private readonly IPlanner _planner = config.Planner.Create(world.ActionLimit);
 
     /// <summary>
     /// Runs every episode. <paramref name="onEpisodes"/> gets the episodes done so far after each replan,
@@ -41,15 +40,15 @@ public sealed class MpcRunner(WorldConfig world, IRenderer renderer, SceneBuilde
 
     private EpisodeResult[] RunBatch(IPlanningModel model, PlanEpisode[] episodes, ulong batchIndex, Action<MpcStep>? onStep, Action<double> onShare, CancellationToken cancel)
     {
-        var spec = WorldConfig.SpecOf(world);
+        var spec = world.Spec;
         int e = episodes.Length, a = spec.ActionDim, hMax = config.Horizon, ld = spec.LayoutDim, sd = spec.StateDim;
         int budget = episodes.Max(x => x.Budget);
-        var sim = WorldConfig.Create(world, e);
+        var sim = world.CreateBatch(e);
         var layouts = episodes.SelectMany(x => x.Layout).ToArray();
         sim.Load(episodes.SelectMany(x => x.Start).ToArray(), layouts);
         var goals = episodes.SelectMany(x => x.Goal).ToArray();
-        // Success: Two-Rooms' agent at the goal; Push-Ball's ball on its target (the episode's layout).
-        var tracker = world is PushBallConfig ? new SuccessTracker(sim, layouts) : new SuccessTracker(sim, goals);
+        // Success: the world's success point at its goal (Two-Rooms: the agent; Push-Ball: the ball on its target).
+        var tracker = new SuccessTracker(sim, PlanningWorld.Of(world).SuccessGoals(episodes));
         var minDistance = (float[])tracker.Distance.Clone();
         model.SetGoals(Observe(goals, layouts, e));
         int goalsFor = e;

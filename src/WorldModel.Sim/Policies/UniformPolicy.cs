@@ -1,18 +1,12 @@
-using WorldModel.Sim.PushBall;
-using WorldModel.Sim.TwoRooms;
 using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Sim.Policies;
 
+/// <summary>Uniform random actions in the disk of allowed actions (any world).</summary>
 public sealed class UniformPolicy(UniformPolicyConfig config, IWorldBatch world) : IPolicy
 {
     private readonly ulong[] _rng = new ulong[world.Count];
-    private readonly float _max = world switch
-    {
-        TwoRoomsBatch w => w.Config.MaxStep,
-        PushBallBatch w => w.Config.MaxAccel,
-        _ => throw new ArgumentException($"uniform policy: unknown world {world.Spec.Kind}"),
-    };
+    private readonly float _max = world.ActionLimit;
 
     public UniformPolicyConfig Config { get; } = config;
 

@@ -26,4 +26,13 @@ public interface IWorldBatch
 
     /// <summary>Restores worlds from stored states and layouts (e.g. to replay or plan from a dataset).</summary>
     void Load(ReadOnlySpan<float> states, ReadOnlySpan<float> layouts);
+
+    /// <summary>Largest action norm; longer actions are clipped.</summary>
+    float ActionLimit { get; }
+
+    /// <summary>The point success is measured on (Two-Rooms: the agent; Push-Ball: the ball).</summary>
+    (float X, float Y) SuccessPoint(int world);
+
+    /// <summary>Whether a success may count now (Push-Ball: only once the ball has nearly stopped).</summary>
+    bool Settled(int world) => true;
 }

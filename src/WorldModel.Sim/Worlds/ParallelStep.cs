@@ -4,7 +4,7 @@ namespace WorldModel.Sim.Worlds;
 /// Steps world ranges on all cores once a batch is large enough to pay for it. Results do not
 /// depend on the split: each world's state and random stream are its own.
 /// </summary>
-internal static unsafe class ParallelStep
+public static unsafe class ParallelStep
 {
     public delegate void RangeStep(Span<float> actions, int from, int to);
 

@@ -1,11 +1,12 @@
 using WorldModel.Core.Config;
-using WorldModel.Sim.PushBall;
-using WorldModel.Sim.TwoRooms;
 
 namespace WorldModel.Sim.Worlds;
 
-/// <summary>Which world, and its settings: <c>{"kind": "two-rooms", ...}</c> or <c>{"kind": "push-ball", ...}</c>.</summary>
-[ConfigUnion(typeof(TwoRoomsConfig), typeof(PushBallConfig))]
+/// <summary>
+/// Which world, and its settings: <c>{"kind": "two-rooms", ...}</c>. The cases are the worlds
+/// registered in WorldModel.Worlds (one folder each); this layer knows only what every world offers.
+/// </summary>
+[ConfigUnion("WorldModel.Worlds.WorldRegistry, WorldModel.Worlds")]
 public abstract record WorldConfig
 {
     /// <summary>Side of the square arena in world units; one unit is one pixel of a 64×64 frame.</summary>
@@ -17,25 +18,18 @@ public abstract record WorldConfig
     /// <summary>Success threshold used by DINO-WM and eb_jepa.</summary>
     public const float LooseSuccessDistance = 4.5f;
 
-    public static IWorldBatch Create(WorldConfig config, int count) => config switch
-    {
-        TwoRoomsConfig c => new TwoRoomsBatch(c, count),
-        PushBallConfig c => new PushBallBatch(c, count),
-        _ => throw new ArgumentOutOfRangeException(nameof(config), config.GetType().Name, "unknown world"),
-    };
+    /// <summary>The registered default world (Two-Rooms), with its defaults.</summary>
+    public static WorldConfig Default() => ConfigUnions.Default<WorldConfig>();
 
-    /// <summary>Largest action norm: Two-Rooms' step length, Push-Ball's acceleration.</summary>
-    public static float ActionLimit(WorldConfig config) => config switch
-    {
-        TwoRoomsConfig c => c.MaxStep,
-        PushBallConfig c => c.MaxAccel,
-        _ => throw new ArgumentOutOfRangeException(nameof(config), config.GetType().Name, "unknown world"),
-    };
+    /// <summary>Sizes of its state, action and layout vectors.</summary>
+    public abstract WorldSpec Spec { get; }
 
-    public static WorldSpec SpecOf(WorldConfig config) => config switch
-    {
-        TwoRoomsConfig => TwoRoomsBatch.WorldSpec,
-        PushBallConfig => PushBallBatch.WorldSpec,
-        _ => throw new ArgumentOutOfRangeException(nameof(config), config.GetType().Name, "unknown world"),
-    };
+    /// <summary>Largest action norm (Two-Rooms: the step length; Push-Ball: the acceleration).</summary>
+    public abstract float ActionLimit { get; }
+
+    /// <summary>The world in a few words, for logs: its kind (and, where it matters, its variant).</summary>
+    public virtual string Describe() => ConfigNames.Kind(GetType());
+
+    /// <summary><paramref name="count"/> copies of this world, stepped together.</summary>
+    public abstract IWorldBatch CreateBatch(int count);
 }

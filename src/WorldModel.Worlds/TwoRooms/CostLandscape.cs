@@ -1,9 +1,8 @@
 using MathNet.Numerics.Statistics;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
-using WorldModel.Sim.TwoRooms;
 
-namespace WorldModel.Plan.Evaluation;
+namespace WorldModel.Worlds.TwoRooms;
 
 /// <summary>
 /// What a planner's cost looks like over the arena for one goal: the model's cost of standing at

@@ -1,4 +1,5 @@
-namespace WorldModel.Sim.TwoRooms;
+using WorldModel.Sim;
+namespace WorldModel.Worlds.TwoRooms;
 
 /// <summary>
 /// One episode's wall: orientation, the wall's extent across its thickness [WallLow, WallHigh],

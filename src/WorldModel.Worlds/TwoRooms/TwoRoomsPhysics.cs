@@ -1,4 +1,4 @@
-namespace WorldModel.Sim.TwoRooms;
+namespace WorldModel.Worlds.TwoRooms;
 
 /// <summary>
 /// Point-agent motion with exact first-contact stops: the move p → p + d is a segment, tested

@@ -1,6 +1,7 @@
+using WorldModel.Sim;
 using WorldModel.Sim.Worlds;
 
-namespace WorldModel.Sim.TwoRooms;
+namespace WorldModel.Worlds.TwoRooms;
 
 /// <summary>Many Two-Rooms worlds on struct-of-arrays state, stepped in parallel for large batches.</summary>
 public sealed class TwoRoomsBatch : IWorldBatch
@@ -29,6 +30,8 @@ public sealed class TwoRoomsBatch : IWorldBatch
     public TwoRoomsConfig Config { get; }
     public int Count { get; }
     public WorldSpec Spec => WorldSpec;
+    public float ActionLimit => Config.MaxStep;
+    public (float X, float Y) SuccessPoint(int world) => (X[world], Y[world]);
     public float[] X { get; }
     public float[] Y { get; }
     public TwoRoomsLayout[] Layouts { get; }

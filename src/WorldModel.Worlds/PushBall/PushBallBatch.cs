@@ -1,6 +1,7 @@
+using WorldModel.Sim;
 using WorldModel.Sim.Worlds;
 
-namespace WorldModel.Sim.PushBall;
+namespace WorldModel.Worlds.PushBall;
 
 /// <summary>
 /// Many Push-Ball worlds. Per step: the action accelerates the agent, then <see cref="PushBallConfig.Substeps"/>
@@ -14,6 +15,8 @@ public sealed class PushBallBatch : IWorldBatch
         ["agent_x", "agent_y", "agent_vx", "agent_vy", "ball_x", "ball_y", "ball_vx", "ball_vy"],
         ["ax", "ay"], ["target_x", "target_y"]);
     public const int StateDim = 8;
+    /// <summary>Where each quantity sits in a state vector (see <see cref="WorldSpec"/>): read states by these names, not by number.</summary>
+    public const int AgentX = 0, AgentY = 1, AgentVx = 2, AgentVy = 3, BallX = 4, BallY = 5, BallVx = 6, BallVy = 7;
     /// <summary>
     /// Ball speed (px per step) at or below which the ball counts as stopped, for success: with the
     /// default friction (0.15) it then coasts at most ~1.1 px further.
@@ -36,6 +39,15 @@ public sealed class PushBallBatch : IWorldBatch
     public PushBallConfig Config { get; }
     public int Count { get; }
     public WorldSpec Spec => WorldSpec;
+    public float ActionLimit => Config.MaxAccel;
+
+    public (float X, float Y) SuccessPoint(int world) => (State[world * StateDim + BallX], State[world * StateDim + BallY]);
+
+    public bool Settled(int world)
+    {
+        float vx = State[world * StateDim + BallVx], vy = State[world * StateDim + BallVy];
+        return vx * vx + vy * vy <= SettledSpeed * SettledSpeed;
+    }
     /// <summary>Count × 8: agent x, y, vx, vy, then ball x, y, vx, vy.</summary>
     public float[] State { get; }
     /// <summary>Count × 2: the ball's target.</summary>
@@ -52,16 +64,16 @@ public sealed class PushBallBatch : IWorldBatch
             var s = State.AsSpan(i * StateDim, StateDim);
             s.Clear();
             float m = c.BallRadius + c.StartMargin;
-            s[4] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
-            s[5] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
+            s[BallX] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
+            s[BallY] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
             Target[2 * i] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
             Target[2 * i + 1] = Rng.Uniform(ref rng, c.BorderLow + m, c.BorderHigh - m);
             float a = c.AgentRadius, gap = c.AgentRadius + c.BallRadius + 1;
             for (int tries = 0; tries < 1000; tries++)
             {
-                s[0] = Rng.Uniform(ref rng, c.BorderLow + a, c.BorderHigh - a);
-                s[1] = Rng.Uniform(ref rng, c.BorderLow + a, c.BorderHigh - a);
-                if ((s[0] - s[4]) * (s[0] - s[4]) + (s[1] - s[5]) * (s[1] - s[5]) > gap * gap) break;
+                s[AgentX] = Rng.Uniform(ref rng, c.BorderLow + a, c.BorderHigh - a);
+                s[AgentY] = Rng.Uniform(ref rng, c.BorderLow + a, c.BorderHigh - a);
+                if ((s[AgentX] - s[BallX]) * (s[AgentX] - s[BallX]) + (s[AgentY] - s[BallY]) * (s[AgentY] - s[BallY]) > gap * gap) break;
             }
         }
     }
@@ -95,17 +107,17 @@ public sealed class PushBallBatch : IWorldBatch
             for (int sub = 0; sub < n; sub++)
             {
                 // Integrate: accelerate the agent, damp both, move both.
-                s[2] += ax * h; s[3] += ay * h;
-                Cap(ref s[2], ref s[3], c.MaxSpeed);
-                s[2] *= damping; s[3] *= damping; s[6] *= damping; s[7] *= damping;
-                s[0] += s[2] * h; s[1] += s[3] * h; s[4] += s[6] * h; s[5] += s[7] * h;
+                s[AgentVx] += ax * h; s[AgentVy] += ay * h;
+                Cap(ref s[AgentVx], ref s[AgentVy], c.MaxSpeed);
+                s[AgentVx] *= damping; s[AgentVy] *= damping; s[BallVx] *= damping; s[BallVy] *= damping;
+                s[AgentX] += s[AgentVx] * h; s[AgentY] += s[AgentVy] * h; s[BallX] += s[BallVx] * h; s[BallY] += s[BallVy] * h;
                 Collide(s, c);
-                Cap(ref s[2], ref s[3], c.MaxSpeed);
-                Cap(ref s[6], ref s[7], maxBall);
-                Wall(ref s[0], ref s[2], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius, c.WallRestitution);
-                Wall(ref s[1], ref s[3], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius, c.WallRestitution);
-                Wall(ref s[4], ref s[6], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius, c.WallRestitution);
-                Wall(ref s[5], ref s[7], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius, c.WallRestitution);
+                Cap(ref s[AgentVx], ref s[AgentVy], c.MaxSpeed);
+                Cap(ref s[BallVx], ref s[BallVy], maxBall);
+                Wall(ref s[AgentX], ref s[AgentVx], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius, c.WallRestitution);
+                Wall(ref s[AgentY], ref s[AgentVy], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius, c.WallRestitution);
+                Wall(ref s[BallX], ref s[BallVx], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius, c.WallRestitution);
+                Wall(ref s[BallY], ref s[BallVy], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius, c.WallRestitution);
             }
         }
     }
@@ -113,7 +125,7 @@ public sealed class PushBallBatch : IWorldBatch
     /// <summary>Agent–ball contact: separate the disks by inverse mass, then exchange a normal impulse.</summary>
     internal static void Collide(Span<float> s, PushBallConfig c)
     {
-        float dx = s[4] - s[0], dy = s[5] - s[1];
+        float dx = s[BallX] - s[AgentX], dy = s[BallY] - s[AgentY];
         float r = c.AgentRadius + c.BallRadius;
         float d2 = dx * dx + dy * dy;
         if (d2 >= r * r) return;
@@ -123,13 +135,13 @@ public sealed class PushBallBatch : IWorldBatch
         else { nx = 1; ny = 0; d = 0; }
         float wa = 1 / c.AgentMass, wb = 1 / c.BallMass, w = wa + wb;
         float overlap = r - d;
-        s[0] -= nx * overlap * wa / w; s[1] -= ny * overlap * wa / w;
-        s[4] += nx * overlap * wb / w; s[5] += ny * overlap * wb / w;
-        float vrel = (s[6] - s[2]) * nx + (s[7] - s[3]) * ny;
+        s[AgentX] -= nx * overlap * wa / w; s[AgentY] -= ny * overlap * wa / w;
+        s[BallX] += nx * overlap * wb / w; s[BallY] += ny * overlap * wb / w;
+        float vrel = (s[BallVx] - s[AgentVx]) * nx + (s[BallVy] - s[AgentVy]) * ny;
         if (vrel >= 0) return; // already separating
         float j = -(1 + c.BallRestitution) * vrel / w;
-        s[2] -= j * wa * nx; s[3] -= j * wa * ny;
-        s[6] += j * wb * nx; s[7] += j * wb * ny;
+        s[AgentVx] -= j * wa * nx; s[AgentVy] -= j * wa * ny;
+        s[BallVx] += j * wb * nx; s[BallVy] += j * wb * ny;
     }
 
     private static void Wall(ref float p, ref float v, float lo, float hi, float restitution)

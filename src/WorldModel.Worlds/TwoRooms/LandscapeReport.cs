@@ -6,9 +6,9 @@ using WorldModel.Core.IO;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
 using WorldModel.Report;
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Worlds;
 
-namespace WorldModel.Plan.Evaluation;
+namespace WorldModel.Worlds.TwoRooms;
 
 /// <summary>Cost landscapes of several planning models for one goal: heatmaps, a table and landscape.json.</summary>
 public static class LandscapeReport
@@ -37,7 +37,7 @@ public static class LandscapeReport
                 cancel.ThrowIfCancellationRequested();
                 var l = CostLandscape.Measure(model, world, layout, renderer, scenes, goalX, goalY, cell);
                 results.Add(l);
-                Plots.Landscape(Path.Combine(folder, FileName(model.Name)), l.Cost, l.Low, l.Low + l.Size * l.Cell, goalX, goalY,
+                Plots.Landscape(Path.Combine(folder, Landscapes.FileName(model.Name)), l.Cost, l.Low, l.Low + l.Size * l.Cell, goalX, goalY,
                     $"{model.Name}: cost of standing at each point, goal ({goalX:0.#}, {goalY:0.#})",
                     model.Name.StartsWith("oracle", StringComparison.Ordinal) ? "distance (px)" : "cost");
             }
@@ -50,32 +50,5 @@ public static class LandscapeReport
         return results;
     }
 
-    /// <summary>The plot's file name (without extension) for a model name such as "jepa/latent".</summary>
-    public static string FileName(string model) => "landscape-" + model.Replace('/', '-');
-
-    /// <summary>What landscape.json keeps of each cost: the numbers of the table, not the grid.</summary>
-    public sealed record Summary(string Model, double SpearmanGeodesic, double SpearmanStraight, double DescentReach, double DescentReachAcross);
-
-    public static Summary Summarise(CostLandscape l) => new(l.Model, l.SpearmanGeodesic, l.SpearmanStraight, l.DescentReach, l.DescentReachAcross);
-
-    /// <summary>The goal and per-cost summaries a <see cref="Save"/> wrote to <paramref name="folder"/>/landscape.json.</summary>
-    public static (float GoalX, float GoalY, List<Summary> Costs) Read(string folder)
-    {
-        var doc = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "landscape.json")))!;
-        var goal = doc["goal"]!.AsArray();
-        var costs = doc["costs"]!.AsArray().Select(c => new Summary(c!["name"]!.GetValue<string>(), c["spearmanGeodesic"]!.GetValue<double>(),
-            c["spearmanStraight"]!.GetValue<double>(), c["descentReach"]!.GetValue<double>(), c["descentReachAcross"]!.GetValue<double>())).ToList();
-        return (goal[0]!.GetValue<float>(), goal[1]!.GetValue<float>(), costs);
-    }
-
-    /// <summary>A markdown table: rank correlations with true distances and where greedy descent ends.</summary>
-    public static string Table(IEnumerable<Summary> landscapes)
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine("| cost | Spearman vs geodesic | Spearman vs straight | descent reaches goal | from the other room |");
-        sb.AppendLine("|---|---|---|---|---|");
-        foreach (var l in landscapes)
-            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {l.Model} | {l.SpearmanGeodesic:0.00} | {l.SpearmanStraight:0.00} | {l.DescentReach:0%} | {l.DescentReachAcross:0%} |"));
-        return sb.ToString();
-    }
+    public static Landscapes.Summary Summarise(CostLandscape l) => new(l.Model, l.SpearmanGeodesic, l.SpearmanStraight, l.DescentReach, l.DescentReachAcross);
 }

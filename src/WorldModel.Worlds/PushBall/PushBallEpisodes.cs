@@ -1,7 +1,11 @@
+using System.Text.Json.Nodes;
+using WorldModel.Core.Config;
+using WorldModel.Plan.Evaluation;
 using WorldModel.Sim;
-using WorldModel.Sim.PushBall;
+using static WorldModel.Plan.Evaluation.EpisodeJson;
+using static WorldModel.Worlds.PushBall.PushBallBatch;
 
-namespace WorldModel.Plan.Evaluation;
+namespace WorldModel.Worlds.PushBall;
 
 /// <summary>
 /// Push-Ball planning tasks. Start: agent and ball at rest, drawn as the world's own reset draws them;
@@ -16,6 +20,8 @@ public static class PushBallEpisodes
 {
     /// <summary>All Push-Ball episodes are of one kind; the reports show them in one column.</summary>
     public const string Kind = "push";
+
+    public const string Example = "{\"agent\": [x, y], \"ball\": [x, y], \"target\": [x, y], \"budget\": 200}";
 
     public static PlanEpisode[] Generate(EpisodesConfig config, PushBallConfig world)
     {
@@ -37,7 +43,7 @@ public static class PushBallEpisodes
     /// <summary>The finished push: ball at rest on the target, agent at rest half a pixel behind it, on the side the ball came from.</summary>
     public static float[] GoalState(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
     {
-        var (ux, uy, _) = Direction(start[4], start[5], target[0], target[1]);
+        var (ux, uy, _) = Direction(start[BallX], start[BallY], target[0], target[1]);
         float behind = world.PushDistance;
         float lo = world.BorderLow + world.AgentRadius, hi = world.BorderHigh - world.AgentRadius;
         float ax = Math.Clamp(target[0] - ux * behind, lo, hi), ay = Math.Clamp(target[1] - uy * behind, lo, hi);
@@ -47,9 +53,9 @@ public static class PushBallEpisodes
     /// <summary>Steps at top speed along the reach-then-push path (see the class summary).</summary>
     public static int TaskHorizon(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
     {
-        var (ux, uy, push) = Direction(start[4], start[5], target[0], target[1]);
+        var (ux, uy, push) = Direction(start[BallX], start[BallY], target[0], target[1]);
         float behind = world.AgentRadius + world.BallRadius;
-        float sx = start[4] - ux * behind - start[0], sy = start[5] - uy * behind - start[1];
+        float sx = start[BallX] - ux * behind - start[AgentX], sy = start[BallY] - uy * behind - start[AgentY];
         return (int)MathF.Ceiling((MathF.Sqrt(sx * sx + sy * sy) + push) / world.MaxSpeed);
     }
 
@@ -59,4 +65,32 @@ public static class PushBallEpisodes
         float dx = tx - bx, dy = ty - by, d = MathF.Sqrt(dx * dx + dy * dy);
         return d < 1e-3f ? (1, 0, d) : (dx / d, dy / d, d);
     }
+
+    public static JsonObject Write(PlanEpisode e) => new()
+    {
+        ["agent"] = new JsonArray(e.Start[PushBallBatch.AgentX], e.Start[PushBallBatch.AgentY]),
+        ["ball"] = new JsonArray(e.Start[PushBallBatch.BallX], e.Start[PushBallBatch.BallY]),
+        ["target"] = new JsonArray(e.Layout[0], e.Layout[1]),
+        ["budget"] = e.Budget,
+        ["taskHorizon"] = e.TaskHorizon,
+    };
+
+    public static PlanEpisode? Read(JsonObject item, string at, int id, PushBallConfig world, List<ConfigError> errors)
+    {
+        int before = errors.Count;
+        UnknownKeys(item, at, ["agent", "ball", "target", "budget", "taskHorizon"], errors);
+        var agent = Point(item["agent"], $"{at}.agent", world.BorderLow + world.AgentRadius, world.BorderHigh - world.AgentRadius, errors);
+        var ball = Point(item["ball"], $"{at}.ball", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
+        var target = Point(item["target"], $"{at}.target", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
+        int budget = Budget(item, at, errors);
+        if (agent is not null && ball is not null)
+        {
+            float dx = agent[0] - ball[0], dy = agent[1] - ball[1], r = world.AgentRadius + world.BallRadius;
+            if (dx * dx + dy * dy < r * r) errors.Add(new($"{at}.agent", $"({agent[0]}, {agent[1]}) overlaps the ball; centres must be at least {r} px apart"));
+        }
+        if (errors.Count > before) return null;
+        float[] start = [agent![0], agent[1], 0, 0, ball![0], ball[1], 0, 0];
+        return Create(id, start, target!, budget, world);
+    }
+
 }

@@ -1,14 +1,14 @@
 using WorldModel.Core.Config;
 using WorldModel.Sim.Worlds;
 
-namespace WorldModel.Sim.TwoRooms;
+namespace WorldModel.Worlds.TwoRooms;
 
 /// <summary>
 /// Two-Rooms after PLDM (Sobal et al. 2025): a point agent in a walled square split by a
 /// wall with one door. Defaults are PLDM's fixed layout.
 /// </summary>
 [ConfigName("two-rooms")]
-public sealed record TwoRoomsConfig : WorldConfig, IValidatable
+public sealed partial record TwoRoomsConfig : WorldConfig, IValidatable
 {
     /// <summary>Largest action norm in px per step; longer actions are clipped. PLDM's planner limit ≈ 1.85.</summary>
     [Range(0.01, 16)] public float MaxStep { get; init; } = 1.85f;

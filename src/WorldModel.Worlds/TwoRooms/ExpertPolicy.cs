@@ -1,6 +1,7 @@
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Sim;
+using WorldModel.Sim.Policies;
 
-namespace WorldModel.Sim.Policies;
+namespace WorldModel.Worlds.TwoRooms;
 
 public sealed class ExpertPolicy(ExpertPolicyConfig config, TwoRoomsBatch world) : IPolicy
 {

@@ -1,6 +1,7 @@
-using WorldModel.Sim.PushBall;
+using WorldModel.Plan.Models;
+using static WorldModel.Worlds.PushBall.PushBallBatch;
 
-namespace WorldModel.Plan.Models;
+namespace WorldModel.Worlds.PushBall;
 
 /// <summary>
 /// The true Push-Ball simulator behind the planning interface: candidates are rolled out in a batch
@@ -10,7 +11,7 @@ namespace WorldModel.Plan.Models;
 /// spot just behind the ball (on the line from the target through the ball), the reach-then-push
 /// shaping of manipulation benchmarks.
 /// </summary>
-public sealed class PushBallOracleModel(PushBallConfig world, OracleCost cost, CostShape shape) : IPlanningModel
+public sealed class PushBallOracle(PushBallConfig world, OracleCost cost, CostShape shape) : IPlanningModel
 {
     private const int D = PushBallBatch.StateDim;
     private float[] _targets = [];
@@ -62,11 +63,11 @@ public sealed class PushBallOracleModel(PushBallConfig world, OracleCost cost, C
 
     private float Distance(ReadOnlySpan<float> s, float tx, float ty)
     {
-        float bx = tx - s[4], by = ty - s[5], ball = MathF.Sqrt(bx * bx + by * by);
+        float bx = tx - s[BallX], by = ty - s[BallY], ball = MathF.Sqrt(bx * bx + by * by);
         if (cost != OracleCost.Shaped) return ball;
         float ux = ball > 1e-6f ? bx / ball : 0, uy = ball > 1e-6f ? by / ball : 0;
         float behind = world.PushDistance; // clear of the ball, as in the goal frame: touching it would keep it rolling
-        float px = s[4] - ux * behind - s[0], py = s[5] - uy * behind - s[1];
+        float px = s[BallX] - ux * behind - s[AgentX], py = s[BallY] - uy * behind - s[AgentY];
         return ball + MathF.Sqrt(px * px + py * py);
     }
 

@@ -1,6 +1,7 @@
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Sim;
+using WorldModel.Sim.Policies;
 
-namespace WorldModel.Sim.Policies;
+namespace WorldModel.Worlds.TwoRooms;
 
 public sealed class RandomWalkPolicy(RandomWalkPolicyConfig config, TwoRoomsBatch world) : IPolicy
 {

@@ -1,14 +1,7 @@
-using WorldModel.Sim.TwoRooms;
+using WorldModel.Plan.Models;
 using WorldModel.Sim.Worlds;
 
-namespace WorldModel.Plan.Models;
-
-/// <summary>
-/// Distance the oracle scores. Straight: straight line to the goal (Two-Rooms: the agent's; Push-Ball:
-/// the ball's). Geodesic (Two-Rooms): the shortest path through the door. Shaped (Push-Ball): the
-/// ball's distance plus the agent's distance to the spot behind the ball it must push from.
-/// </summary>
-public enum OracleCost { Straight, Geodesic, Shaped }
+namespace WorldModel.Worlds.TwoRooms;
 
 /// <summary>
 /// The true simulator behind the planning interface: candidates are rolled out in a Two-Rooms batch
@@ -16,7 +9,7 @@ public enum OracleCost { Straight, Geodesic, Shaped }
 /// straight-line cost the wall is a local minimum of summed distance (docs/prototype-findings.md: ~50%
 /// across rooms); the geodesic cost removes it.
 /// </summary>
-public sealed class OracleModel(TwoRoomsConfig world, OracleCost cost, CostShape shape) : IPlanningModel
+public sealed class TwoRoomsOracle(TwoRoomsConfig world, OracleCost cost, CostShape shape) : IPlanningModel
 {
     private float[] _goals = [];
     private float[] _states = [];

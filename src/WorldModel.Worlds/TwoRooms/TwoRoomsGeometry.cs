@@ -1,4 +1,4 @@
-namespace WorldModel.Sim.TwoRooms;
+namespace WorldModel.Worlds.TwoRooms;
 
 /// <summary>
 /// Shortest paths for a point agent around the wall: a visibility graph over the start,

@@ -1,6 +1,7 @@
-using WorldModel.Sim.PushBall;
+using WorldModel.Sim;
+using WorldModel.Sim.Policies;
 
-namespace WorldModel.Sim.Policies;
+namespace WorldModel.Worlds.PushBall;
 
 public sealed class RandomPushesPolicy(RandomPushesPolicyConfig config, PushBallBatch world) : IPolicy
 {

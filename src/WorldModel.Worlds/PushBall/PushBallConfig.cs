@@ -1,14 +1,14 @@
 using WorldModel.Core.Config;
 using WorldModel.Sim.Worlds;
 
-namespace WorldModel.Sim.PushBall;
+namespace WorldModel.Worlds.PushBall;
 
 /// <summary>
 /// An agent disk that pushes a ball in a walled arena: momentum, friction, restitution,
 /// agent–ball and ball–wall contacts. Goal: the ball at a target.
 /// </summary>
 [ConfigName("push-ball")]
-public sealed record PushBallConfig : WorldConfig, IValidatable
+public sealed partial record PushBallConfig : WorldConfig, IValidatable
 {
     [Range(0, 32)] public float BorderLow { get; init; } = 4f;
     [Range(32, 64)] public float BorderHigh { get; init; } = 60f;
