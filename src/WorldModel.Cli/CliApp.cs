@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(LandscapeCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(PlotCommand.Build());
+        root.Subcommands.Add(CompareCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(BenchCommands.Build());
         root.Subcommands.Add(InfoCommand.Build());

@@ -58,3 +58,27 @@ public class ResultsTests
         File.Delete(path);
     }
 }
+
+public sealed class ResultsComparisonTests
+{
+    private static PlanRow Row(string method, int episode, bool strict = true, double seconds = 0.5) =>
+        new(method, 0, "mppi", 16, new EpisodeResult(episode, PlanEpisode.Same, 10, 200, strict, true, strict ? 12 : -1, 11, 12, 1.1f, 0.9f, 3, seconds));
+
+    [Fact]
+    public void Given_runs_that_differ_only_in_timing_Then_they_compare_identical()
+    {
+        var c = ResultsComparison.Of([Row("jepa/latent", 0), Row("jepa/latent", 1)], [Row("jepa/latent", 1, seconds: 9), Row("jepa/latent", 0, seconds: 3)]);
+        Assert.True(c.Identical);
+        Assert.Equal(2, c.Methods.Single().Same);
+    }
+
+    [Fact]
+    public void Given_an_episode_that_differs_and_one_missing_Then_each_is_counted_under_its_method()
+    {
+        var c = ResultsComparison.Of([Row("oracle/geodesic", 0), Row("jepa/latent", 0), Row("jepa/latent", 1)], [Row("oracle/geodesic", 0), Row("jepa/latent", 0, strict: false)]);
+        Assert.False(c.Identical);
+        var jepa = c.Methods.Single(m => m.Name == "jepa/latent");
+        Assert.Equal((0, 1, 1, 0), (jepa.Same, jepa.Different, jepa.OnlyInFirst, jepa.OnlyInSecond));
+        Assert.True(c.Methods.Single(m => m.Name == "oracle/geodesic").Identical);
+    }
+}
