@@ -163,3 +163,23 @@ public class ConfigBinderTests
         Assert.Equal(ConfigLoader.Hash(c), ConfigLoader.Hash(again));
     }
 }
+
+public sealed class ConfigTreeFromCodeTests
+{
+    private sealed record Sizes
+    {
+        [Range(1, 100)] public int Count { get; init; } = 1;
+        public float Scale { get; init; } = 1;
+        public double Rate { get; init; } = 1;
+    }
+
+    [Fact]
+    public void Given_a_tree_built_in_code_Then_its_numbers_bind_like_parsed_ones()
+    {
+        var tree = new System.Text.Json.Nodes.JsonObject { ["count"] = 16, ["scale"] = 0.5f, ["rate"] = 3L };
+        var sizes = ConfigBinder.Bind<Sizes>(tree, "code");
+        Assert.Equal((16, 0.5f, 3.0), (sizes.Count, sizes.Scale, sizes.Rate));
+        var e = Assert.Throws<ConfigException>(() => ConfigBinder.Bind<Sizes>(new System.Text.Json.Nodes.JsonObject { ["count"] = 500 }, "code"));
+        Assert.Contains("count", e.Message);
+    }
+}

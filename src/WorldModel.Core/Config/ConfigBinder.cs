@@ -42,8 +42,8 @@ public static class ConfigBinder
         if (type == typeof(bool)) return Scalar(node, path, errors, "true or false", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out bool b); r = b; return ok; });
         if (type == typeof(int)) return Integer(node, path, errors, int.MinValue, int.MaxValue, range, x => (int)x);
         if (type == typeof(long)) return Integer(node, path, errors, long.MinValue, long.MaxValue, range, x => x);
-        if (type == typeof(double)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out double d); r = d; return ok && double.IsFinite(d); });
-        if (type == typeof(float)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out double d); r = (float)d; return ok && double.IsFinite(d); });
+        if (type == typeof(double)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = TryNumber(v, out double d); r = d; return ok && double.IsFinite(d); });
+        if (type == typeof(float)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = TryNumber(v, out double d); r = (float)d; return ok && double.IsFinite(d); });
         if (type.IsEnum) return BindEnum(node, type, path, errors);
         if (type.IsArray) return BindArray(node, type.GetElementType()!, path, errors, range);
         if (type.IsClass) return BindObject(node, type, path, errors);
@@ -61,7 +61,7 @@ public static class ConfigBinder
 
     private static object? Integer(JsonNode node, string path, List<ConfigError> errors, long min, long max, RangeAttribute? range, Func<long, object> cast)
     {
-        if (node is JsonValue v && v.TryGetValue(out double d) && double.IsFinite(d) && d == Math.Floor(d))
+        if (node is JsonValue v && TryNumber(v, out double d) && double.IsFinite(d) && d == Math.Floor(d))
         {
             if (d >= min && d <= max) return cast((long)d);
             // A whole number too large for the key: say what is allowed, not "not a whole number".
@@ -173,6 +173,20 @@ public static class ConfigBinder
             _ => double.NaN,
         };
         return x >= range.Min && x <= range.Max;
+    }
+
+    /// <summary>
+    /// A number, whether parsed from text or set from code (a JsonValue made from an int answers only
+    /// to int, so a tree built in code would otherwise read as "not a number").
+    /// </summary>
+    private static bool TryNumber(JsonValue v, out double d)
+    {
+        if (v.TryGetValue(out d)) return true;
+        if (v.TryGetValue(out long l)) { d = l; return true; }
+        if (v.TryGetValue(out int i)) { d = i; return true; }
+        if (v.TryGetValue(out float f)) { d = f; return true; }
+        if (v.TryGetValue(out decimal m)) { d = (double)m; return true; }
+        return false;
     }
 
     private static string Keys(Type type) =>

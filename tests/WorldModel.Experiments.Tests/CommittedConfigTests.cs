@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using WorldModel.Core.Config;
+using WorldModel.Experiments.Stages;
+using WorldModel.Models.Training;
+using static TorchSharp.torch;
+
+namespace WorldModel.Experiments.Tests;
+
+/// <summary>
+/// Every committed config runs end to end on a tiny budget (CleanRL's habit): the same keys, worlds,
+/// models and planners, with fewer episodes, steps and samples. A config that no longer binds, or a
+/// combination that fails at run time, is caught here rather than by a user an hour into a run.
+/// </summary>
+public sealed class CommittedConfigTests
+{
+    public static TheoryData<string> Experiments() => [.. Configs().Where(c => IsExperiment(c))];
+    public static TheoryData<string> Trainings() => [.. Configs().Where(c => !IsExperiment(c) && Tree(c)["train"] is not null)];
+
+    private static IEnumerable<string> Configs() =>
+        Directory.GetFiles(Repository.Path("configs"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+
+    private static bool IsExperiment(string name) => Tree(name)["models"] is not null;
+
+    private static JsonObject Tree(string name)
+    {
+        string path = Repository.Config(name);
+        return ConfigLoader.ParseTree(File.ReadAllText(path), path).AsObject();
+    }
+
+    [Fact]
+    public void The_committed_configs_include_experiments_and_trainings() =>
+        Assert.True(Experiments().Count >= 5 && Trainings().Count >= 2, $"{Experiments().Count} experiments, {Trainings().Count} trainings");
+
+    [Theory]
+    [MemberData(nameof(Experiments))]
+    public void Given_a_committed_experiment_config_When_run_on_a_tiny_budget_Then_every_unit_finishes(string name)
+    {
+        using var tmp = new TempFolder();
+        var tree = Tree(name);
+        Shrink(tree["data"]!.AsObject());
+        foreach (var model in tree["models"]!.AsArray()) ShrinkTraining(model!.AsObject());
+        if (tree["seeds"] is JsonArray seeds) tree["seeds"] = new JsonArray(seeds[0]!.GetValue<int>());
+        var eval = tree["evaluation"] as JsonObject ?? [];
+        tree["evaluation"] = eval;
+        var plan = eval["plan"] as JsonObject ?? [];
+        eval["plan"] = plan;
+        var planner = plan["planner"] as JsonObject ?? new JsonObject { ["kind"] = "mppi" };
+        plan["planner"] = planner;
+        planner["samples"] = 8;
+        planner["iterations"] = 1;
+        if (planner["elites"] is not null) planner["elites"] = 2;
+        plan["horizon"] = 4;
+        if (eval["horizons"] is not null) eval["horizons"] = new JsonArray(4);
+        var episodes = eval["episodes"] as JsonObject ?? [];
+        eval["episodes"] = episodes;
+        (episodes["acrossRooms"], episodes["sameRoom"], episodes["pushes"], episodes["budget"]) = (1, 1, 1, 8);
+
+        var config = ConfigBinder.Bind<ExperimentConfig>(tree, name);
+        var observer = new RecordingObserver();
+        var graph = ExperimentRunner.Run(config, tmp["run"], CPU, observer, CancellationToken.None);
+        Assert.Equal(graph.Units.Select(u => u.Id), observer.Units.Select(u => u.Id));
+        Assert.True(File.Exists(Path.Combine(tmp["run"], "report.md")), name);
+    }
+
+    [Theory]
+    [MemberData(nameof(Trainings))]
+    public void Given_a_committed_training_config_When_trained_for_two_steps_Then_it_leaves_a_checkpoint(string name)
+    {
+        using var tmp = new TempFolder();
+        var tree = Tree(name);
+        Shrink(tree["data"]!.AsObject());
+        ShrinkTraining(tree);
+        var config = ConfigBinder.Bind<RunConfig>(tree, name);
+        var run = new TrainingRun(config, tmp["run"]);
+        var data = DataStage.OpenOrGenerate(config.Data, SilentObserver.Instance, CancellationToken.None);
+        TrainStage.Train(run, data, name, new Graph.UnitContext(CPU, SilentObserver.Instance, CancellationToken.None));
+        Assert.Equal(2, run.CompletedSteps());
+    }
+
+    /// <summary>Few episodes, in a dataset of its own (the config's content hash still names the folder).</summary>
+    private static void Shrink(JsonObject data)
+    {
+        data["name"] = "config-smoke";
+        data["episodes"] = 16;
+        data["chunkEpisodes"] = 8;
+    }
+
+    private static void ShrinkTraining(JsonObject owner)
+    {
+        var train = owner["train"] as JsonObject ?? [];
+        owner["train"] = train;
+        (train["steps"], train["batchSize"], train["warmupSteps"]) = (2, 4, 1);
+    }
+}
