@@ -29,5 +29,8 @@ internal sealed class CandidateRecorder(IPlanningModel inner) : IPlanningModel
         Scored?.Invoke();
     }
 
+    /// <summary>What the wrapped model expects along a plan, if it can say (learned models).</summary>
+    public IImaginingModel? Imagination => inner as IImaginingModel;
+
     public void Dispose() => inner.Dispose();
 }

@@ -1,26 +1,25 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using WorldModel.Models;
-using WorldModel.Plan.Models;
+using WorldModel.Plan.Evaluation;
+using WorldModel.Plan.Mpc;
 using WorldModel.Plan.Planners;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
-using WorldModel.Report;
 using WorldModel.Sim;
 using WorldModel.Worlds.TwoRooms;
-using static TorchSharp.torch;
 
 namespace WorldModel.Demo;
 
 /// <summary>
-/// One agent in one Two-Rooms world, planned step by step (MPC: plan, execute the first action,
-/// replan). Everything that touches the simulator, the renderer or torch runs on this session's own
+/// One agent in one Two-Rooms world, planned step by step by the shared MPC loop (<see cref="MpcLoop"/>:
+/// plan, execute the first action, replan); a goal, agent, layout or settings change starts a new loop
+/// from where the agent stands. Everything that touches the simulator, the renderer or torch runs on this session's own
 /// thread; web requests only post commands and read the latest immutable <see cref="DemoSnapshot"/>,
 /// so a slow client never stalls the simulation and planning never blocks a request.
 /// </summary>
 public sealed class DemoSession : IDisposable
 {
-    public const int Budget = 200, DisplaySize = 256, CandidatesShown = 32;
+    public const int Budget = 200, DisplaySize = 256, CandidatesShown = PlanExplainer.CandidatesShown;
     /// <summary>At most this many steps per second, so a fast model (the oracle) stays watchable.</summary>
     public const double MaxStepsPerSecond = 20;
     private static readonly float SuccessRadius = MathF.Sqrt(2f); // PLDM's strict threshold
@@ -32,18 +31,17 @@ public sealed class DemoSession : IDisposable
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, CandidateRecorder> _planning = new();
-    private readonly Dictionary<string, long> _goalVersionSeen = new();
+    private readonly PlanExplainer _explainer;
     private readonly List<float> _trail = new();
     private readonly ulong _seed;
 
-    private TwoRoomsBatch _sim;
     private TwoRoomsLayout _layout;
-    private float _goalX, _goalY;
-    private long _goalVersion, _version;
-    private int _step, _layoutDraws;
+    private float _agentX, _agentY, _goalX, _goalY;
+    private long _version;
+    private int _step, _layoutDraws, _loops;
     private bool _running, _stepOnce;
     private string _status = "ready", _message = "";
-    private float[] _plan = [];
+    private MpcLoop? _loop; // null until the next step: it starts from where the agent stands
     private DemoSettings _settings;
     private PlanView _view = PlanView.Empty;
     private DemoSnapshot _latest = null!;
@@ -64,7 +62,7 @@ public sealed class DemoSession : IDisposable
         _displayRenderer = new CpuRasterizer(_display.Format);
         ulong rng = seed;
         _layout = TwoRoomsLayout.Create(models.World.Layout, ref rng, models.World.BorderLow, models.World.BorderHigh);
-        _sim = NewSim();
+        _explainer = new PlanExplainer(models, _scenes, _renderer);
         ResetPositions();
         Publish();
         _thread = new Thread(Loop) { IsBackground = true, Name = "demo-session" };
@@ -91,15 +89,13 @@ public sealed class DemoSession : IDisposable
         return null;
     }
 
-    public void SetGoal(float x, float y) => Post(() => { _goalX = x; _goalY = y; _goalVersion++; Restart("goal set"); });
-    public void MoveAgent(float x, float y) => Post(() => { _sim.Load([x, y], LayoutValues()); Restart("agent moved"); });
+    public void SetGoal(float x, float y) => Post(() => { _goalX = x; _goalY = y; Restart("goal set"); });
+    public void MoveAgent(float x, float y) => Post(() => { (_agentX, _agentY) = (x, y); Restart("agent moved"); });
     public void NewLayout() => Post(() =>
     {
         ulong rng = Rng.Derive(_seed, (ulong)++_layoutDraws, 11);
         _layout = TwoRoomsLayout.Create(World.Layout is FixedLayoutConfig ? new RandomLayoutConfig() : World.Layout, ref rng, World.BorderLow, World.BorderHigh);
-        _sim = NewSim();
         ResetPositions();
-        _goalVersion++;
         Restart(World.Layout is FixedLayoutConfig
             ? "new layout: the learned models were trained on one fixed layout, so expect them to fail here (the oracles still work)"
             : "new layout");
@@ -107,10 +103,10 @@ public sealed class DemoSession : IDisposable
     public void Run() => Post(() => { if (Finished) Restart(""); _running = true; _status = "running"; });
     public void Pause() => Post(() => { if (_running) { _running = false; _status = "paused"; } });
     public void StepOnce() => Post(() => { if (Finished) Restart(""); _running = false; _stepOnce = true; });
-    public void Reset() => Post(() => { ResetPositions(); _goalVersion++; Restart("reset"); });
+    public void Reset() => Post(() => { ResetPositions(); Restart("reset"); });
     public void Apply(DemoSettings settings) => Post(() =>
     {
-        if (settings.Horizon != _settings.Horizon) _plan = [];
+        _loop = null; // the next step plans with the new settings from where the agent stands
         _settings = settings;
         _message = $"settings: {settings.Model}, {settings.Planner}, H = {settings.Horizon}, {settings.Samples} samples";
     });
@@ -197,13 +193,6 @@ public sealed class DemoSession : IDisposable
         }
     }
 
-    private TwoRoomsBatch NewSim()
-    {
-        var sim = new TwoRoomsBatch(World, 1);
-        sim.SetLayout(0, _layout);
-        return sim;
-    }
-
     private float[] LayoutValues()
     {
         var v = new float[TwoRoomsLayout.Dim];
@@ -221,7 +210,7 @@ public sealed class DemoSession : IDisposable
         // most same-room tasks of up to ~12 expert steps and fails across the wall).
         (float ax, float ay) = vertical ? (roomCentre - 6, (lo + hi) / 2 + 10) : ((lo + hi) / 2 + 10, roomCentre - 6);
         (_goalX, _goalY) = vertical ? (roomCentre, (lo + hi) / 2 + 4) : ((lo + hi) / 2 + 4, roomCentre);
-        _sim.Load([ax, ay], LayoutValues());
+        (_agentX, _agentY) = (ax, ay);
     }
 
     private void Restart(string message)
@@ -229,9 +218,9 @@ public sealed class DemoSession : IDisposable
         _step = 0;
         _running = false;
         _stepOnce = false;
-        _plan = [];
+        _loop = null;
         _trail.Clear();
-        _trail.AddRange([_sim.X[0], _sim.Y[0]]);
+        _trail.AddRange([_agentX, _agentY]);
         _view = PlanView.Empty;
         _status = "ready";
         _message = message;
@@ -243,30 +232,24 @@ public sealed class DemoSession : IDisposable
         return model;
     }
 
-    private Observations Observe(float x, float y)
-    {
-        float[] state = [x, y], layout = LayoutValues();
-        return new Observations(1, _renderer.Format, _scenes.Render(_renderer, state, layout, 1), state, layout);
-    }
-
-    /// <summary>One MPC step: observe, plan H steps ahead, execute the first action.</summary>
-    private void PlanAndAct()
+    /// <summary>A loop from where the agent stands to the goal, with the current settings and the steps left.</summary>
+    private MpcLoop NewLoop(CandidateRecorder model)
     {
         var settings = _settings;
-        var model = PlanningModel(settings.Model);
-        if (!_goalVersionSeen.TryGetValue(settings.Model, out long seen) || seen != _goalVersion)
-        {
-            model.SetGoals(Observe(_goalX, _goalY));
-            _goalVersionSeen[settings.Model] = _goalVersion;
-        }
-        var now = Observe(_sim.X[0], _sim.Y[0]);
-        model.Observe(now);
-        int h = Math.Min(settings.Horizon, Budget - _step);
-        var plan = new float[h * 2];
-        _plan.AsSpan(0, Math.Min(_plan.Length, plan.Length)).CopyTo(plan);
-        PlannerConfig config = settings.Planner == "cem"
+        PlannerConfig planner = settings.Planner == "cem"
             ? new CemConfig { Samples = settings.Samples, Iterations = settings.Iterations, Elites = Math.Max(2, settings.Samples / 8) }
             : new MppiConfig { Samples = settings.Samples, Iterations = settings.Iterations };
+        var mpc = new MpcConfig { Planner = planner, Horizon = settings.Horizon, ReplanEvery = 1, BatchEpisodes = 1, Seed = (long)(_seed & long.MaxValue) };
+        var episode = new PlanEpisode(0, "", LayoutValues(), [_agentX, _agentY], [_goalX, _goalY], Budget - _step, 0);
+        return new MpcLoop(World, _renderer, _scenes, mpc, model, [episode], stream: (ulong)++_loops);
+    }
+
+    /// <summary>One MPC step of the shared loop: observe, plan H steps ahead, execute the first action; then explain the plan.</summary>
+    private void PlanAndAct()
+    {
+        string name = _settings.Model;
+        var model = PlanningModel(name);
+        _loop ??= NewLoop(model);
         // Show each iteration as it is scored: what the planner considers, and its best cost so far.
         var bestSoFar = new List<float>();
         var means = new List<float>();
@@ -275,115 +258,34 @@ public sealed class DemoSession : IDisposable
             var finite = model.LastCosts.Where(float.IsFinite).DefaultIfEmpty(float.NaN).ToArray();
             bestSoFar.Add(Math.Min(bestSoFar.Count > 0 ? bestSoFar[^1] : float.PositiveInfinity, finite.Min()));
             means.Add(finite.Average());
-            _view = _view with { Candidates = CandidatePaths(model), Costs = bestSoFar.ToArray(), MeanCosts = means.ToArray() };
+            _view = _view with { Candidates = _explainer.Candidates(model, _agentX, _agentY), Costs = bestSoFar.ToArray(), MeanCosts = means.ToArray() };
             Publish();
         };
         var sw = Stopwatch.StartNew();
-        PlanResult found;
-        try { found = config.Create(World.MaxStep).Plan(model, plan, 1, h, 2, Rng.Derive(_seed, (ulong)_step, 3)); }
+        MpcStep step;
+        try { step = _loop.Step(); }
         finally { model.Scored = null; }
         double planMs = sw.Elapsed.TotalMilliseconds;
+        _view = _explainer.Explain(name, model, step.States, LayoutValues(), step.PlannedActions!, step.Horizon, step.Plan!, planMs) with { MeanCosts = means.ToArray() };
 
-        _view = Explain(settings.Model, now, plan, h, model, found, planMs) with { MeanCosts = means.ToArray() };
-
-        // Execute the first action on the real simulator; keep the rest as the next warm start.
-        _sim.Step(plan.AsSpan(0, 2));
+        var now = _loop.States();
+        (_agentX, _agentY) = (now[0], now[1]);
         _step++;
-        _trail.AddRange([_sim.X[0], _sim.Y[0]]);
-        _plan = plan.AsSpan(2).ToArray();
-        float distance = Distance();
-        if (distance <= SuccessRadius) { _status = "reached"; _running = false; _message = $"goal reached in {_step} steps"; }
-        else if (_step >= Budget) { _status = "out of steps"; _running = false; _message = $"not reached within {Budget} steps"; }
-        else if (_running) _status = "running";
-        else _status = "paused";
+        _trail.AddRange([_agentX, _agentY]);
+        if (!_loop.Finished) _status = _running ? "running" : "paused";
+        else if (_loop.Results()[0].Strict) { _status = "reached"; _running = false; _message = $"goal reached in {_step} steps"; }
+        else { _status = "out of steps"; _running = false; _message = $"not reached within {Budget} steps"; }
     }
 
-    /// <summary>What the page shows about a plan: the path the model expects, candidates, costs, imagined frames.</summary>
-    private PlanView Explain(string name, Observations now, float[] plan, int h, CandidateRecorder recorder, PlanResult found, double planMs)
-    {
-        float x = _sim.X[0], y = _sim.Y[0];
-        float[] path;
-        string source;
-        var trained = _models.Trained(name);
-        if (trained is null)
-        {
-            // The oracle's expectation is the truth: roll the plan out on a copy of the simulator.
-            var copy = NewSim();
-            copy.Load([x, y], LayoutValues());
-            path = new float[(h + 1) * 2];
-            path[0] = x; path[1] = y;
-            for (int t = 0; t < h; t++) { copy.Step(plan.AsSpan(t * 2, 2)); path[2 * t + 2] = copy.X[0]; path[2 * t + 3] = copy.Y[0]; }
-            source = "simulator";
-        }
-        else
-        {
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            var z0 = trained.Model.Encoder.call(FrameTensors.Frames(now.Frames, now.Format, 1, _models.Device));
-            var actions = tensor(plan, [1, h, 2]).to(_models.Device);
-            var rollout = trained.Model.Rollout(z0, actions);
-            path = trained.Probe.Positions(cat([z0.unsqueeze(1), rollout], 1).squeeze(0));
-            source = $"{name} latents read by a linear probe (RMSE {trained.Probe.Rmse:F1} px)";
-        }
-
-
-        // The pixel model's imagined future along the chosen plan, beside the real frame it starts from.
-        string? real = null;
-        var imagined = Array.Empty<ImaginedFrame>();
-        if (_models.PixelModel is { Model.Decoder: not null } pixel)
-        {
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            var z0 = pixel.Model.Encoder.call(FrameTensors.Frames(now.Frames, now.Format, 1, _models.Device));
-            var rollout = pixel.Model.Rollout(z0, tensor(plan, [1, h, 2]).to(_models.Device));
-            int[] ahead = new[] { 1, Math.Max(1, h / 4), Math.Max(1, h / 2), h }.Distinct().ToArray();
-            var picked = rollout[0].index_select(0, tensor(ahead.Select(k => (long)k - 1).ToArray()).to(_models.Device));
-            var decoded = nn.functional.sigmoid(pixel.Model.Decoder!.call(picked)).cpu();
-            int size = _scenes.Format.Size, channels = _scenes.Format.Channels;
-            var values = decoded.data<float>().ToArray();
-            imagined = ahead.Select((k, i) => new ImaginedFrame(k, DataUrl(DemoFrames.ChannelsToRgb(values.AsSpan(i * channels * size * size, channels * size * size), _scenes.Format), size))).ToArray();
-            var realChw = new float[channels * size * size];
-            for (int p = 0; p < size * size; p++)
-                for (int c = 0; c < channels; c++) realChw[c * size * size + p] = now.Frames[p * channels + c] / 255f;
-            real = DataUrl(DemoFrames.ChannelsToRgb(realChw, _scenes.Format), size);
-        }
-        return new PlanView(path, source, CandidatePaths(recorder), found.BestCostPerIteration[0], planMs, real, imagined);
-    }
-
-    /// <summary>Candidates of the last iteration, drawn as where their actions would take the agent in open space.</summary>
-    private float[][] CandidatePaths(CandidateRecorder recorder)
-    {
-        var candidates = new List<float[]>();
-        int n = recorder.LastCandidates, ch = recorder.LastHorizon;
-        float x = _sim.X[0], y = _sim.Y[0];
-        int stride = Math.Max(1, n / CandidatesShown);
-        for (int c = 0; c < n && candidates.Count < CandidatesShown; c += stride)
-        {
-            var pts = new float[(ch + 1) * 2];
-            float cx = x, cy = y;
-            pts[0] = cx; pts[1] = cy;
-            for (int t = 0; t < ch; t++)
-            {
-                cx = Math.Clamp(cx + recorder.LastActions[(c * ch + t) * 2], World.BorderLow, World.BorderHigh);
-                cy = Math.Clamp(cy + recorder.LastActions[(c * ch + t) * 2 + 1], World.BorderLow, World.BorderHigh);
-                pts[2 * t + 2] = cx; pts[2 * t + 3] = cy;
-            }
-            candidates.Add(pts);
-        }
-        return candidates.ToArray();
-    }
-
-    private float Distance() => MathF.Sqrt((_sim.X[0] - _goalX) * (_sim.X[0] - _goalX) + (_sim.Y[0] - _goalY) * (_sim.Y[0] - _goalY));
-
-    private static string DataUrl(byte[] rgb, int size) => "data:image/png;base64," + Convert.ToBase64String(PngWriter.Encode(new RgbImage(size, size, rgb)));
+    private float Distance() => MathF.Sqrt((_agentX - _goalX) * (_agentX - _goalX) + (_agentY - _goalY) * (_agentY - _goalY));
 
     private void Publish()
     {
         var layout = LayoutValues();
-        float[] agent = [_sim.X[0], _sim.Y[0]];
+        float[] agent = [_agentX, _agentY];
         if (_frameFor is not { } f || f.X != agent[0] || f.Y != agent[1] || f.Layout != _layout)
         {
-            _frameUrl = DataUrl(_display.Render(_displayRenderer, agent, layout, 1), DisplaySize);
+            _frameUrl = PlanExplainer.DataUrl(_display.Render(_displayRenderer, agent, layout, 1), DisplaySize);
             _frameFor = (agent[0], agent[1], _layout);
         }
         Volatile.Write(ref _publishedLayout, new(_layout));
@@ -402,13 +304,8 @@ public sealed class DemoSession : IDisposable
         _commands.CompleteAdding();
         if (_thread.IsAlive && Thread.CurrentThread != _thread) _thread.Join(TimeSpan.FromSeconds(10));
         foreach (var m in _planning.Values) m.Dispose();
+        _explainer.Dispose();
         _renderer.Dispose();
         _displayRenderer.Dispose();
-    }
-
-    private sealed record PlanView(float[] Path, string Source, float[][] Candidates, float[] Costs, double PlanMilliseconds, string? RealFrame, ImaginedFrame[] Imagined)
-    {
-        public static readonly PlanView Empty = new([], "", [], [], 0, null, []);
-        public float[] MeanCosts { get; init; } = [];
     }
 }

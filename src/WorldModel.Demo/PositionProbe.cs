@@ -57,14 +57,13 @@ public sealed class PositionProbe
         return t;
     }
 
-    /// <summary>Positions (x, y) for a batch of latents (any shape after the first axis).</summary>
-    public float[] Positions(Tensor latents)
+    /// <summary>Positions (x, y), one pair per flattened latent.</summary>
+    public float[] Positions(IReadOnlyList<float[]> latents)
     {
-        using var flat = latents.flatten(1).cpu().to(ScalarType.Float64);
-        long n = flat.shape[0], d = flat.shape[1];
-        var data = flat.data<double>().ToArray();
+        int n = latents.Count, d = latents[0].Length;
         var f = new double[n, d];
-        Buffer.BlockCopy(data, 0, f, 0, data.Length * sizeof(double));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) f[i, j] = latents[i][j];
         var p = _probe.Predict(f);
         var result = new float[n * 2];
         for (int i = 0; i < n; i++) { result[2 * i] = (float)p[i, 0]; result[2 * i + 1] = (float)p[i, 1]; }

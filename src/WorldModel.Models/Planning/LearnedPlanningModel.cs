@@ -16,7 +16,7 @@ public enum CostSpace
 /// A trained encoder + predictor (+ decoder) behind the planning interface. All E × N candidates are
 /// rolled out together: one batched predictor call per horizon step, no per-candidate loop.
 /// </summary>
-public sealed class LearnedPlanningModel : IDifferentiablePlanningModel
+public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImaginingModel
 {
     private readonly LatentWorldModel _model;
     private readonly Device _device;
@@ -98,6 +98,46 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel
         // Candidates are independent, so the gradient of the summed cost is each candidate's own; autograd.grad leaves the weights' .grad alone.
         var grad = autograd.grad([total.sum()], [plans])[0];
         return (costs, grad.cpu().data<float>().ToArray());
+    }
+
+    public float[][] ImagineLatents(ReadOnlySpan<float> actions, int horizon)
+    {
+        var plan = actions.ToArray();
+        return TorchGuard.Pure(() =>
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            var z = Rollout(plan, horizon, out var z0);
+            var all = cat([z0.unsqueeze(1), z], 1).squeeze(0).flatten(1).cpu();
+            long n = all.shape[0], d = all.shape[1];
+            var values = all.data<float>().ToArray();
+            return Enumerable.Range(0, (int)n).Select(i => values.AsSpan(i * (int)d, (int)d).ToArray()).ToArray();
+        });
+    }
+
+    public float[][]? ImagineFrames(ReadOnlySpan<float> actions, int horizon, IReadOnlyList<int> steps)
+    {
+        if (_model.Decoder is null) return null;
+        var plan = actions.ToArray();
+        return TorchGuard.Pure(() =>
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            var z = Rollout(plan, horizon, out var _z0);
+            var picked = z[0].index_select(0, tensor(steps.Select(k => (long)k - 1).ToArray()).to(_device));
+            var decoded = nn.functional.sigmoid(_model.Decoder.call(picked)).flatten(1).cpu();
+            long d = decoded.shape[1];
+            var values = decoded.data<float>().ToArray();
+            return steps.Select((_, i) => values.AsSpan(i * (int)d, (int)d).ToArray()).ToArray();
+        });
+    }
+
+    /// <summary>The predicted latents (1 × horizon × …) of the first observed episode along one plan.</summary>
+    private Tensor Rollout(float[] plan, int horizon, out Tensor z0)
+    {
+        if (_current is null) throw new InvalidOperationException("call Observe before imagining a plan");
+        z0 = _current[..1];
+        return _model.Rollout(z0, tensor(plan, [1, horizon, plan.Length / horizon]).to(_device));
     }
 
     private Tensor Frames(Observations o) => FrameTensors.Frames(o.Frames, o.Format, o.Count, _device);

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using WorldModel.Plan.Evaluation;
+using WorldModel.Plan.Models;
+using WorldModel.Plan.Planners;
+using WorldModel.Render;
+using WorldModel.Sim;
+using WorldModel.Sim.Worlds;
+
+namespace WorldModel.Plan.Mpc;
+
+/// <summary>
+/// The MPC loop of one batch of episodes on the real simulator, one replan at a time: observe (render
+/// what the agents see), plan H steps (capped by the steps left) with the model, execute
+/// <see cref="MpcConfig.ReplanEvery"/> actions, shift the plans as the next warm start. Episodes that
+/// reach the strict threshold or their budget leave the batch. Evaluation (<see cref="MpcRunner"/>),
+/// recordings and the demo all advance this loop; none has its own.
+/// </summary>
+public sealed class MpcLoop
+{
+    private readonly IRenderer _renderer;
+    private readonly SceneBuilder _scenes;
+    private readonly MpcConfig _config;
+    private readonly IPlanner _planner;
+    private readonly IPlanningModel _model;
+    private readonly PlanEpisode[] _episodes;
+    private readonly ulong _stream;
+    private readonly IWorldBatch _sim;
+    private readonly SuccessTracker _tracker;
+    private readonly float[] _layouts, _goals, _plans, _minDistance, _states, _step;
+    private readonly int[] _replans, _stoppedAt;
+    private readonly bool[] _done;
+    private readonly int _e, _a, _sd, _ld, _hMax, _budget;
+    private int _goalsFor;
+    private double _planSeconds;
+
+    /// <param name="stream">Seeds the planner's noise with (config seed, stream, step): the batch's index in an evaluation.</param>
+    public MpcLoop(WorldConfig world, IRenderer renderer, SceneBuilder scenes, MpcConfig config, IPlanningModel model, IReadOnlyList<PlanEpisode> episodes, ulong stream = 0)
+    {
+        (_renderer, _scenes, _config, _model, _episodes, _stream) = (renderer, scenes, config, model, episodes.ToArray(), stream);
+        _planner = config.Planner.Create(world.ActionLimit);
+        var spec = world.Spec;
+        (_e, _a, _hMax, _ld, _sd) = (_episodes.Length, spec.ActionDim, config.Horizon, spec.LayoutDim, spec.StateDim);
+        _budget = _episodes.Max(x => x.Budget);
+        _sim = world.CreateBatch(_e);
+        _layouts = _episodes.SelectMany(x => x.Layout).ToArray();
+        _sim.Load(_episodes.SelectMany(x => x.Start).ToArray(), _layouts);
+        _goals = _episodes.SelectMany(x => x.Goal).ToArray();
+        // Success: the world's success point at its goal (Two-Rooms: the agent; Push-Ball: the ball on its target).
+        _tracker = new SuccessTracker(_sim, PlanningWorld.Of(world).SuccessGoals(_episodes));
+        _minDistance = (float[])_tracker.Distance.Clone();
+        model.SetGoals(Observe(_goals, _layouts, _e));
+        _goalsFor = _e;
+        _plans = new float[_e * _hMax * _a]; // warm starts, shifted after each execution
+        _replans = new int[_e];
+        _done = new bool[_e];
+        _stoppedAt = new int[_e];
+        _states = new float[_e * _sd];
+        _step = new float[_e * _a];
+    }
+
+    /// <summary>Steps taken so far.</summary>
+    public int T { get; private set; }
+
+    /// <summary>Every episode has succeeded or spent its budget.</summary>
+    public bool Finished => T >= _budget || _done.All(d => d);
+
+    /// <summary>The simulator's current state, Count × StateDim.</summary>
+    public float[] States()
+    {
+        var s = new float[_e * _sd];
+        _sim.CopyState(s);
+        return s;
+    }
+
+    /// <summary>Current distance of each episode's success point to its goal.</summary>
+    public IReadOnlyList<float> Distance => _tracker.Distance;
+
+    /// <summary>The share of the batch done: finished episodes count 1, running ones the share of their budget used.</summary>
+    public double Progress => Enumerable.Range(0, _e).Sum(i => _done[i] ? 1.0 : Math.Min(1.0, (double)T / _episodes[i].Budget));
+
+    /// <summary>One replan: plan for the running episodes from their observation, then execute the first actions.</summary>
+    public MpcStep Step()
+    {
+        if (Finished) throw new InvalidOperationException("the batch has finished; read its Results()");
+        int t = T;
+        var active = Enumerable.Range(0, _e).Where(i => !_done[i]).ToArray();
+        int h = Math.Min(_hMax, _budget - t), e = _e, a = _a, sd = _sd, ld = _ld, hMax = _hMax;
+
+        // Plan for the active episodes only, from their current observation.
+        _sim.CopyState(_states);
+        var activeStates = active.SelectMany(i => _states.AsSpan(i * sd, sd).ToArray()).ToArray();
+        var activeLayouts = active.SelectMany(i => _layouts.AsSpan(i * ld, ld).ToArray()).ToArray();
+        var activeGoals = active.SelectMany(i => _goals.AsSpan(i * sd, sd).ToArray()).ToArray();
+        var sw = Stopwatch.StartNew();
+        if (active.Length != _goalsFor)
+        {
+            _model.SetGoals(Observe(activeGoals, activeLayouts, active.Length)); // the batch shrank: goals of the episodes still running
+            _goalsFor = active.Length;
+        }
+        _model.Observe(Observe(activeStates, activeLayouts, active.Length));
+        var plan = new float[active.Length * h * a];
+        for (int j = 0; j < active.Length; j++) _plans.AsSpan(active[j] * hMax * a, h * a).CopyTo(plan.AsSpan(j * h * a));
+        var found = _planner.Plan(_model, plan, active.Length, h, a, Rng.Derive((ulong)_config.Seed, _stream, (ulong)t));
+        _planSeconds += sw.Elapsed.TotalSeconds;
+        for (int j = 0; j < active.Length; j++) { plan.AsSpan(j * h * a, h * a).CopyTo(_plans.AsSpan(active[j] * hMax * a)); _replans[active[j]]++; }
+        var result = new MpcStep(t, (float[])_states.Clone(), _done.Select(d => !d).ToArray(), found, plan, h);
+
+        // Execute the first actions of each plan on the real simulator.
+        int k = Math.Min(_config.ReplanEvery, Math.Min(h, _budget - t));
+        for (int s = 0; s < k; s++)
+        {
+            for (int i = 0; i < e; i++)
+            {
+                bool move = !_done[i] && t < _episodes[i].Budget;
+                for (int j = 0; j < a; j++) _step[a * i + j] = move ? _plans[(i * hMax + s) * a + j] : 0;
+            }
+            _sim.Step(_step);
+            t++;
+            _tracker.Update(t);
+            for (int i = 0; i < e; i++)
+            {
+                if (_done[i]) continue;
+                _minDistance[i] = Math.Min(_minDistance[i], _tracker.Distance[i]);
+                if (_tracker.Strict(i) || t >= _episodes[i].Budget) { _done[i] = true; _stoppedAt[i] = t; }
+            }
+        }
+        T = t;
+        // Warm start: shift each plan by the executed actions; the tail starts at zero.
+        for (int i = 0; i < e; i++)
+        {
+            var p = _plans.AsSpan(i * hMax * a, hMax * a);
+            p[(k * a)..].CopyTo(p);
+            p[((hMax - k) * a)..].Clear();
+        }
+        return result;
+    }
+
+    /// <summary>Each episode's outcome (planning time: the batch's divided by its episodes).</summary>
+    public EpisodeResult[] Results()
+    {
+        var stoppedAt = _stoppedAt.Select((s, i) => _done[i] ? s : _budget).ToArray();
+        return _episodes.Select((x, i) => new EpisodeResult(
+            x.Id, x.Kind, x.TaskHorizon, x.Budget, _tracker.Strict(i), _tracker.Loose(i), _tracker.StrictStep[i], _tracker.LooseStep[i],
+            stoppedAt[i], _tracker.Distance[i], _minDistance[i], _replans[i], _planSeconds / _e)).ToArray();
+    }
+
+    /// <summary>Renders what the agents see (frames) and keeps the true states for the oracle.</summary>
+    private Observations Observe(float[] states, float[] layouts, int count) =>
+        new(count, _renderer.Format, _scenes.Render(_renderer, states, layouts, count), states, layouts);
+}
