@@ -1,3 +1,7 @@
+using System.Text.Json.Nodes;
+using WorldModel.Core.Config;
+using WorldModel.Plan.Planners;
+
 namespace WorldModel.Demo;
 
 /// <summary>What the page's controls set. Limits keep a click from asking for hours of planning.</summary>
@@ -12,6 +16,13 @@ public sealed record DemoSettings
     public int Horizon { get; init; } = 16;
     public int Samples { get; init; } = 64;
     public int Iterations { get; init; } = 2;
+
+    /// <summary>The planner these settings ask for, bound like a config's plan.planner (the closed set of planner kinds).</summary>
+    public PlannerConfig CreatePlanner()
+    {
+        var planner = ConfigBinder.Bind<PlannerConfig>(new JsonObject { ["kind"] = Planner, ["samples"] = Samples, ["iterations"] = Iterations }, "demo settings");
+        return planner is CemConfig cem ? cem with { Elites = Math.Max(2, Samples / 8) } : planner;
+    }
 
     /// <summary>Null when the settings are usable, else what is wrong and what is allowed.</summary>
     public string? Problem(IReadOnlyCollection<string> models)
