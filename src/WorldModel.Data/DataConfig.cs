@@ -6,6 +6,7 @@ using WorldModel.Sim.Worlds;
 namespace WorldModel.Data;
 
 /// <summary>An offline dataset: which world, which policy, how many episodes of how many steps.</summary>
+[ConfigFileKind("data")]
 public sealed record DataConfig : IValidatable
 {
     /// <summary>Names the default output folder: experiments/&lt;name&gt;/data-&lt;hash&gt;.</summary>

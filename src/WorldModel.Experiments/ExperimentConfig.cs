@@ -21,6 +21,7 @@ public sealed record ModelEntry
 /// A whole experiment: data → train (each model × each seed) → plan → report. Every model trains on
 /// the same data for the same steps, and is planned with the same planner on the same episodes.
 /// </summary>
+[ConfigFileKind("experiment")]
 public sealed record ExperimentConfig : IValidatable
 {
     public string Name { get; init; } = "experiment";

@@ -93,7 +93,8 @@ public sealed class ConfigErrorTests
         foreach (var path in Directory.GetFiles(Path.Combine(Repository.Root, "configs"), "*.json"))
         {
             string name = Path.GetFileNameWithoutExtension(path);
-            string prefix = File.ReadAllText(path).Contains("\"data\":") ? "data." : ""; // training configs hold their data section
+            // Training and experiment configs hold their data section (the file says which kind it is).
+            string prefix = WorldModel.Core.Config.ConfigLoader.FileKind(WorldModel.Core.Config.ConfigLoader.LoadTree(path, [])) == "data" ? "" : "data.";
             var r = CliRunner.Run("data", "generate", "--config", path, "--set", prefix + "episodes=8", "--set", prefix + "chunkEpisodes=4", "--out", tmp[name]);
             Assert.True(r.ExitCode == 0, $"{name}: {r.Error}");
             Assert.True(File.Exists(Path.Combine(tmp[name], "dataset.json")), name);

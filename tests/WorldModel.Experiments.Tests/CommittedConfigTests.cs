@@ -21,10 +21,19 @@ public sealed class CommittedConfigTests
 
     private static bool IsExperiment(string name) => Tree(name)["models"] is not null;
 
+    /// <summary>The file with its base resolved and its own "kind" removed, as the loader binds it.</summary>
     private static JsonObject Tree(string name)
     {
-        string path = Repository.Config(name);
-        return ConfigLoader.ParseTree(File.ReadAllText(path), path).AsObject();
+        var tree = ConfigLoader.LoadTree(Repository.Config(name), []).AsObject();
+        tree.Remove(ConfigLoader.FileKindKey);
+        return tree;
+    }
+
+    [Fact]
+    public void Every_committed_config_says_what_it_is()
+    {
+        foreach (var name in Configs())
+            Assert.True(ConfigLoader.FileKind(ConfigLoader.LoadTree(Repository.Config(name), [])) is "experiment" or "training" or "data", name);
     }
 
     [Fact]

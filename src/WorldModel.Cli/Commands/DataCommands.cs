@@ -85,12 +85,17 @@ public static class DataCommands
     public static DataConfig LoadDataConfig(string path, string[] sets)
     {
         if (!File.Exists(path)) return ConfigLoader.LoadFile<DataConfig>(path, sets); // reports the missing file
-        var tree = ConfigLoader.ParseTree(File.ReadAllText(path), path);
-        if (tree is not System.Text.Json.Nodes.JsonObject { } o || o["data"] is not System.Text.Json.Nodes.JsonObject)
-            return ConfigLoader.LoadFile<DataConfig>(path, sets);
-        return o["models"] is not null
-            ? ConfigLoader.LoadFile<ExperimentConfig>(path, sets).Data
-            : ConfigLoader.LoadFile<Models.Training.RunConfig>(path, sets).Data;
+        var tree = ConfigLoader.LoadTree(path, []);
+        // The file says what it is; files that say nothing are told apart by their keys.
+        string? kind = ConfigLoader.FileKind(tree) ?? (tree is System.Text.Json.Nodes.JsonObject o && o["data"] is System.Text.Json.Nodes.JsonObject
+            ? (o["models"] is not null ? "experiment" : "training") : "data");
+        return kind switch
+        {
+            "experiment" => ConfigLoader.LoadFile<ExperimentConfig>(path, sets).Data,
+            "training" => ConfigLoader.LoadFile<Models.Training.RunConfig>(path, sets).Data,
+            "data" => ConfigLoader.LoadFile<DataConfig>(path, sets),
+            _ => throw new ConfigException(path, [new ConfigError(ConfigLoader.FileKindKey, $"\"{kind}\" is not allowed here; allowed: data, training, experiment (their data section)")]),
+        };
     }
 
     private static string WorldName(DataConfig c) => c.World.Describe();

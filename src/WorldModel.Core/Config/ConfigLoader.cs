@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -18,16 +19,60 @@ public static class ConfigLoader
         AllowTrailingCommas = true,
     };
 
+    /// <summary>The top-level key naming what a config file is (experiment, training, data, evaluation).</summary>
+    public const string FileKindKey = "kind";
+
+    /// <summary>The top-level key naming a base file this one extends (a path relative to this file).</summary>
+    public const string ExtendsKey = "extends";
+
     public static T LoadFile<T>(string path, IEnumerable<string>? overrides = null) where T : class
+    {
+        var root = LoadTree(path, []);
+        return Bind<T>(root, path, overrides);
+    }
+
+    public static T Parse<T>(string json, string source, IEnumerable<string>? overrides = null) where T : class =>
+        Bind<T>(ParseTree(json, source), source, overrides);
+
+    /// <summary>
+    /// A config file's tree with its <c>extends</c> chain resolved: the base file's tree, then this
+    /// file's keys on top (objects merge key by key; a value, a list, or an object of another "kind"
+    /// replaces what the base had).
+    /// </summary>
+    public static JsonNode LoadTree(string path, IReadOnlyList<string> extending)
     {
         if (!File.Exists(path))
             throw new ConfigException(path, [new ConfigError("", $"config file not found: '{path}' (run from the repository root, or give a full path; committed configs are in configs/)")]);
-        return Parse<T>(File.ReadAllText(path), path, overrides);
+        var tree = ParseTree(File.ReadAllText(path), path);
+        if (tree is not JsonObject obj || obj[ExtendsKey] is not { } extends) return tree;
+        if (extends is not JsonValue v || !v.TryGetValue(out string? name) || name.Length == 0)
+            throw new ConfigException(path, [new ConfigError(ExtendsKey, "expected the path of a base config file, relative to this one, e.g. \"quickstart.json\"")]);
+        string full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, name));
+        if (extending.Contains(full) || full == Path.GetFullPath(path))
+            throw new ConfigException(path, [new ConfigError(ExtendsKey, $"'{name}' extends this file again: {string.Join(" → ", [.. extending, full])}")]);
+        if (!File.Exists(full)) throw new ConfigException(path, [new ConfigError(ExtendsKey, $"base file '{name}' not found (looked for {full})")]);
+        var merged = LoadTree(full, [.. extending, Path.GetFullPath(path)]);
+        obj.Remove(ExtendsKey);
+        if (merged is JsonObject baseObj && baseObj[FileKindKey] is { } baseKind && obj[FileKindKey] is { } kind && !JsonNode.DeepEquals(baseKind, kind))
+            throw new ConfigException(path, [new ConfigError(FileKindKey, $"{kind.ToJsonString()} extends a {baseKind.ToJsonString()} config ('{name}'); a file extends one of its own kind")]);
+        return Merge(merged, obj);
     }
 
-    public static T Parse<T>(string json, string source, IEnumerable<string>? overrides = null) where T : class
+    /// <summary><paramref name="over"/>'s keys on top of <paramref name="under"/>'s (see <see cref="LoadTree"/>).</summary>
+    public static JsonNode Merge(JsonNode under, JsonNode over)
     {
-        var root = ParseTree(json, source);
+        if (under is not JsonObject u || over is not JsonObject o) return over.DeepClone();
+        bool otherKind = o[ConfigBinder.KindKey] is { } k && u[ConfigBinder.KindKey] is { } uk && !JsonNode.DeepEquals(k, uk);
+        if (otherKind) return o.DeepClone();
+        var result = (JsonObject)u.DeepClone();
+        foreach (var (key, value) in o)
+            result[key] = value is null ? null : result[key] is { } existing ? Merge(existing, value) : value.DeepClone();
+        return result;
+    }
+
+    private static T Bind<T>(JsonNode root, string source, IEnumerable<string>? overrides) where T : class
+    {
+        CheckFileKind<T>(root, source);
         var sets = overrides?.ToArray() ?? [];
         if (sets.Length == 0) return ConfigBinder.Bind<T>(root, source);
         // Overrides apply to the resolved tree (defaults included), so --set can reach keys the file omits.
@@ -38,6 +83,25 @@ public static class ConfigLoader
         ApplyOverrides(tree, sets, source);
         return ConfigBinder.Bind<T>(tree, source + " with --set " + string.Join(" ", sets));
     }
+
+    /// <summary>
+    /// A file's own "kind" (experiment, training, data, evaluation) must be the one asked for; it is then
+    /// removed, so it never reaches the binder or the resolved config (and so no run id changes).
+    /// Files without one are taken as the kind asked for.
+    /// </summary>
+    private static void CheckFileKind<T>(JsonNode root, string source)
+    {
+        var expected = typeof(T).GetCustomAttribute<ConfigFileKindAttribute>()?.Name;
+        if (expected is null || root is not JsonObject obj || obj[FileKindKey] is not { } node) return;
+        string? kind = node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+        if (kind != expected)
+            throw new ConfigException(source, [new ConfigError(FileKindKey, $"{node.ToJsonString()} is not allowed here: this command takes a config of kind \"{expected}\"" +
+                (kind is null ? "" : $" and this file is a \"{kind}\" config"))]);
+        obj.Remove(FileKindKey);
+    }
+
+    /// <summary>The kind a config file says it is, or null when it says none.</summary>
+    public static string? FileKind(JsonNode root) => root is JsonObject o && o[FileKindKey] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
     public static JsonNode ParseTree(string json, string source)
     {

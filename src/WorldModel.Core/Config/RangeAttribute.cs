@@ -34,6 +34,13 @@ public sealed class ConfigUnionAttribute : Attribute
     public string? Registry { get; }
 }
 
+/// <summary>What a config file of this type says it is in its top-level "kind": experiment, training, data, evaluation.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ConfigFileKindAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+}
+
 /// <summary>Supplies the cases of unions whose cases live above the union's own assembly, and which one a config gets by default.</summary>
 public interface IConfigUnionRegistry
 {

@@ -5,6 +5,7 @@ using WorldModel.Models.Objectives;
 namespace WorldModel.Models.Training;
 
 /// <summary>A training run: the data it trains on, the model, the objective and the optimisation.</summary>
+[ConfigFileKind("training")]
 public sealed record RunConfig : IValidatable
 {
     /// <summary>Names the run folder: experiments/&lt;name&gt;/&lt;run id&gt;.</summary>

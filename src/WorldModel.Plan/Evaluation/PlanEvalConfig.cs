@@ -6,6 +6,7 @@ using WorldModel.Sim.Worlds;
 namespace WorldModel.Plan.Evaluation;
 
 /// <summary>How planning is evaluated: the MPC settings, the planner horizons swept, the episodes and the oracle baselines.</summary>
+[ConfigFileKind("evaluation")]
 public sealed record PlanEvalConfig : IValidatable
 {
     public MpcConfig Plan { get; init; } = new();
