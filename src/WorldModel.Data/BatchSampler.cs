@@ -89,7 +89,7 @@ public sealed class BatchSampler
             try { for (long k = first; !stop.IsCancellationRequested; k++) queue.Add(Sample(k), stop.Token); }
             catch (OperationCanceledException) { }
             finally { queue.CompleteAdding(); }
-        });
+        }, CancellationToken.None); // always started, so the finally below can wait for it; it watches `stop` itself
         try
         {
             foreach (var batch in queue.GetConsumingEnumerable(cancel)) yield return batch;
@@ -97,7 +97,7 @@ public sealed class BatchSampler
         finally
         {
             stop.Cancel();
-            try { producer.Wait(); } catch (AggregateException) { }
+            try { producer.Wait(CancellationToken.None); } catch (AggregateException) { } // the producer ends once `stop` is cancelled
         }
         producer.GetAwaiter().GetResult(); // surface a producer failure
     }

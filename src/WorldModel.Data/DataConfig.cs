@@ -21,7 +21,7 @@ public sealed record DataConfig : IValidatable
     public PolicyConfig Policy { get; init; } = PolicyConfig.Default();
     public RenderConfig Render { get; init; } = new();
     /// <summary>Also store rendered frames (by default frames are rendered on the fly when batches are drawn, as PLDM does).</summary>
-    public bool CacheFrames { get; init; } = false;
+    public bool CacheFrames { get; init; }
 
     public IEnumerable<ConfigError> Validate()
     {

@@ -34,7 +34,7 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
     public Result Generate(string folder, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         if (config.CacheFrames && frameRenderer is null)
-            throw new ArgumentException("cacheFrames needs a renderer", nameof(frameRenderer));
+            throw new InvalidOperationException("cacheFrames needs a renderer: construct the generator with one");
         string hash = ContentHash(config);
         Directory.CreateDirectory(folder);
         string manifestPath = Path.Combine(folder, DatasetManifest.FileName);

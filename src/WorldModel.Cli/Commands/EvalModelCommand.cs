@@ -102,10 +102,12 @@ public static class EvalModelCommand
         AnsiConsole.Write(t);
     }
 
+    private static readonly JsonSerializerOptions SummaryJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
     private static void Save(string outFolder, string name, int step, ModelReport r)
     {
         Directory.CreateDirectory(outFolder);
-        var json = JsonSerializer.Serialize(new { step, report = r }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
+        var json = JsonSerializer.Serialize(new { step, report = r }, SummaryJson);
         AtomicFile.WriteAllText(Path.Combine(outFolder, "summary.json"), json);
         var ks = Enumerable.Range(1, r.ModelError.Length).Select(k => (double)k).ToArray();
         LinePlot.Save(Path.Combine(outFolder, "prediction_error"), $"{name}: prediction error (held-out)", "rollout length k", r.ErrorUnit,

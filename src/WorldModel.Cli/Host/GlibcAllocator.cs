@@ -63,9 +63,10 @@ public static partial class GlibcAllocator
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            MallOpt(M_MMAP_MAX, 0);          // big blocks from the heap, not fresh mmaps per step
-            MallOpt(M_TRIM_THRESHOLD, -1);   // never hand freed memory back (-1: no trimming at all; int.MaxValue still trimmed past 2 GiB)
-            MallOpt(M_TOP_PAD, TopPadBytes); // grow the heap in large steps
+            // mallopt returns 0 when it rejects a value; a rejected tuning only costs speed, so none is checked.
+            _ = MallOpt(M_MMAP_MAX, 0);          // big blocks from the heap, not fresh mmaps per step
+            _ = MallOpt(M_TRIM_THRESHOLD, -1);   // never hand freed memory back (-1: no trimming at all; int.MaxValue still trimmed past 2 GiB)
+            _ = MallOpt(M_TOP_PAD, TopPadBytes); // grow the heap in large steps
         }
         catch (DllNotFoundException) { }      // not glibc (e.g. musl): run untuned
         catch (EntryPointNotFoundException) { }

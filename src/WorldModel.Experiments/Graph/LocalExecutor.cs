@@ -6,7 +6,7 @@ namespace WorldModel.Experiments.Graph;
 /// Runs a graph's units in order in this process: a finished unit is reused, an unfinished one runs
 /// (and resumes its own partial output). Each unit's record goes to units/ and a line to log.txt.
 /// </summary>
-public sealed class LocalExecutor
+public sealed class LocalExecutor : IExperimentExecutor
 {
     public void Run(ExperimentGraph graph, UnitContext context)
     {
@@ -33,4 +33,10 @@ public sealed class LocalExecutor
             context.Observer.UnitDone(record);
         }
     }
+}
+
+/// <summary>Runs an experiment's units: in this process (<see cref="LocalExecutor"/>), or elsewhere (a cluster) by unit id.</summary>
+public interface IExperimentExecutor
+{
+    void Run(ExperimentGraph graph, UnitContext context);
 }

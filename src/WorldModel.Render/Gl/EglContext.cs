@@ -25,7 +25,7 @@ internal sealed unsafe class EglContext : IDisposable
                 if (Egl.MakeCurrent(display, 0, 0, context) == 0)
                 {
                     tried.Add($"{name}: eglMakeCurrent without a surface failed (0x{Egl.GetError():X})");
-                    Egl.DestroyContext(display, context);
+                    _ = Egl.DestroyContext(display, context); // best effort: the next candidate is tried either way
                     continue;
                 }
                 _display = display;
@@ -112,8 +112,9 @@ internal sealed unsafe class EglContext : IDisposable
         // The display is process-wide (eglTerminate would break other renderers); only the context goes.
         if (_context != 0)
         {
-            Egl.MakeCurrent(_display, 0, 0, 0);
-            Egl.DestroyContext(_display, _context);
+            // Best effort while disposing: a failure leaves nothing the process could act on.
+            _ = Egl.MakeCurrent(_display, 0, 0, 0);
+            _ = Egl.DestroyContext(_display, _context);
         }
     }
 }

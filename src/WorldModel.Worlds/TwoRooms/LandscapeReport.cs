@@ -13,6 +13,8 @@ namespace WorldModel.Worlds.TwoRooms;
 /// <summary>Cost landscapes of several planning models for one goal: heatmaps, a table and landscape.json.</summary>
 public static class LandscapeReport
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>The middle of the room after the wall: from the other room the straight line to it hits the wall.</summary>
     public static (float X, float Y) DefaultGoal(TwoRoomsConfig world, TwoRoomsLayout layout)
     {
@@ -46,7 +48,7 @@ public static class LandscapeReport
             goal = new[] { goalX, goalY }, cell, margin = CostLandscape.Margin,
             costs = results.Select(l => new { name = l.Model, spearmanGeodesic = l.SpearmanGeodesic, spearmanStraight = l.SpearmanStraight, descentReach = l.DescentReach, descentReachAcross = l.DescentReachAcross }),
         };
-        AtomicFile.WriteAllText(Path.Combine(folder, "landscape.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(folder, "landscape.json"), JsonSerializer.Serialize(json, Indented));
         return results;
     }
 
