@@ -126,9 +126,40 @@ public sealed class ResumeTests
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("drop --out", r.Error);
     }
+
+    [Fact]
+    public void Given_config_json_edited_without_changing_a_key_Then_resume_and_eval_plan_still_use_the_run()
+    {
+        // Issue 15, defect 7: a trailing newline made the run unusable, and eval-plan left a stray plan-<hash>/ folder.
+        using var tmp = new TempFolder();
+        TrainTiny(tmp["run"]);
+        DropFinalCheckpoint(tmp["run"], latestToEarlier: true);
+        string config = Path.Combine(tmp["run"], "config.json");
+        File.WriteAllText(config, "// edited by hand\n" + File.ReadAllText(config).Replace("\n", "\n  ") + "\n");
+        var resumed = CliRunner.Run("train", "--resume", tmp["run"], "--device", "cpu");
+        Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Out);
+        var eval = CliRunner.Run("eval-plan", tmp["run"], "--out", tmp["eval"], "--device", "cpu", "--no-oracle",
+            "--set", "episodes.acrossRooms=1", "--set", "episodes.sameRoom=1", "--set", "episodes.budget=4", "--set", "plan.planner.samples=8", "--set", "plan.horizon=4");
+        Assert.True(eval.ExitCode == 0, eval.Error + eval.Out);
+    }
+
+    [Fact]
+    public void Given_config_json_changed_in_a_key_Then_loading_the_run_names_the_key_and_eval_plan_writes_nothing()
+    {
+        using var tmp = new TempFolder();
+        TrainTiny(tmp["run"]);
+        string config = Path.Combine(tmp["run"], "config.json");
+        var tree = JsonNode.Parse(File.ReadAllText(config))!;
+        tree["train"]!["learningRate"] = 0.5;
+        File.WriteAllText(config, tree.ToJsonString());
+        var eval = CliRunner.Run("eval-plan", tmp["run"], "--device", "cpu", "--no-oracle", "--set", "episodes.acrossRooms=1", "--set", "episodes.sameRoom=0");
+        Assert.NotEqual(0, eval.ExitCode);
+        Assert.Contains("config.json changed", eval.Error);
+        Assert.Contains("train.learningRate", eval.Error);
+        Assert.Empty(Directory.GetDirectories(tmp["run"], "plan-*"));
+    }
 }
 
-/// <summary>Output that goes to a file or a pipe is not wrapped at 80 columns (issue 15): tables and commands stay whole.</summary>
 [Collection("cli")]
 public sealed class PipedOutputTests
 {

@@ -44,7 +44,7 @@ public static class EvalModelCommand
 
             var model = training.CreateModel();
             model.to(torchDevice);
-            int step = Checkpoint.Load(checkpoint, TrainingRun.RunHash(folder), model, optimizer: null);
+            int step = Checkpoint.Load(checkpoint, TrainingRun.Identity(folder), model, optimizer: null);
             AnsiConsole.MarkupLine($"evaluating {Markup.Escape(Paths.Show(checkpoint))} (step {step}) on {n:N0} held-out sequences");
             var report = ModelEvaluation.Run(model, config.Objective, train, heldOut, renderer, config.Train.Horizon, torchDevice, n);
             Print(report);
@@ -71,7 +71,7 @@ public static class EvalModelCommand
             var training = new TrainingRun(config, folder);
             string checkpoint = training.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet");
             var model = training.CreateModel();
-            int step = Checkpoint.Load(checkpoint, TrainingRun.RunHash(folder), model, optimizer: null);
+            int step = Checkpoint.Load(checkpoint, TrainingRun.Identity(folder), model, optimizer: null);
             string outPath = parse.GetValue(outOpt)!;
             SafetensorsWriter.Write(outPath, model, new Dictionary<string, string>
             {

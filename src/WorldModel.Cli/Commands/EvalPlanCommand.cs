@@ -49,6 +49,9 @@ public static class EvalPlanCommand
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             string kinds = string.Join(", ", episodes.GroupBy(e => e.Kind).Select(g => $"{g.Count()} {g.Key}"));
             AnsiConsole.MarkupLine($"planning {episodes.Length} episodes ({kinds}) with {Markup.Escape(Paths.Show(folder))} → {Markup.Escape(Paths.Show(outFolder))}");
+            // The trained models load (and their checkpoints are checked) before anything is written, so a run
+            // that cannot be evaluated leaves no folder behind.
+            var trained = TrainedPlanningModels.FromRun(folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost);
             Directory.CreateDirectory(outFolder);
             AtomicFile.WriteAllText(Path.Combine(outFolder, "eval-config.json"), ConfigLoader.ToJson(config));
             var stage = new PlanStage(config, world, runConfig.Data.Render, episodes, Path.Combine(outFolder, "parts"));
@@ -56,7 +59,7 @@ public static class EvalPlanCommand
             foreach (var cost in config.Oracles)
                 using (var oracle = PlanningModels.Oracle(world, cost, config.Plan.Cost))
                     rows.AddRange(stage.Evaluate(oracle, 0, ConsoleObserver.Instance, cancel));
-            foreach (var model in TrainedPlanningModels.FromRun(folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost))
+            foreach (var model in trained)
                 using (model)
                     rows.AddRange(stage.Evaluate(model, (int)runConfig.Train.Seed, ConsoleObserver.Instance, cancel));
             PlanResults.Write(outFolder, rows);

@@ -31,7 +31,7 @@ public static class TrainedPlanningModels
         string checkpoint = run.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
         var model = run.CreateModel();
         model.to(device);
-        Checkpoint.Load(checkpoint, TrainingRun.RunHash(folder), model, optimizer: null);
+        Checkpoint.Load(checkpoint, TrainingRun.Identity(folder), model, optimizer: null);
         model.eval();
         return (config, model);
     }

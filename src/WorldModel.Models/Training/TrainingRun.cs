@@ -30,16 +30,24 @@ public sealed class TrainingRun
     public static string ContentHash(RunConfig config) => ConfigLoader.Hash(config, "train-v1");
 
     /// <summary>
-    /// What checkpoints are bound to: the hash of the run's config.json as written when the run began.
-    /// The file is never rewritten, so a later build that adds config keys (with defaults) still
-    /// loads the run's checkpoints.
+    /// What checkpoints are bound to: the run's config.json as written when the run began, read
+    /// canonically (an edit that changes no key, such as a trailing newline or a comment, keeps the run
+    /// usable; a real change is named key by key). The file is never rewritten, so a later build that
+    /// adds config keys (with defaults) still loads the run's checkpoints.
     /// </summary>
-    public static string RunHash(string folder)
+    public static Checkpoint.RunIdentity Identity(string folder)
     {
         string path = Path.Combine(folder, ConfigFile);
         if (!File.Exists(path)) throw new CheckpointException($"{path} is missing: '{folder}' is not a training run folder");
-        return AtomicFile.Sha256(System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(path)))[..16];
+        string text = File.ReadAllText(path);
+        string canonical = ConfigLoader.ParseTree(text, path).ToJsonString();
+        return new(Hash(canonical), Hash(text), canonical);
+
+        static string Hash(string s) => AtomicFile.Sha256(System.Text.Encoding.UTF8.GetBytes(s))[..16];
     }
+
+    /// <summary>The canonical hash of <see cref="Identity"/>: names outputs derived from the run (eval-plan folders).</summary>
+    public static string RunHash(string folder) => Identity(folder).Hash;
 
     /// <summary>Reads the resolved config of an existing run folder (for --resume and eval-model).</summary>
     public static RunConfig LoadConfig(string folder)
@@ -202,7 +210,7 @@ public sealed class TrainingRun
                 throw new CheckpointException($"{Folder} holds a run of another config; resume it with --resume {Folder}, or choose another --out");
         }
         else AtomicFile.WriteAllText(configPath, ConfigLoader.ToJson(Config));
-        string runHash = RunHash(Folder);
+        var runHash = Identity(Folder);
 
         torch.manual_seed(Config.Train.Seed);
         var model = CreateModel();
@@ -232,7 +240,7 @@ public sealed class TrainingRun
         return start;
     }
 
-    private void SaveCheckpoint(int step, string runHash, LatentWorldModel model, Trainer trainer)
+    private void SaveCheckpoint(int step, Checkpoint.RunIdentity runHash, LatentWorldModel model, Trainer trainer)
     {
         string name = Checkpoint.FolderName(step);
         Checkpoint.Save(Path.Combine(Folder, CheckpointsFolder, name), step, runHash, model, trainer.Optimizer);
