@@ -23,7 +23,7 @@ public static class ExperimentRunner
     /// <summary>Saves the config in <paramref name="folder"/> (refusing a folder that holds another experiment) and runs every unit.</summary>
     public static ExperimentGraph Run(ExperimentConfig config, string folder, Device device, IExperimentObserver observer, CancellationToken cancel, bool trainOnly = false)
     {
-        Directory.CreateDirectory(folder);
+        using var running = FolderLock.Acquire(folder, "wm run"); // a second run on this folder is refused, not interleaved
         string configPath = Path.Combine(folder, ConfigFile);
         string json = ConfigLoader.ToJson(config);
         if (File.Exists(configPath) && File.ReadAllText(configPath) != json)

@@ -82,4 +82,20 @@ public sealed class ExperimentGraphTests
         Assert.Contains("another config", e.Message);
         Assert.Empty(observer.Units);
     }
+
+    [Fact]
+    public void Given_a_run_folder_in_use_Then_a_second_experiment_on_it_is_refused_before_any_unit_runs()
+    {
+        using var tmp = new TempFolder();
+        using var first = WorldModel.Core.IO.FolderLock.Acquire(tmp["run"], "another wm run");
+        var observer = new RecordingObserver();
+        var e = Assert.Throws<WorldModel.Core.IO.FolderLockedException>(() => ExperimentRunner.Run(Tiny(), tmp["run"], CPU, observer, CancellationToken.None));
+        Assert.Contains("choose another --out", e.Message);
+        Assert.Empty(observer.Units);
+        Assert.False(File.Exists(Path.Combine(tmp["run"], ExperimentRunner.ConfigFile)));
+    }
+
+    [Fact]
+    public void Training_run_ids_started_together_differ() =>
+        Assert.Equal(100, Enumerable.Range(0, 100).Select(_ => WorldModel.Models.Training.TrainingRun.NewRunId()).Distinct().Count());
 }

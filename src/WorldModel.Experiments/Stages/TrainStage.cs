@@ -21,9 +21,12 @@ public static class TrainStage
         int steps = config.Train.Steps;
         using var own = renderer is null ? RendererFactory.Create(data.Config.Render.Renderer, new SceneBuilder(data.Config.World, data.Config.Render).Format).Renderer : null;
         renderer ??= own!;
-        int start = context.Observer.Track(task, steps, "steps", progress => run.Run(data, renderer, context.Device, m =>
+        // A resumed run's bar counts the steps left, so its rate and ETA are this invocation's, not inflated by the steps already done.
+        int from = run.CompletedSteps();
+        string title = from > 0 ? $"{task} (from step {from:N0})" : task;
+        int start = context.Observer.Track(title, steps - from, "steps", progress => run.Run(data, renderer, context.Device, m =>
         {
-            progress.Report(m.Step + 1);
+            progress.Report(m.Step + 1 - from);
             if (m.Step % config.LogEvery == 0 || m.Step + 1 == steps)
                 progress.Note($"step {m.Step + 1,7}/{steps}  loss {m.Loss:F4}  " + string.Join("  ", m.Terms.Select(t => $"{t.Key} {t.Value:F4}")) +
                               $"  {config.Train.BatchSize / m.Seconds:F0} sequences/s");

@@ -182,6 +182,7 @@ public sealed class TrainingRun
     /// </summary>
     public int Run(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep = null, CancellationToken cancel = default, Action<string>? onWarning = null)
     {
+        using var running = FolderLock.Acquire(Folder, "wm train"); // a second run on this folder is refused, not interleaved
         int start = CompletedSteps();
         for (int attempt = 0; ; attempt++)
         {
@@ -270,5 +271,7 @@ public sealed class TrainingRun
         AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
     }
 
-    public static string NewRunId() => DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+    /// <summary>A new run's folder name: its start time, to the millisecond, and a short random suffix so two runs started together differ.</summary>
+    public static string NewRunId() =>
+        DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
 }
