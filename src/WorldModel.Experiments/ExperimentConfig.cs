@@ -29,8 +29,8 @@ public sealed record ExperimentConfig : IValidatable
     public ModelEntry[] Models { get; init; } = [new ModelEntry(), new ModelEntry { Name = "pixel", Objective = new PixelObjectiveConfig() }];
     /// <summary>Training seeds; results give the mean and spread across them.</summary>
     public int[] Seeds { get; init; } = [0];
-    [Range(1, 10_000_000)] public int CheckpointEvery { get; init; } = 500;
-    [Range(1, 1_000_000)] public int LogEvery { get; init; } = 25;
+    [Range(1, 10_000_000)] public int CheckpointEvery { get; init; } = RunConfig.DefaultCheckpointEvery;
+    [Range(1, 1_000_000)] public int LogEvery { get; init; } = RunConfig.DefaultLogEvery;
     public PlanEvalConfig Evaluation { get; init; } = new();
 
     /// <summary>The training run of one model and seed, as `wm train` would take it.</summary>

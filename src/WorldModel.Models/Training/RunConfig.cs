@@ -14,10 +14,13 @@ public sealed record RunConfig : IValidatable
     public ModelConfig Model { get; init; } = new();
     public ObjectiveConfig Objective { get; init; } = new JepaObjectiveConfig();
     public TrainConfig Train { get; init; } = new();
+    /// <summary>The defaults of both a training and an experiment config (one place for each).</summary>
+    public const int DefaultCheckpointEvery = 500, DefaultLogEvery = 25;
+
     /// <summary>Steps between checkpoints (the last step is always saved).</summary>
-    [Range(1, 10_000_000)] public int CheckpointEvery { get; init; } = 500;
+    [Range(1, 10_000_000)] public int CheckpointEvery { get; init; } = DefaultCheckpointEvery;
     /// <summary>Steps between lines in metrics.jsonl and on the console.</summary>
-    [Range(1, 1_000_000)] public int LogEvery { get; init; } = 10;
+    [Range(1, 1_000_000)] public int LogEvery { get; init; } = DefaultLogEvery;
 
     public IEnumerable<ConfigError> Validate()
     {
