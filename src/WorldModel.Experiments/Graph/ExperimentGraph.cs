@@ -55,8 +55,13 @@ public sealed class ExperimentGraph
         string evalKey = ConfigLoader.Hash(eval, "plan-v1" + PlanEpisodes.ToJson(episodes, world));
         var plans = new List<PlanStage.Unit>();
         foreach (var cost in eval.Oracles)
+        {
+            // The oracle names itself (a unit's folder is named before it runs); building one costs nothing.
+            string name;
+            using (var oracle = PlanningModels.Oracle(world, cost, eval.Plan.Cost)) name = oracle.Name;
             foreach (int h in eval.PlannerHorizons)
-                plans.Add(new PlanStage.Unit(stage, "oracle/" + PlanningModels.Name(cost), 0, h, _ => PlanningModels.Oracle(world, cost, eval.Plan.Cost), evalKey, []));
+                plans.Add(new PlanStage.Unit(stage, name, 0, h, _ => PlanningModels.Oracle(world, cost, eval.Plan.Cost), evalKey, []));
+        }
         foreach (var train in trains)
             foreach (string method in train.Methods)
                 foreach (int h in eval.PlannerHorizons)
