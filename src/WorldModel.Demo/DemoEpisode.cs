@@ -103,7 +103,7 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
         try { step = _loop.Step(); }
         finally { model.Scored = null; }
         double planMs = sw.Elapsed.TotalMilliseconds;
-        View = _explainer.Explain(settings.Model, model, step.States, LayoutValues(), step.PlannedActions!, step.Horizon, step.Plan!, planMs) with { MeanCosts = means.ToArray() };
+        View = _explainer.Explain(settings.Model, model, step.States, LayoutValues(), step.PlannedActions!, step.PlannerHorizon, step.Plan!, planMs) with { MeanCosts = means.ToArray() };
 
         var now = _loop.States();
         (AgentX, AgentY) = (now[0], now[1]);
@@ -115,7 +115,7 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
     /// <summary>A loop from where the agent stands to the goal, with these settings and the steps left.</summary>
     private MpcLoop NewLoop(DemoSettings settings, CandidateRecorder model)
     {
-        var mpc = new MpcConfig { Planner = settings.CreatePlanner(), Horizon = settings.Horizon, ReplanEvery = 1, BatchEpisodes = 1, Seed = (long)(seed & long.MaxValue) };
+        var mpc = new MpcConfig { Planner = settings.CreatePlanner(), PlannerHorizon = settings.PlannerHorizon, ReplanEvery = 1, BatchEpisodes = 1, Seed = (long)(seed & long.MaxValue) };
         var episode = new PlanEpisode(0, "", LayoutValues(), [AgentX, AgentY], [GoalX, GoalY], DemoSession.Budget - Step, 0);
         return new MpcLoop(World, renderer, scenes, mpc, model, [episode], stream: (ulong)++_loops);
     }

@@ -70,7 +70,7 @@ public static class DemoServer
                 {
                     case "model": if (p.Value.ValueKind == JsonValueKind.String) next = next with { Model = p.Value.GetString()! }; else problem = "model must be a string"; break;
                     case "planner": if (p.Value.ValueKind == JsonValueKind.String) next = next with { Planner = p.Value.GetString()!.ToLowerInvariant() }; else problem = "planner must be a string"; break;
-                    case "horizon": if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int h)) next = next with { Horizon = h }; else problem = "horizon must be an integer"; break;
+                    case "horizon": if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int h)) next = next with { PlannerHorizon = h }; else problem = "horizon must be an integer"; break;
                     case "samples": if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int n)) next = next with { Samples = n }; else problem = "samples must be an integer"; break;
                     case "iterations": if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int it)) next = next with { Iterations = it }; else problem = "iterations must be an integer"; break;
                     default: problem = $"unknown setting '{p.Name}'; allowed: model, planner, horizon, samples, iterations"; break;

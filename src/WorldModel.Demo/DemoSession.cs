@@ -89,7 +89,7 @@ public sealed class DemoSession : IDisposable
     {
         _episode.SettingsChanged();
         _settings = settings;
-        _message = $"settings: {settings.Model}, {settings.Planner}, H = {settings.Horizon}, {settings.Samples} samples";
+        _message = $"settings: {settings.Model}, {settings.Planner}, H = {settings.PlannerHorizon}, {settings.Samples} samples";
     });
 
     /// <summary>

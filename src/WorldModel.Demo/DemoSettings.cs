@@ -13,7 +13,7 @@ public sealed record DemoSettings
     /// <summary>Which world model plans: one of <see cref="DemoModels.Names"/>.</summary>
     public string Model { get; init; } = "jepa";
     public string Planner { get; init; } = "mppi";
-    public int Horizon { get; init; } = 16;
+    public int PlannerHorizon { get; init; } = 16;
     public int Samples { get; init; } = 64;
     public int Iterations { get; init; } = 2;
 
@@ -29,7 +29,7 @@ public sealed record DemoSettings
     {
         if (!models.Contains(Model)) return $"model '{Model}' is not available; allowed: {string.Join(", ", models)}";
         if (!Planners.Contains(Planner)) return $"planner '{Planner}' is unknown; allowed: {string.Join(", ", Planners)}";
-        if (Horizon is < 1 or > MaxHorizon) return $"horizon {Horizon} is out of range; allowed: 1 to {MaxHorizon}";
+        if (PlannerHorizon is < 1 or > MaxHorizon) return $"horizon {PlannerHorizon} is out of range; allowed: 1 to {MaxHorizon}";
         if (Samples is < MinSamples or > MaxSamples) return $"samples {Samples} is out of range; allowed: {MinSamples} to {MaxSamples}";
         if (Iterations is < 1 or > MaxIterations) return $"iterations {Iterations} is out of range; allowed: 1 to {MaxIterations}";
         return null;

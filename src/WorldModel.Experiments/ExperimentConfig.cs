@@ -62,8 +62,8 @@ public sealed record ExperimentConfig : IValidatable
             if (m.Name.Length == 0 || m.Name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_')))
                 yield return new($"models[{i}].name", $"\"{m.Name}\" is not allowed; use letters, digits, '-' and '_'");
             else if (!names.Add(m.Name)) yield return new($"models[{i}].name", $"\"{m.Name}\" is used twice; model names must differ");
-            if (m.Train.Horizon > Data.Steps)
-                yield return new($"models[{i}].train.horizon", $"{m.Train.Horizon} needs sequences of {m.Train.Horizon + 1} states, but data episodes hold {Data.Steps + 1}; lower it or raise data.steps");
+            if (m.Train.Rollout > Data.Steps)
+                yield return new($"models[{i}].train.rollout", $"{m.Train.Rollout} needs sequences of {m.Train.Rollout + 1} states, but data episodes hold {Data.Steps + 1}; lower it or raise data.steps");
         }
     }
 }

@@ -139,7 +139,7 @@ public sealed class ResumeTests
         var resumed = CliRunner.Run("train", "--resume", tmp["run"], "--device", "cpu");
         Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Out);
         var eval = CliRunner.Run("eval-plan", tmp["run"], "--out", tmp["eval"], "--device", "cpu", "--no-oracle",
-            "--set", "episodes.acrossRooms=1", "--set", "episodes.sameRoom=1", "--set", "episodes.budget=4", "--set", "plan.planner.samples=8", "--set", "plan.horizon=4");
+            "--set", "episodes.acrossRooms=1", "--set", "episodes.sameRoom=1", "--set", "episodes.budget=4", "--set", "plan.planner.samples=8", "--set", "plannerHorizons=[4]");
         Assert.True(eval.ExitCode == 0, eval.Error + eval.Out);
     }
 

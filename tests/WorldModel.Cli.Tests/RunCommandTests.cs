@@ -51,9 +51,9 @@ public sealed class RunCommandTests
     public void Given_an_interrupted_planning_stage_When_run_again_Then_only_the_missing_part_is_planned()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]").ExitCode);
+        Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}]").ExitCode);
         Directory.Delete(Path.Combine(tmp["run"], "plan", "jepa-latent-seed0-h4"), true);
-        var again = CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]");
+        var again = CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}]");
         Assert.True(again.ExitCode == 0, again.Error + again.Out);
         var log = File.ReadAllLines(Path.Combine(tmp["run"], "log.txt"));
         Assert.EndsWith(": reused", log.Last(l => l.Contains(" plan/jepa-latent-seed0-h2: ")));
@@ -62,8 +62,8 @@ public sealed class RunCommandTests
     }
 
     [Theory]
-    [InlineData("models[0].train.horizon=20", "models[0].train.horizon")]
-    [InlineData("evaluation.horizons=[4,0]", "evaluation.horizons[1]")]
+    [InlineData("models[0].train.rollout=20", "models[0].train.rollout")]
+    [InlineData("evaluation.plannerHorizons=[4,0]", "evaluation.plannerHorizons[1]")]
     [InlineData("evaluation.plan.planner.samples=1", "evaluation.plan.planner.samples")]
     [InlineData("data.world.kind=push-ball", "data.policy.kind")]
     [InlineData("data={\"world\":{\"kind\":\"push-ball\"},\"policy\":{\"kind\":\"noisy-pusher\"}}", "evaluation.oracles[0]")]
@@ -84,7 +84,7 @@ public sealed class RunCommandTests
     {
         using var tmp = new TempFolder();
         string[] pushBall = ["--set", "data.world.kind=push-ball", "--set", "data.policy.kind=noisy-pusher", "--set", "evaluation.oracles=[\"shaped\",\"straight\"]",
-            "--set", "evaluation.episodes.pushes=3", "--set", "evaluation.horizons=[4]", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]"];
+            "--set", "evaluation.episodes.pushes=3", "--set", "evaluation.plannerHorizons=[4]", "--set", "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}]"];
         var r = CliRunner.Run(["run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"], "--device", "cpu", .. pushBall]);
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["run"], "results.json")))!["rows"]!.AsArray();
@@ -98,11 +98,11 @@ public sealed class RunCommandTests
 
         // eval-plan on the trained push-ball model starts from Push-Ball's own oracles, and writes a benchmark file it can re-read.
         var e = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"), "--out", tmp["eval"], "--save-episodes", tmp["pushes.json"], "--device", "cpu",
-            "--set", "episodes.pushes=2", "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1", "--set", "plan.horizon=4", "--set", "episodes.budget=8");
+            "--set", "episodes.pushes=2", "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1", "--set", "plannerHorizons=[4]", "--set", "episodes.budget=8");
         Assert.True(e.ExitCode == 0, e.Error + e.Out);
         Assert.Contains("oracle/shaped", e.Out);
         var again = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"), "--episodes", tmp["pushes.json"], "--no-oracle", "--out", tmp["eval2"], "--device", "cpu",
-            "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1", "--set", "plan.horizon=4");
+            "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1", "--set", "plannerHorizons=[4]");
         Assert.True(again.ExitCode == 0, again.Error + again.Out);
         Assert.Equal(2, JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["eval2"], "results.json")))!["rows"]!.AsArray().Count);
     }
@@ -111,8 +111,8 @@ public sealed class RunCommandTests
     public void Given_results_files_When_plotted_together_Then_plots_and_a_table_name_each_run()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["a"], "--device", "cpu", "--set", "evaluation.horizons=[4]").ExitCode);
-        Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["b"], "--device", "cpu", "--set", "evaluation.horizons=[2]").ExitCode);
+        Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["a"], "--device", "cpu", "--set", "evaluation.plannerHorizons=[4]").ExitCode);
+        Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["b"], "--device", "cpu", "--set", "evaluation.plannerHorizons=[2]").ExitCode);
         var r = CliRunner.Run("plot", tmp["a"], Path.Combine(tmp["b"], "results.json"), "--out", tmp["plots"]);
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         Assert.True(new FileInfo(Path.Combine(tmp["plots"], "success_vs_task_horizon.png")).Length > 5000);
@@ -139,7 +139,7 @@ public sealed class EvalPlanCommandTests
               { "layout": { "horizontal": 1, "wall_low": 25, "wall_high": 27, "door_low": 40, "door_high": 48 }, "start": [20, 15], "goal": [20, 40], "budget": 10 } ]
             """);
         var r = CliRunner.Run("eval-plan", tmp["run"], "--episodes", tmp["episodes.json"], "--out", tmp["eval"], "--device", "cpu",
-            "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1", "--set", "plan.horizon=4", "--set", "oracles=[\"geodesic\"]");
+            "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1", "--set", "plannerHorizons=[4]", "--set", "oracles=[\"geodesic\"]");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["eval"], "results.json")))!;
         var rows = json["rows"]!.AsArray();

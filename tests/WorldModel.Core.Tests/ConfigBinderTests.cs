@@ -183,3 +183,49 @@ public sealed class ConfigTreeFromCodeTests
         Assert.Contains("count", e.Message);
     }
 }
+
+/// <summary>Renamed and removed keys: old files keep loading under the new name, and a removed key says where it went.</summary>
+public sealed class ConfigKeyHistoryTests
+{
+    [RemovedKey("depth", "the depth is now layers.count")]
+    private sealed record Stack
+    {
+        [Range(1, 10), FormerKey("size")] public int Width { get; init; } = 2;
+        [NotAKey] public int Computed { get; init; } = 7;
+    }
+
+    [Fact]
+    public void Given_a_former_key_When_bound_Then_it_sets_the_new_one_and_the_canonical_json_names_only_the_new_one()
+    {
+        var s = ConfigLoader.Parse<Stack>("""{"size": 4}""", "old.json");
+        Assert.Equal(4, s.Width);
+        var canonical = ConfigLoader.ToJson(s);
+        Assert.Contains("\"width\"", canonical, StringComparison.Ordinal);
+        Assert.DoesNotContain("size", canonical, StringComparison.Ordinal);
+        Assert.Equal(ConfigLoader.Hash(ConfigLoader.Parse<Stack>("""{"width": 4}""", "new.json")), ConfigLoader.Hash(s));
+    }
+
+    [Fact]
+    public void Given_a_former_key_out_of_range_Then_the_range_still_applies()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse<Stack>("""{"size": 40}""", "old.json"));
+        Assert.Equal("size: 40 is out of range; allowed: 1 to 10", Assert.Single(e.Errors).ToString());
+    }
+
+    [Fact]
+    public void Given_both_the_former_and_the_new_key_Then_the_error_says_to_keep_the_new_one()
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse<Stack>("""{"size": 4, "width": 3}""", "t.json"));
+        Assert.Equal("size: former name of width, which is also set; keep width only", Assert.Single(e.Errors).ToString());
+    }
+
+    [Fact]
+    public void Given_a_removed_key_Then_the_error_says_where_it_went_and_a_code_only_property_is_not_a_key()
+    {
+        var removed = Assert.Throws<ConfigException>(() => ConfigLoader.Parse<Stack>("""{"depth": 3}""", "t.json"));
+        Assert.Equal("depth: no longer a key: the depth is now layers.count", Assert.Single(removed.Errors).ToString());
+        var computed = Assert.Throws<ConfigException>(() => ConfigLoader.Parse<Stack>("""{"computed": 3}""", "t.json"));
+        Assert.Equal("computed: unknown key; allowed keys here: width", Assert.Single(computed.Errors).ToString());
+        Assert.DoesNotContain("computed", ConfigLoader.ToJson(new Stack()), StringComparison.Ordinal);
+    }
+}

@@ -23,7 +23,7 @@ public sealed class DemoSessionTests(DemoFixture fixture)
         Assert.NotEmpty(steps);
         Assert.All(steps, s =>
         {
-            Assert.Equal((s.Settings.Horizon + 1) * 2, s.PlannedPath.Length);
+            Assert.Equal((s.Settings.PlannerHorizon + 1) * 2, s.PlannedPath.Length);
             Assert.Contains("probe", s.PathSource);
             Assert.Equal(DemoSession.CandidatesShown, s.Candidates.Length);
             Assert.Equal(s.Settings.Iterations, s.CostPerIteration.Length);

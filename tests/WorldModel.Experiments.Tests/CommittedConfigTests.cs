@@ -58,8 +58,7 @@ public sealed class CommittedConfigTests
         planner["samples"] = 8;
         planner["iterations"] = 1;
         if (planner["elites"] is not null) planner["elites"] = 2;
-        plan["horizon"] = 4;
-        if (eval["horizons"] is not null) eval["horizons"] = new JsonArray(4);
+        eval["plannerHorizons"] = new JsonArray(4);
         var episodes = eval["episodes"] as JsonObject ?? [];
         eval["episodes"] = episodes;
         (episodes["acrossRooms"], episodes["sameRoom"], episodes["pushes"], episodes["budget"]) = (1, 1, 1, 8);

@@ -41,7 +41,7 @@ public sealed class ExperimentGraphTests
     public void Given_a_finished_experiment_When_run_again_Then_every_unit_is_reused_and_a_deleted_part_alone_is_planned_again()
     {
         using var tmp = new TempFolder();
-        var config = Tiny("models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":2}}]");
+        var config = Tiny("models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}]");
         var first = new RecordingObserver();
         ExperimentRunner.Run(config, tmp["run"], CPU, first, CancellationToken.None);
         Assert.DoesNotContain("train/jepa-seed0", first.Reused);

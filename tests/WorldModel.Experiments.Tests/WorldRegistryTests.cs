@@ -20,8 +20,8 @@ public sealed class WorldRegistryTests
         string oracles = string.Join(",", PlanningModels.OracleCosts(world).Select(c => $"\"{PlanningModels.Name(c)}\""));
         var config = ConfigLoader.LoadFile<ExperimentConfig>(Repository.Config("tiny-experiment.json"), [
             "data.name=tiny-" + kind, "data.world.kind=" + kind, "data.policy.kind=uniform", "evaluation.oracles=[" + oracles + "]",
-            "evaluation.episodes={\"acrossRooms\":1,\"sameRoom\":1,\"pushes\":2,\"budget\":8}", "evaluation.horizons=[4]",
-            "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":4,\"batchSize\":8,\"horizon\":4,\"warmupSteps\":1}}]"]);
+            "evaluation.episodes={\"acrossRooms\":1,\"sameRoom\":1,\"pushes\":2,\"budget\":8}", "evaluation.plannerHorizons=[4]",
+            "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":4,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":1}}]"]);
         var observer = new RecordingObserver();
         var graph = ExperimentRunner.Run(config, tmp["run"], CPU, observer, CancellationToken.None);
 

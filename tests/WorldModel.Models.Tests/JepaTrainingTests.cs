@@ -20,7 +20,7 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
             torch.manual_seed(0);
             var model = new LatentWorldModel(Tiny, channels: 2, frameSize: 32, actionDim: 2, withDecoder: objective is PixelObjectiveConfig, withInverseDynamics: true,
                 withTargetEncoder: objective is JepaObjectiveConfig { TargetEma: > 0 });
-            var train = new TrainConfig { Steps = steps, BatchSize = 16, Horizon = 4, LearningRate = 2e-3, WarmupSteps = 10 };
+            var train = new TrainConfig { Steps = steps, BatchSize = 16, Rollout = 4, LearningRate = 2e-3, WarmupSteps = 10 };
             var trainer = new Trainer(model, objective, train, device);
             var metrics = new List<StepMetrics>();
             var sw = System.Diagnostics.Stopwatch.StartNew();

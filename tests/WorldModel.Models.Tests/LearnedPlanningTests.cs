@@ -39,7 +39,7 @@ public class LearnedPlanningTests(ITestOutputHelper output)
             {
                 torch.manual_seed(0);
                 var model = new LatentWorldModel(new ModelConfig { Widths = [8, 16], Latent = LatentKind.Spatial, PredictorHidden = 32 }, channels: 2, frameSize: 32, actionDim: 2, withDecoder: false, withInverseDynamics: true);
-                var train = new TrainConfig { Steps = 200, BatchSize = 16, Horizon = 4, LearningRate = 2e-3, WarmupSteps = 10 };
+                var train = new TrainConfig { Steps = 200, BatchSize = 16, Rollout = 4, LearningRate = 2e-3, WarmupSteps = 10 };
                 var sw = System.Diagnostics.Stopwatch.StartNew();
                 new Trainer(model, new JepaObjectiveConfig(), train, device).Run(new BatchSampler(dataset, 16, 5, 3, new CpuRasterizer(scenes.Format)), 0, train.Steps);
                 output.WriteLine($"trained {train.Steps} steps in {sw.Elapsed.TotalSeconds:F0} s");
@@ -104,14 +104,14 @@ public class LearnedPlanningTests(ITestOutputHelper output)
         var scenes = new SceneBuilder(World, Render);
         using var renderer = new CpuRasterizer(scenes.Format);
         using var planning = new LearnedPlanningModel("jepa/latent", model, torch.CPU, CostSpace.Latent, CostShape.Sum);
-        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = new MppiConfig { Samples = 128, Iterations = 2 }, Horizon = 8, ReplanEvery = 2, BatchEpisodes = 24 });
+        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = new MppiConfig { Samples = 128, Iterations = 2 }, PlannerHorizon = 8, ReplanEvery = 2, BatchEpisodes = 24 });
         var results = runner.Run(planning, episodes);
         int planned = results.Count(r => r.Strict), random = RandomActionSuccesses(episodes);
         output.WriteLine($"strict successes: planned {planned}/24, random actions {random}/24; mean final distance {results.Average(r => r.FinalDistance):F1} px");
         Assert.True(planned >= random + 6, $"planned {planned}/24 vs random {random}/24");
 
         // Gradient descent through the same predictor (16 restarts × 10 Adam steps) also beats random actions.
-        var gradientRunner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = new GradientConfig { Samples = 16, Iterations = 10 }, Horizon = 8, ReplanEvery = 2, BatchEpisodes = 24 });
+        var gradientRunner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = new GradientConfig { Samples = 16, Iterations = 10 }, PlannerHorizon = 8, ReplanEvery = 2, BatchEpisodes = 24 });
         var descended = gradientRunner.Run(planning, episodes);
         int byGradient = descended.Count(r => r.Strict);
         output.WriteLine($"gradient descent: {byGradient}/24; mean final distance {descended.Average(r => r.FinalDistance):F1} px");

@@ -18,7 +18,7 @@ public sealed class PixelModelTests(ITestOutputHelper output)
             torch.manual_seed(0);
             var config = new ModelConfig { Widths = [8, 16], Latent = LatentKind.Spatial, PredictorHidden = 32 };
             var model = new LatentWorldModel(config, 2, 32, 2, withDecoder: true, withInverseDynamics: false);
-            var train = new TrainConfig { Steps = 300, BatchSize = 16, Horizon = 4, LearningRate = 2e-3, WarmupSteps = 10 };
+            var train = new TrainConfig { Steps = 300, BatchSize = 16, Rollout = 4, LearningRate = 2e-3, WarmupSteps = 10 };
             var sw = System.Diagnostics.Stopwatch.StartNew();
             var trainer = new Trainer(model, new PixelObjectiveConfig(), train, device);
             StepMetrics? last = null;

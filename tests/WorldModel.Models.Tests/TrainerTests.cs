@@ -15,7 +15,7 @@ public sealed class TrainerTests
         var device = TorchRuntime.Initialise(DeviceKind.Cpu);
         torch.manual_seed(0);
         var model = new LatentWorldModel(Tiny, 2, 32, 2, withDecoder: false, withInverseDynamics: true);
-        var trainer = new Trainer(model, new JepaObjectiveConfig(), new TrainConfig { Steps = 60, BatchSize = 8, Horizon = 3, WarmupSteps = 5 }, device);
+        var trainer = new Trainer(model, new JepaObjectiveConfig(), new TrainConfig { Steps = 60, BatchSize = 8, Rollout = 3, WarmupSteps = 5 }, device);
         var live = new List<long>();
         trainer.Run(TinyWorld.Sampler(8, 4, seed: 1), 0, 60, m => { if (m.Step % 10 == 9) live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount); });
         // Parameters and optimiser state exist from the first steps on; nothing else may accumulate.
@@ -29,7 +29,7 @@ public sealed class TrainerTests
         var config = new RunConfig
         {
             Name = "nan", Data = TinyWorld.Dataset.Config, Model = Tiny,
-            Train = new TrainConfig { Steps = 50, BatchSize = 8, Horizon = 3, WarmupSteps = 1, LearningRate = 1e-3, GradClip = 0 },
+            Train = new TrainConfig { Steps = 50, BatchSize = 8, Rollout = 3, WarmupSteps = 1, LearningRate = 1e-3, GradClip = 0 },
             CheckpointEvery = 1,
         };
         // AdamW's step is bounded by the learning rate: a rate of 1e30 (set after validation) overflows the weights.

@@ -19,7 +19,7 @@ public class OracleMpcTests
         var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels });
         using var renderer = new CpuRasterizer(scenes.Format);
         var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = across, SameRoom = same, Seed = 42 }, World);
-        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = planner, Horizon = horizon, ReplanEvery = 4, BatchEpisodes = 16 });
+        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = planner, PlannerHorizon = horizon, ReplanEvery = 4, BatchEpisodes = 16 });
         using var model = PlanningModels.Oracle(World, cost, shape);
         return runner.Run(model, episodes);
     }
@@ -35,7 +35,7 @@ public class OracleMpcTests
         var failed = results.Where(r => !r.Strict).ToArray();
         Assert.True(failed.Length == 0, $"{failed.Length} of {results.Length} failed: " + string.Join("; ", failed.Select(r => $"#{r.Episode} {r.Kind} final {r.FinalDistance:F1} px")));
         // Solved in about the expert's time: the plan goes through the door, not around in circles.
-        foreach (var r in results) Assert.True(r.StrictStep <= 2 * r.TaskHorizon + 10, $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskHorizon}");
+        foreach (var r in results) Assert.True(r.StrictStep <= 2 * r.TaskSteps + 10, $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskSteps}");
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class OracleMpcTests
         string summary = $"terminal {terminal.Count(r => r.Strict)}/12 in {MeanSteps(terminal):F0} steps, min {min.Count(r => r.Strict)}/12 in {MeanSteps(min):F0} steps";
         Assert.True(min.Count(r => r.Strict) >= 8 && min.Count(r => r.Strict) >= terminal.Count(r => r.Strict) - 1, summary);
         Assert.True(MeanSteps(min) < 0.6 * MeanSteps(terminal), summary);
-        foreach (var r in min.Where(r => r.Strict)) Assert.True(r.StrictStep <= 3 * r.TaskHorizon + 20, $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskHorizon}; {summary}");
+        foreach (var r in min.Where(r => r.Strict)) Assert.True(r.StrictStep <= 3 * r.TaskSteps + 20, $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskSteps}; {summary}");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public class OracleMpcTests
         foreach (var e in episodes.Take(200))
         {
             float straight = MathF.Sqrt((e.Goal[0] - e.Start[0]) * (e.Goal[0] - e.Start[0]) + (e.Goal[1] - e.Start[1]) * (e.Goal[1] - e.Start[1]));
-            Assert.True(e.TaskHorizon >= (int)MathF.Ceiling(straight / World.MaxStep));
+            Assert.True(e.TaskSteps >= (int)MathF.Ceiling(straight / World.MaxStep));
             Assert.True(e.Start.Concat(e.Goal).All(v => v >= World.BorderLow + 2.6f - 1e-4f && v <= World.BorderHigh - 2.6f + 1e-4f));
         }
         Assert.Equal(episodes.Select(e => e.Goal[0]), PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 200, SameRoom = 100, Seed = 5 }, World).Select(e => e.Goal[0]));
@@ -105,7 +105,7 @@ public class MpcProgressTests
         var scenes = new SceneBuilder(world, new RenderConfig { Layout = ObservationLayout.Channels });
         using var renderer = new CpuRasterizer(scenes.Format);
         var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 3, SameRoom = 3, Seed = 7, Budget = 40 }, world);
-        var runner = new MpcRunner(world, renderer, scenes, new MpcConfig { Planner = new MppiConfig { Samples = 16, Iterations = 1 }, Horizon = 8, ReplanEvery = 4, BatchEpisodes = 16 });
+        var runner = new MpcRunner(world, renderer, scenes, new MpcConfig { Planner = new MppiConfig { Samples = 16, Iterations = 1 }, PlannerHorizon = 8, ReplanEvery = 4, BatchEpisodes = 16 });
         using var model = PlanningModels.Oracle(world, OracleCost.Geodesic, CostShape.Sum);
         var reports = new List<double>();
         runner.Run(model, episodes, reports.Add);

@@ -19,10 +19,10 @@ public class PushBallPlanningTests(ITestOutputHelper output)
         var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels });
         using var renderer = new CpuRasterizer(scenes.Format);
         var episodes = PlanEpisodes.Generate(new EpisodesConfig { Pushes = count, Seed = 42 }, World);
-        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = new MppiConfig { Samples = samples, Iterations = 2, Noise = 0.3f, NoiseColour = 1 }, Horizon = horizon, ReplanEvery = 2, BatchEpisodes = 16 });
+        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = new MppiConfig { Samples = samples, Iterations = 2, Noise = 0.3f, NoiseColour = 1 }, PlannerHorizon = horizon, ReplanEvery = 2, BatchEpisodes = 16 });
         using var model = PlanningModels.Oracle(World, cost, shape);
         var results = runner.Run(model, episodes);
-        output.WriteLine($"{cost} {shape} H{horizon}: strict {results.Count(r => r.Strict)}/{count}, loose {results.Count(r => r.Loose)}/{count}, steps {string.Join(",", results.Select(r => r.StrictStep))}, task {string.Join(",", results.Select(r => r.TaskHorizon))}, final {string.Join(",", results.Select(r => r.FinalDistance.ToString("F1")))}");
+        output.WriteLine($"{cost} {shape} H{horizon}: strict {results.Count(r => r.Strict)}/{count}, loose {results.Count(r => r.Loose)}/{count}, steps {string.Join(",", results.Select(r => r.StrictStep))}, task {string.Join(",", results.Select(r => r.TaskSteps))}, final {string.Join(",", results.Select(r => r.FinalDistance.ToString("F1")))}");
         return results;
     }
 
@@ -71,7 +71,7 @@ public class PushBallPlanningTests(ITestOutputHelper output)
             Assert.True(towardStart >= 0, $"#{e.Id}: the agent is on the far side of the target");
             // Task horizon: the reach-then-push path at top speed is at least the ball's own distance.
             float push = MathF.Sqrt(MathF.Pow(e.Start[4] - e.Layout[0], 2) + MathF.Pow(e.Start[5] - e.Layout[1], 2));
-            Assert.True(e.TaskHorizon >= push / World.MaxSpeed, $"#{e.Id}: {e.TaskHorizon} steps for a push of {push:F1} px");
+            Assert.True(e.TaskSteps >= push / World.MaxSpeed, $"#{e.Id}: {e.TaskSteps} steps for a push of {push:F1} px");
         }
     }
 
@@ -84,8 +84,8 @@ public class PushBallPlanningTests(ITestOutputHelper output)
         {
             File.WriteAllText(path, PlanEpisodes.ToJson(episodes, World));
             var back = PlanEpisodes.Load(path, World);
-            Assert.Equal(episodes.Select(e => (e.Start, e.Goal, e.Layout, e.Budget, e.TaskHorizon, e.Kind)).Select(x => (string.Join(",", x.Start), string.Join(",", x.Goal), string.Join(",", x.Layout), x.Budget, x.TaskHorizon, x.Kind)),
-                back.Select(e => (string.Join(",", e.Start), string.Join(",", e.Goal), string.Join(",", e.Layout), e.Budget, e.TaskHorizon, e.Kind)));
+            Assert.Equal(episodes.Select(e => (e.Start, e.Goal, e.Layout, e.Budget, e.TaskSteps, e.Kind)).Select(x => (string.Join(",", x.Start), string.Join(",", x.Goal), string.Join(",", x.Layout), x.Budget, x.TaskSteps, x.Kind)),
+                back.Select(e => (string.Join(",", e.Start), string.Join(",", e.Goal), string.Join(",", e.Layout), e.Budget, e.TaskSteps, e.Kind)));
 
             File.WriteAllText(path, """[{"agent": [30, 30], "ball": [31, 30], "target": [50, 50], "budget": 100}, {"agent": [10, 10], "ball": [30, 30], "target": [70, 50], "budget": 0}]""");
             var error = Assert.Throws<WorldModel.Core.Config.ConfigException>(() => PlanEpisodes.Load(path, World));

@@ -31,8 +31,22 @@ public class ResultsTests
         Assert.Equal(rows, PlanResults.Read(folder));
         var csv = File.ReadAllLines(Path.Combine(folder, "results.csv"));
         Assert.Equal(3, csv.Length);
-        Assert.StartsWith("method,seed,planner,horizon,episode,kind,task_horizon", csv[0]);
+        Assert.StartsWith("method,seed,planner,planner_horizon,episode,kind,task_steps", csv[0]);
         Directory.Delete(folder, true);
+    }
+
+    [Fact]
+    public void A_results_file_of_format_1_reads_with_the_planner_horizon_and_task_steps_under_their_new_names()
+    {
+        string path = Path.GetTempFileName();
+        File.WriteAllText(path, """
+            {"version":1,"rows":[{"method":"oracle/geodesic","seed":0,"planner":"mppi","horizon":16,"result":{"episode":0,"kind":"across",
+            "taskHorizon":29,"budget":200,"strict":true,"loose":true,"strictStep":40,"looseStep":38,"steps":40,"finalDistance":1.38,
+            "minDistance":1.38,"replans":10,"planSeconds":0.03}}]}
+            """);
+        var row = Assert.Single(PlanResults.Read(path));
+        File.Delete(path);
+        Assert.Equal((16, 29, 40), (row.PlannerHorizon, row.Result.TaskSteps, row.Result.StrictStep));
     }
 
     [Fact]
@@ -43,7 +57,7 @@ public class ResultsTests
         string path = Path.GetTempFileName();
         File.WriteAllText(path, PlanEpisodes.ToJson(episodes, world));
         var back = PlanEpisodes.Load(path, world);
-        Assert.Equal(episodes.Select(e => (e.Kind, e.TaskHorizon, e.Budget, e.Start[0], e.Goal[1])), back.Select(e => (e.Kind, e.TaskHorizon, e.Budget, e.Start[0], e.Goal[1])));
+        Assert.Equal(episodes.Select(e => (e.Kind, e.TaskSteps, e.Budget, e.Start[0], e.Goal[1])), back.Select(e => (e.Kind, e.TaskSteps, e.Budget, e.Start[0], e.Goal[1])));
 
         File.WriteAllText(path, """
             [ { "layout": { "horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14 }, "start": [10, 80], "goal": [32, 30], "budget": 200 },

@@ -29,7 +29,7 @@ public sealed class TwoRoomsGeometryTests
     {
         var w = new TwoRoomsBatch(new TwoRoomsConfig(), 1);
         w.X[0] = 10; w.Y[0] = 50;
-        int horizon = TwoRoomsGeometry.TaskHorizon(w.Layouts[0], w.WallPieces(0), 10, 50, 50, 50, 1.85f);
+        int horizon = TwoRoomsGeometry.TaskSteps(w.Layouts[0], w.WallPieces(0), 10, 50, 50, 50, 1.85f);
         for (int t = 0; t < horizon; t++)
         {
             var p = TwoRoomsGeometry.ShortestPath(w.Layouts[0], w.WallPieces(0), w.X[0], w.Y[0], 50, 50);

@@ -57,7 +57,7 @@ public static class DemoCommand
         var start = new Option<string>("--start") { Description = "Agent start as x,y in world units (default: the page's starting task)" };
         var goal = new Option<string>("--goal") { Description = "Goal as x,y in world units" };
         var planner = new Option<string>("--planner") { Description = "mppi or cem", DefaultValueFactory = _ => "mppi" };
-        var horizon = new Option<int>("--horizon") { Description = "Planning horizon H", DefaultValueFactory = _ => 16 };
+        var horizon = new Option<int>("--horizon") { Description = "Planner horizon H (steps imagined ahead)", DefaultValueFactory = _ => 16 };
         var samples = new Option<int>("--samples") { Description = "Candidate action sequences per iteration", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps") { Description = "Step budget", DefaultValueFactory = _ => DemoSession.Budget };
         var device = TrainCommand.DeviceOption();
@@ -76,7 +76,7 @@ public static class DemoCommand
             {
                 Model = DefaultModel(models, parse.GetValue(model)),
                 Planner = parse.GetValue(planner)!.ToLowerInvariant(),
-                Horizon = parse.GetValue(horizon),
+                PlannerHorizon = parse.GetValue(horizon),
                 Samples = parse.GetValue(samples),
             };
             if (settings.Problem(models.Names) is { } problem) throw new ArgumentException(problem);

@@ -46,7 +46,7 @@ public static class EvalModelCommand
             model.to(torchDevice);
             int step = Checkpoint.Load(checkpoint, TrainingRun.Identity(folder), model, optimizer: null);
             AnsiConsole.MarkupLine($"evaluating {Markup.Escape(Paths.Show(checkpoint))} (step {step}) on {n:N0} held-out sequences");
-            var report = ModelEvaluation.Run(model, config.Objective, train, heldOut, renderer, config.Train.Horizon, torchDevice, n);
+            var report = ModelEvaluation.Run(model, config.Objective, train, heldOut, renderer, config.Train.Rollout, torchDevice, n);
             Print(report);
             Save(parse.GetValue(outOpt) ?? Path.Combine(folder, "eval"), config.Name, step, report);
             return CommandRunner.Ok;

@@ -21,8 +21,8 @@ public static class EvalPlanCommand
         var run = new Argument<string>("RUN_DIR") { Description = "A training run folder (made by 'wm train' or 'wm run')" };
         var episodesOpt = new Option<string>("--episodes") { Description = "A fixed benchmark: JSON list of {layout, start, goal, budget} (Two-Rooms) or {agent, ball, target, budget} (Push-Ball); write one with --save-episodes" };
         var saveOpt = new Option<string>("--save-episodes") { Description = "Also write the episodes used to this file, to share or re-run as a fixed benchmark" };
-        var configOpt = new Option<string>("--config") { Description = "Evaluation settings (JSON: plan, horizons, episodes, oracles); defaults otherwise" };
-        var setOpt = new Option<string[]>("--set") { Description = "Override an evaluation key: --set plan.horizon=48, --set plan.planner.kind=cem (repeatable)" };
+        var configOpt = new Option<string>("--config") { Description = "Evaluation settings (JSON: plan, plannerHorizons, episodes, oracles); defaults otherwise" };
+        var setOpt = new Option<string[]>("--set") { Description = "Override an evaluation key: --set plannerHorizons=[16,48], --set plan.planner.kind=cem (repeatable)" };
         var outOpt = new Option<string>("--out") { Description = "Folder for results and plots (default: RUN_DIR/plan-<settings hash>)" };
         var noOracle = new Option<bool>("--no-oracle") { Description = "Skip the true-simulator baselines" };
         var device = TrainCommand.DeviceOption();

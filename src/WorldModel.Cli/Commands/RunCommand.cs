@@ -13,7 +13,7 @@ public static class RunCommand
     public static Command Build()
     {
         var config = new Argument<string>("CONFIG") { Description = "Experiment config (JSON), e.g. configs/quickstart.json" };
-        var setOpt = new Option<string[]>("--set") { Description = "Override a config key: --set evaluation.plan.horizon=48 (repeatable)" };
+        var setOpt = new Option<string[]>("--set") { Description = "Override a config key: --set evaluation.plannerHorizons=[16,48] (repeatable)" };
         var outOpt = new Option<string>("--out") { Description = "Run folder (default: experiments/<name>/run-<config hash>, so a rerun reuses finished stages)" };
         var device = TrainCommand.DeviceOption();
         var cmd = new Command("run", "Run an experiment: data → train (each model × seed) → planning evaluation → results, plots and report.md") { config, setOpt, outOpt, device };

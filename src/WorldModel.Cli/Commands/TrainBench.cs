@@ -46,7 +46,7 @@ public static class TrainBench
             {
                 Name = "pldm-size",
                 Model = cpuConfig.Model with { Widths = [32, 64, 64], PredictorHidden = 128 },
-                Train = cpuConfig.Train with { BatchSize = 64, Horizon = 16 },
+                Train = cpuConfig.Train with { BatchSize = 64, Rollout = 16 },
             };
             (string Name, RunConfig Config)[] models = [("two-rooms-cpu config", cpuConfig), ("PLDM size (widths 32-64-64, 17 frames)", pldm)];
             var timed = models.Select(m => StepSeconds(m.Config, n, torchDevice, cancel)).ToList();
@@ -59,9 +59,9 @@ public static class TrainBench
             {
                 var (name, config) = models[i];
                 var (seconds, modelSeconds) = timed[i];
-                int frames = config.Train.BatchSize * (config.Train.Horizon + 1);
-                var cells = new List<string> { name, $"{config.Train.BatchSize} × {config.Train.Horizon + 1}", $"{seconds:F3}", $"{modelSeconds:F3}", $"{config.Train.BatchSize / seconds:F1}", $"{frames / seconds:F0}" };
-                var result = new JsonObject { ["model"] = name, ["batch"] = config.Train.BatchSize, ["frames"] = config.Train.Horizon + 1, ["secondsPerStep"] = seconds, ["modelSecondsPerStep"] = modelSeconds };
+                int frames = config.Train.BatchSize * (config.Train.Rollout + 1);
+                var cells = new List<string> { name, $"{config.Train.BatchSize} × {config.Train.Rollout + 1}", $"{seconds:F3}", $"{modelSeconds:F3}", $"{config.Train.BatchSize / seconds:F1}", $"{frames / seconds:F0}" };
+                var result = new JsonObject { ["model"] = name, ["batch"] = config.Train.BatchSize, ["frames"] = config.Train.Rollout + 1, ["secondsPerStep"] = seconds, ["modelSecondsPerStep"] = modelSeconds };
                 if (reference is not null)
                 {
                     cells.Add($"{reference[i]:F3}");
@@ -92,7 +92,7 @@ public static class TrainBench
         var model = run.CreateModel();
         model.to(device);
         var trainer = new Trainer(model, config.Objective, config.Train with { Steps = steps + 3, WarmupSteps = 1 }, device);
-        var sampler = new BatchSampler(data, config.Train.BatchSize, config.Train.Horizon + 1, 0, new CpuRasterizer(new SceneBuilder(data.Config.World, data.Config.Render).Format));
+        var sampler = new BatchSampler(data, config.Train.BatchSize, config.Train.Rollout + 1, 0, new CpuRasterizer(new SceneBuilder(data.Config.World, data.Config.Render).Format));
         var wall = new List<double>();
         var modelOnly = new List<double>();
         var sw = Stopwatch.StartNew();

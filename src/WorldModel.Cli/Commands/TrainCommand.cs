@@ -67,7 +67,7 @@ public static class TrainCommand
             var run = new TrainingRun(config, folder) { ResumeFrom = parse.GetValue(fromOpt) };
             int total = config.Train.Steps;
             AnsiConsole.MarkupLine($"run [bold]{Markup.Escape(config.Name)}[/] → {Markup.Escape(Paths.Show(folder))}: {ConfigNames.Kind(config.Objective.GetType())} objective, {config.Model.Latent.ToString().ToLowerInvariant()} latent, " +
-                                   $"{total:N0} steps of {config.Train.BatchSize} × {config.Train.Horizon + 1} frames on {torchDevice.type.ToString().ToLowerInvariant()}; renderer {Markup.Escape(choice.Reason)}");
+                                   $"{total:N0} steps of {config.Train.BatchSize} × {config.Train.Rollout + 1} frames on {torchDevice.type.ToString().ToLowerInvariant()}; renderer {Markup.Escape(choice.Reason)}");
             if (run.FindResumePoint().Folder is { } latest) AnsiConsole.MarkupLine($"resuming from {Markup.Escape(Paths.Show(latest))}");
             var sw = Stopwatch.StartNew();
             int start = TrainStage.Train(run, data, "train", new UnitContext(torchDevice, ConsoleObserver.Instance, cancel), renderer);

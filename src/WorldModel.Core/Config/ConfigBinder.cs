@@ -133,13 +133,26 @@ public static class ConfigBinder
         int errorsBefore = errors.Count;
         var instance = Activator.CreateInstance(concrete)
             ?? throw new InvalidOperationException($"cannot create {concrete}");
-        var props = ConfigNames.Properties(concrete).ToDictionary(ConfigNames.Key, StringComparer.Ordinal);
+        var properties = ConfigNames.Properties(concrete);
+        var props = properties.ToDictionary(ConfigNames.Key, StringComparer.Ordinal);
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in properties)
+            foreach (var former in p.GetCustomAttributes<FormerKeyAttribute>())
+                if (obj.ContainsKey(former.Key) && obj.ContainsKey(ConfigNames.Key(p)))
+                {
+                    errors.Add(new ConfigError(Join(path, former.Key), $"former name of {ConfigNames.Key(p)}, which is also set; keep {ConfigNames.Key(p)} only"));
+                    reported.Add(former.Key);
+                }
+                else props[former.Key] = p;
+        var removed = concrete.GetCustomAttributes<RemovedKeyAttribute>().ToDictionary(r => r.Key, r => r.Advice, StringComparer.Ordinal);
         foreach (var (key, value) in obj)
         {
-            if (cases is not null && key == KindKey) continue;
+            if ((cases is not null && key == KindKey) || reported.Contains(key)) continue;
             if (!props.TryGetValue(key, out var prop))
             {
-                errors.Add(new ConfigError(Join(path, key), $"unknown key; allowed keys here: {Keys(concrete)}"));
+                errors.Add(new ConfigError(Join(path, key), removed.TryGetValue(key, out var advice)
+                    ? $"no longer a key: {advice}"
+                    : $"unknown key; allowed keys here: {Keys(concrete)}"));
                 continue;
             }
             int before = errors.Count;

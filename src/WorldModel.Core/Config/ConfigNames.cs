@@ -34,7 +34,7 @@ public static class ConfigNames
     /// <summary>Settable properties in declaration order: the keys a config type accepts.</summary>
     public static PropertyInfo[] Properties(Type t) =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-         .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
+         .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<NotAKeyAttribute>() is null)
          .OrderBy(p => p.MetadataToken)
          .ToArray();
 }

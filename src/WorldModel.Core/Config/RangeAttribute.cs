@@ -9,6 +9,28 @@ public sealed class RangeAttribute(double min, double max) : Attribute
     public double Max { get; } = max;
 }
 
+/// <summary>
+/// An earlier name of this key, still read so that run folders and configs written before the rename
+/// keep loading; the canonical config (and so every hash) uses the new name only. Setting both is an error.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class FormerKeyAttribute(string key) : Attribute
+{
+    public string Key { get; } = key;
+}
+
+/// <summary>A key this config type no longer has: a file that sets it gets <see cref="Advice"/> instead of "unknown key".</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class RemovedKeyAttribute(string key, string advice) : Attribute
+{
+    public string Key { get; } = key;
+    public string Advice { get; } = advice;
+}
+
+/// <summary>A property of a config record that code sets and config files do not (not bound, not written, not hashed).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NotAKeyAttribute : Attribute;
+
 /// <summary>The JSON name of a config type when it is a case of a <see cref="ConfigUnionAttribute"/>, or of an enum value.</summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Field)]
 public sealed class ConfigNameAttribute(string name) : Attribute

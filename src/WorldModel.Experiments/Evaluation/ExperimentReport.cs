@@ -35,7 +35,7 @@ public static class ExperimentReport
         foreach (var m in config.Models)
             sb.AppendLine($"- Model `{m.Name}`: {ConfigNames.Kind(m.Objective.GetType())} objective, IMPALA widths {string.Join('-', m.Model.Widths)}, " +
                           $"{m.Model.Latent.ToString().ToLowerInvariant()} latent, {m.Model.Predictor.ToString().ToLowerInvariant()} predictor; " +
-                          $"{m.Train.Steps:N0} steps of {m.Train.BatchSize} × {m.Train.Horizon + 1} frames; seeds {string.Join(", ", config.Seeds)}.");
+                          $"{m.Train.Steps:N0} steps of {m.Train.BatchSize} × {m.Train.Rollout + 1} frames; seeds {string.Join(", ", config.Seeds)}.");
         sb.AppendLine($"- Planning: {ConfigNames.Kind(e.Plan.Planner.GetType())}, {e.Plan.Planner.Samples} samples × {e.Plan.Planner.Iterations} iterations, " +
                       $"noise {e.Plan.Planner.Noise} {planning.ActionUnit}, " +
                       $"horizons {string.Join(", ", e.PlannerHorizons)} (capped by steps left), replan every {e.Plan.ReplanEvery} steps, " +

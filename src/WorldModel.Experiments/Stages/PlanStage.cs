@@ -45,7 +45,7 @@ public sealed class PlanStage(PlanEvalConfig config, WorldConfig world, RenderCo
     /// <summary>Plans every episode with one model at planner horizon <paramref name="horizon"/> and saves the part.</summary>
     public List<PlanRow> PlanPart(IPlanningModel model, int seed, int horizon, IExperimentObserver observer, CancellationToken cancel)
     {
-        var mpc = config.Plan with { Horizon = horizon };
+        var mpc = config.Plan with { PlannerHorizon = horizon };
         var scenes = new SceneBuilder(world, render);
         using var renderer = RendererFactory.Create(render.Renderer, scenes.Format).Renderer;
         var runner = new MpcRunner(world, renderer, scenes, mpc);

@@ -61,7 +61,7 @@ public static class TrainStage
         public override string Run(UnitContext context)
         {
             Train(new TrainingRun(config, Folder), data.Open(), Title, context);
-            return $"{entry.Name} seed {seed}: {config.Train.Steps:N0} steps of {config.Train.BatchSize} × {config.Train.Horizon + 1} frames";
+            return $"{entry.Name} seed {seed}: {config.Train.Steps:N0} steps of {config.Train.BatchSize} × {config.Train.Rollout + 1} frames";
         }
 
         /// <summary>The planning methods this run offers, by result name, before it is trained.</summary>

@@ -26,7 +26,7 @@ public sealed record RunConfig : IValidatable
     {
         if (Name.Length == 0 || Name.IndexOfAny(['/', '\\', ' ']) >= 0 || Name.StartsWith('.'))
             yield return new("name", $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");
-        if (Train.Horizon + 1 > Data.Steps + 1)
-            yield return new("train.horizon", $"{Train.Horizon} needs sequences of {Train.Horizon + 1} states, but data episodes hold {Data.Steps + 1}; lower train.horizon or raise data.steps");
+        if (Train.Rollout + 1 > Data.Steps + 1)
+            yield return new("train.rollout", $"{Train.Rollout} needs sequences of {Train.Rollout + 1} states, but data episodes hold {Data.Steps + 1}; lower train.rollout or raise data.steps");
     }
 }

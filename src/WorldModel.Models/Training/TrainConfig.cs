@@ -8,7 +8,7 @@ public sealed record TrainConfig : IValidatable
     [Range(1, 10_000_000)] public int Steps { get; init; } = 2000;
     [Range(1, 4096)] public int BatchSize { get; init; } = 32;
     /// <summary>Prediction horizon H: sequences of H + 1 frames, rolled out H steps open loop (PLDM: 16).</summary>
-    [Range(1, 256)] public int Horizon { get; init; } = 8;
+    [Range(1, 256), FormerKey("horizon")] public int Rollout { get; init; } = 8;
     [Range(1e-6, 1)] public double LearningRate { get; init; } = 1e-3;
     [Range(0, 1)] public double WeightDecay { get; init; } = 1e-4;
     [Range(0, 1_000_000)] public int WarmupSteps { get; init; } = 50;

@@ -223,7 +223,7 @@ public sealed class TrainingRun
         if (point.Folder is { } checkpoint) start = Checkpoint.Load(checkpoint, runHash, model, trainer.Optimizer);
         KeepMetricsBefore(start, onWarning);
 
-        var sampler = new BatchSampler(data, Config.Train.BatchSize, Config.Train.Horizon + 1, (ulong)Config.Train.Seed, renderer);
+        var sampler = new BatchSampler(data, Config.Train.BatchSize, Config.Train.Rollout + 1, (ulong)Config.Train.Seed, renderer);
         using var metrics = new StreamWriter(Path.Combine(Folder, MetricsFile), append: true);
         trainer.Run(sampler, start, Config.Train.Steps, m =>
         {

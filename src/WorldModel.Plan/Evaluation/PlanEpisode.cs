@@ -7,10 +7,10 @@ namespace WorldModel.Plan.Evaluation;
 
 /// <summary>
 /// One planning task: a layout, a start state, a goal state and a step budget. Kind groups episodes in
-/// reports (Two-Rooms: same room or across; Push-Ball: push); TaskHorizon is the steps an expert needs
+/// reports (Two-Rooms: same room or across; Push-Ball: push); TaskSteps is the steps an expert needs
 /// (the task steps). Each world draws, reads and writes its own (<see cref="IPlanningWorld"/>).
 /// </summary>
-public sealed record PlanEpisode(int Id, string Kind, float[] Layout, float[] Start, float[] Goal, int Budget, int TaskHorizon)
+public sealed record PlanEpisode(int Id, string Kind, float[] Layout, float[] Start, float[] Goal, int Budget, int TaskSteps)
 {
     public const string Across = "across", Same = "same";
 }

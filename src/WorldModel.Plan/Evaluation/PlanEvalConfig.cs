@@ -10,21 +10,18 @@ namespace WorldModel.Plan.Evaluation;
 public sealed record PlanEvalConfig : IValidatable
 {
     public MpcConfig Plan { get; init; } = new();
-    /// <summary>Planner horizons H to evaluate (success versus H); empty means plan.horizon only.</summary>
-    public int[] Horizons { get; init; } = [];
+    /// <summary>Planner horizons H to evaluate (success versus H): the one key for the planner horizon.</summary>
+    [Range(1, 1024), FormerKey("horizons")] public int[] PlannerHorizons { get; init; } = [32];
     public EpisodesConfig Episodes { get; init; } = new();
     /// <summary>A fixed benchmark file of episodes (see `wm eval-plan --episodes`); replaces the drawn ones.</summary>
     public string? EpisodesFile { get; init; }
     /// <summary>True-simulator baselines planned with the same planner: geodesic (checks the optimiser) and straight (the wall trap).</summary>
     public OracleCost[] Oracles { get; init; } = [OracleCost.Geodesic, OracleCost.Straight];
 
-    public int[] PlannerHorizons => Horizons.Length > 0 ? Horizons : [Plan.Horizon];
-
     public IEnumerable<ConfigError> Validate()
     {
-        for (int i = 0; i < Horizons.Length; i++)
-            if (Horizons[i] is < 1 or > 1024) yield return new($"horizons[{i}]", $"{Horizons[i]} is not allowed; allowed: 1 to 1024");
-        if (Horizons.Distinct().Count() != Horizons.Length) yield return new("horizons", "lists a horizon twice");
+        if (PlannerHorizons.Length == 0) yield return new("plannerHorizons", "is empty; list at least one planner horizon, e.g. [32]");
+        if (PlannerHorizons.Distinct().Count() != PlannerHorizons.Length) yield return new("plannerHorizons", "lists a horizon twice");
         if (Plan.Planner.NeedsGradients && Oracles.Length > 0)
             yield return new("oracles", $"the true-simulator oracles have no gradients, so plan.planner.kind = {ConfigNames.Kind(Plan.Planner.GetType())} cannot plan them; set oracles to [] (wm eval-plan: --no-oracle), or plan with mppi or cem");
     }

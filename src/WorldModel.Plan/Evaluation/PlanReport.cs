@@ -12,15 +12,15 @@ public static class PlanReport
     {
         Directory.CreateDirectory(folder);
         var written = new List<string>();
-        int maxTask = rows.Count == 0 ? 1 : rows.Max(r => r.Result.TaskHorizon);
+        int maxTask = rows.Count == 0 ? 1 : rows.Max(r => r.Result.TaskSteps);
         int width = Math.Max(5, (int)Math.Ceiling(maxTask / 8.0 / 5) * 5);
         foreach (bool strict in new[] { true, false })
         {
             // Each method at its longest planner horizon.
             var series = rows.GroupBy(r => r.Method).Select(g =>
             {
-                int h = g.Max(r => r.Horizon);
-                var bins = SuccessSummary.ByTaskHorizon(g.Where(r => r.Horizon == h), width).ToArray();
+                int h = g.Max(r => r.PlannerHorizon);
+                var bins = SuccessSummary.ByTaskSteps(g.Where(r => r.PlannerHorizon == h), width).ToArray();
                 var rates = bins.Select(b => Rate.Of(b.Rows, SuccessSummary.Threshold(strict))).ToArray();
                 return new SuccessPlot.Series($"{g.Key} (H={h})", bins.Select(b => b.Centre).ToArray(), rates.Select(r => r.Value).ToArray(), rates.Select(r => r.Low).ToArray(), rates.Select(r => r.High).ToArray());
             }).ToList();
@@ -29,14 +29,14 @@ public static class PlanReport
                 $"task horizon: steps the expert needs (bins of {width})", "success (%)", series);
             written.Add(name);
         }
-        if (rows.Select(r => r.Horizon).Distinct().Count() > 1)
+        if (rows.Select(r => r.PlannerHorizon).Distinct().Count() > 1)
         {
             // Two-Rooms: the across-room episodes, where the horizon matters; other worlds: every episode.
             bool rooms = HasRooms(rows);
             var across = rows.Where(r => !rooms || r.Result.Kind == PlanEpisode.Across).ToList();
             var series = across.GroupBy(r => r.Method).Select(g =>
             {
-                var byH = g.GroupBy(r => r.Horizon).OrderBy(x => x.Key).ToArray();
+                var byH = g.GroupBy(r => r.PlannerHorizon).OrderBy(x => x.Key).ToArray();
                 var rates = byH.Select(x => Rate.Of(x.ToArray(), SuccessSummary.Threshold(true))).ToArray();
                 return new SuccessPlot.Series(g.Key, byH.Select(x => (double)x.Key).ToArray(), rates.Select(r => r.Value).ToArray(), rates.Select(r => r.Low).ToArray(), rates.Select(r => r.High).ToArray());
             }).ToList();
@@ -57,7 +57,7 @@ public static class PlanReport
             ? "| method | H | same room, strict | across rooms, strict | across rooms, < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |"
             : "| method | H | strict | < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |");
         sb.AppendLine(rooms ? "|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|");
-        foreach (var g in rows.GroupBy(r => (r.Method, r.Horizon)).OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.Horizon))
+        foreach (var g in rows.GroupBy(r => (r.Method, r.PlannerHorizon)).OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.PlannerHorizon))
         {
             var same = g.Where(r => r.Result.Kind == PlanEpisode.Same).ToArray();
             var across = rooms ? g.Where(r => r.Result.Kind == PlanEpisode.Across).ToArray() : g.ToArray();
@@ -66,7 +66,7 @@ public static class PlanReport
             double seconds = g.Average(r => r.Result.PlanSeconds);
             double msPerReplan = 1000 * g.Sum(r => r.Result.PlanSeconds) / Math.Max(1, g.Sum(r => r.Result.Replans));
             string sameCell = rooms ? $" {Cell(same, true)} |" : "";
-            sb.AppendLine(string.Create(c, $"| {g.Key.Method} | {g.Key.Horizon} |{sameCell} {Cell(across, true)} | {Cell(across, false)} | {(solved.Length == 0 ? "—" : solved.Average(r => r.Result.StrictStep).ToString("F0", c))} | {seconds:F2} | {msPerReplan:F1} |"));
+            sb.AppendLine(string.Create(c, $"| {g.Key.Method} | {g.Key.PlannerHorizon} |{sameCell} {Cell(across, true)} | {Cell(across, false)} | {(solved.Length == 0 ? "—" : solved.Average(r => r.Result.StrictStep).ToString("F0", c))} | {seconds:F2} | {msPerReplan:F1} |"));
         }
         return sb.ToString();
     }

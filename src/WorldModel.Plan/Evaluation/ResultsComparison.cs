@@ -31,12 +31,12 @@ public sealed record ResultsComparison(IReadOnlyList<ResultsComparison.Method> M
         return new ResultsComparison(methods);
     }
 
-    private static Dictionary<(string Method, int Seed, int Horizon, int Episode), PlanRow> Keyed(IReadOnlyList<PlanRow> rows, string which)
+    private static Dictionary<(string Method, int Seed, int PlannerHorizon, int Episode), PlanRow> Keyed(IReadOnlyList<PlanRow> rows, string which)
     {
         var keyed = new Dictionary<(string, int, int, int), PlanRow>();
         foreach (var r in rows)
-            if (!keyed.TryAdd((r.Method, r.Seed, r.Horizon, r.Result.Episode), r))
-                throw new InvalidDataException($"the {which} results hold episode {r.Result.Episode} of {r.Method} seed {r.Seed} H={r.Horizon} twice");
+            if (!keyed.TryAdd((r.Method, r.Seed, r.PlannerHorizon, r.Result.Episode), r))
+                throw new InvalidDataException($"the {which} results hold episode {r.Result.Episode} of {r.Method} seed {r.Seed} H={r.PlannerHorizon} twice");
         return keyed;
     }
 

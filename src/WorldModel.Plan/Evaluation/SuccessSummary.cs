@@ -26,6 +26,6 @@ public static class SuccessSummary
     public static Func<PlanRow, bool> Threshold(bool strict) => strict ? r => r.Result.Strict : r => r.Result.Loose;
 
     /// <summary>Task-horizon bins of <paramref name="width"/> steps: (bin centre, rows).</summary>
-    public static IEnumerable<(double Centre, PlanRow[] Rows)> ByTaskHorizon(IEnumerable<PlanRow> rows, int width) =>
-        rows.GroupBy(r => r.Result.TaskHorizon / width).OrderBy(g => g.Key).Select(g => (g.Key * width + width / 2.0, g.ToArray()));
+    public static IEnumerable<(double Centre, PlanRow[] Rows)> ByTaskSteps(IEnumerable<PlanRow> rows, int width) =>
+        rows.GroupBy(r => r.Result.TaskSteps / width).OrderBy(g => g.Key).Select(g => (g.Key * width + width / 2.0, g.ToArray()));
 }

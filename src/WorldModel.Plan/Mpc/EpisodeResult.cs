@@ -5,6 +5,6 @@ namespace WorldModel.Plan.Mpc;
 /// PlanSeconds: this episode's share of its batch's planning time (batch time / episodes in the batch).
 /// </summary>
 public sealed record EpisodeResult(
-    int Episode, string Kind, int TaskHorizon, int Budget,
+    int Episode, string Kind, int TaskSteps, int Budget,
     bool Strict, bool Loose, int StrictStep, int LooseStep, int Steps,
     float FinalDistance, float MinDistance, int Replans, double PlanSeconds);

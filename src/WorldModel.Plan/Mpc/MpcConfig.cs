@@ -5,11 +5,15 @@ using WorldModel.Plan.Planners;
 namespace WorldModel.Plan.Mpc;
 
 /// <summary>Model-predictive control: plan H steps ahead, execute the first few on the real simulator, replan.</summary>
+[RemovedKey("horizon", "the planner horizon is plannerHorizons, beside plan: a list, e.g. plannerHorizons = [32] (--set plannerHorizons=[48] in wm eval-plan, evaluation.plannerHorizons=[48] in wm run)")]
 public sealed record MpcConfig
 {
     public PlannerConfig Planner { get; init; } = new MppiConfig();
-    /// <summary>Planning horizon H (steps imagined ahead); capped by the steps left in the budget.</summary>
-    [Range(1, 1024)] public int Horizon { get; init; } = 32;
+    /// <summary>
+    /// Planner horizon H (steps imagined ahead), capped by the steps left in the budget. Set by code, not by a
+    /// config key: the evaluation plans each of its plannerHorizons, the demo its slider's value.
+    /// </summary>
+    [NotAKey] public int PlannerHorizon { get; init; } = 32;
     /// <summary>Actions executed between replanning steps.</summary>
     [Range(1, 1024)] public int ReplanEvery { get; init; } = 2;
     /// <summary>Distance to the goal summed over the horizon, at its end only, or its minimum over the horizon.</summary>

@@ -39,7 +39,7 @@ public sealed class MpcLoop
         (_renderer, _scenes, _config, _model, _episodes, _stream) = (renderer, scenes, config, model, episodes.ToArray(), stream);
         _planner = config.Planner.Create(world.ActionLimit);
         var spec = world.Spec;
-        (_e, _a, _hMax, _ld, _sd) = (_episodes.Length, spec.ActionDim, config.Horizon, spec.LayoutDim, spec.StateDim);
+        (_e, _a, _hMax, _ld, _sd) = (_episodes.Length, spec.ActionDim, config.PlannerHorizon, spec.LayoutDim, spec.StateDim);
         _budget = _episodes.Max(x => x.Budget);
         _sim = world.CreateBatch(_e);
         _layouts = _episodes.SelectMany(x => x.Layout).ToArray();
@@ -140,7 +140,7 @@ public sealed class MpcLoop
     {
         var stoppedAt = _stoppedAt.Select((s, i) => _done[i] ? s : _budget).ToArray();
         return _episodes.Select((x, i) => new EpisodeResult(
-            x.Id, x.Kind, x.TaskHorizon, x.Budget, _tracker.Strict(i), _tracker.Loose(i), _tracker.StrictStep[i], _tracker.LooseStep[i],
+            x.Id, x.Kind, x.TaskSteps, x.Budget, _tracker.Strict(i), _tracker.Loose(i), _tracker.StrictStep[i], _tracker.LooseStep[i],
             stoppedAt[i], _tracker.Distance[i], _minDistance[i], _replans[i], _planSeconds / _e)).ToArray();
     }
 

@@ -9,7 +9,7 @@ using WorldModel.Sim.Worlds;
 namespace WorldModel.Plan.Mpc;
 
 /// <summary>One step of a running batch, for progress, recordings and the demo.</summary>
-public sealed record MpcStep(int Step, float[] States, bool[] Active, PlanResult? Plan, float[]? PlannedActions, int Horizon);
+public sealed record MpcStep(int Step, float[] States, bool[] Active, PlanResult? Plan, float[]? PlannedActions, int PlannerHorizon);
 
 /// <summary>
 /// Runs planned episodes on the real simulator of any world, a batch at a time, each batch by the one

@@ -38,7 +38,7 @@ public static class PushBallEpisodes
     }
 
     public static PlanEpisode Create(int id, float[] start, float[] target, int budget, PushBallConfig world) =>
-        new(id, Kind, target, start, GoalState(world, start, target), budget, TaskHorizon(world, start, target));
+        new(id, Kind, target, start, GoalState(world, start, target), budget, TaskSteps(world, start, target));
 
     /// <summary>The finished push: ball at rest on the target, agent at rest half a pixel behind it, on the side the ball came from.</summary>
     public static float[] GoalState(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
@@ -51,7 +51,7 @@ public static class PushBallEpisodes
     }
 
     /// <summary>Steps at top speed along the reach-then-push path (see the class summary).</summary>
-    public static int TaskHorizon(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
+    public static int TaskSteps(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
     {
         var (ux, uy, push) = Direction(start[BallX], start[BallY], target[0], target[1]);
         float behind = world.AgentRadius + world.BallRadius;
@@ -72,13 +72,13 @@ public static class PushBallEpisodes
         ["ball"] = new JsonArray(e.Start[PushBallBatch.BallX], e.Start[PushBallBatch.BallY]),
         ["target"] = new JsonArray(e.Layout[0], e.Layout[1]),
         ["budget"] = e.Budget,
-        ["taskHorizon"] = e.TaskHorizon,
+        ["taskSteps"] = e.TaskSteps,
     };
 
     public static PlanEpisode? Read(JsonObject item, string at, int id, PushBallConfig world, List<ConfigError> errors)
     {
         int before = errors.Count;
-        UnknownKeys(item, at, ["agent", "ball", "target", "budget", "taskHorizon"], errors);
+        UnknownKeys(item, at, ["agent", "ball", "target", "budget", "taskSteps", "taskHorizon"], errors);
         var agent = Point(item["agent"], $"{at}.agent", world.BorderLow + world.AgentRadius, world.BorderHigh - world.AgentRadius, errors);
         var ball = Point(item["ball"], $"{at}.ball", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
         var target = Point(item["target"], $"{at}.target", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);

@@ -43,7 +43,7 @@ public static class TwoRoomsEpisodes
         var l = TwoRoomsLayout.ReadFrom(layout);
         Span<float> pieces = stackalloc float[8];
         l.WallPieces(world.BorderLow, world.BorderHigh, pieces);
-        int horizon = TwoRoomsGeometry.TaskHorizon(l, pieces, start[0], start[1], goal[0], goal[1], world.MaxStep);
+        int horizon = TwoRoomsGeometry.TaskSteps(l, pieces, start[0], start[1], goal[0], goal[1], world.MaxStep);
         string kind = l.Room(start[0], start[1]) == l.Room(goal[0], goal[1]) ? PlanEpisode.Same : PlanEpisode.Across;
         return new PlanEpisode(id, kind, layout, start, goal, budget, horizon);
     }
@@ -59,7 +59,7 @@ public static class TwoRoomsEpisodes
             ["goal"] = new JsonArray(e.Goal[0], e.Goal[1]),
             ["budget"] = e.Budget,
             ["kind"] = e.Kind,
-            ["taskHorizon"] = e.TaskHorizon,
+            ["taskSteps"] = e.TaskSteps,
         };
     }
 
@@ -67,7 +67,7 @@ public static class TwoRoomsEpisodes
     {
         int before = errors.Count;
         float lo = world.BorderLow, hi = world.BorderHigh;
-        UnknownKeys(item, at, ["layout", "start", "goal", "budget", "kind", "taskHorizon"], errors);
+        UnknownKeys(item, at, ["layout", "start", "goal", "budget", "kind", "taskSteps", "taskHorizon"], errors);
         var layout = new float[TwoRoomsLayout.Dim];
         if (item["layout"] is not JsonObject lj) errors.Add(new($"{at}.layout", $"missing; expected an object with {string.Join(", ", TwoRoomsLayout.Names)}"));
         else

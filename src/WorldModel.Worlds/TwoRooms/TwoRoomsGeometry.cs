@@ -86,6 +86,6 @@ public static class TwoRoomsGeometry
     }
 
     /// <summary>Steps an expert needs at the given step length: ceil(geodesic distance / step).</summary>
-    public static int TaskHorizon(TwoRoomsLayout layout, ReadOnlySpan<float> wallPieces, float x, float y, float gx, float gy, float maxStep) =>
+    public static int TaskSteps(TwoRoomsLayout layout, ReadOnlySpan<float> wallPieces, float x, float y, float gx, float gy, float maxStep) =>
         (int)MathF.Ceiling(ShortestPath(layout, wallPieces, x, y, gx, gy).Length / maxStep);
 }
