@@ -8,7 +8,9 @@ public static class CliApp
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("WorldModel: latent-dynamics world models in a 2D physics sandbox (data → training → planning → evaluation)");
+        var root = new RootCommand(
+            "WorldModel: latent-dynamics world models in a 2D physics sandbox " +
+            "(data → training → planning → evaluation)");
         root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(EvalModelCommand.Build());

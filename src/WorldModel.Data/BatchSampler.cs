@@ -16,10 +16,18 @@ public sealed class BatchSampler
     private readonly SceneBuilder _builder;
     private readonly bool _useCache;
 
-    public BatchSampler(Dataset data, int batchSize, int length, ulong seed, IRenderer? renderer, RenderConfig? render = null)
+    public BatchSampler(
+        Dataset data,
+        int batchSize,
+        int length,
+        ulong seed,
+        IRenderer? renderer,
+        RenderConfig? render = null)
     {
         if (length < 1 || length > data.Steps + 1)
-            throw new ArgumentOutOfRangeException(nameof(length), length, $"sequence length must be 1 to {data.Steps + 1} (the dataset's episodes have {data.Steps + 1} states)");
+            throw new ArgumentOutOfRangeException(nameof(length), length,
+                $"sequence length must be 1 to {data.Steps + 1} " +
+                $"(the dataset's episodes have {data.Steps + 1} states)");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         _data = data;
         BatchSize = batchSize;
@@ -28,9 +36,12 @@ public sealed class BatchSampler
         var renderConfig = render ?? data.Config.Render;
         _builder = new SceneBuilder(data.Config.World, renderConfig);
         // The cache serves any renderer kind: gl and cpu frames are identical.
-        _useCache = data.Manifest.FrameBytes > 0 && renderConfig with { Renderer = data.Config.Render.Renderer } == data.Config.Render;
+        _useCache = data.Manifest.FrameBytes > 0
+            && renderConfig with { Renderer = data.Config.Render.Renderer } == data.Config.Render;
         _renderer = renderer;
-        if (!_useCache && renderer is null) throw new ArgumentNullException(nameof(renderer), "the dataset has no cached frames in this format: a renderer is needed");
+        if (!_useCache && renderer is null)
+            throw new ArgumentNullException(nameof(renderer),
+                "the dataset has no cached frames in this format: a renderer is needed");
         if (renderer is not null && renderer.Format != _builder.Format)
             throw new ArgumentException($"renderer draws {renderer.Format}, the sampler needs {_builder.Format}");
     }
@@ -68,7 +79,8 @@ public sealed class BatchSampler
         if (_useCache)
         {
             for (int b = 0; b < B; b++)
-                _data.Frames.AsSpan((episodes[b] * (_data.Steps + 1) + starts[b]) * fb, L * fb).CopyTo(frames.AsSpan(b * L * fb));
+                _data.Frames.AsSpan((episodes[b] * (_data.Steps + 1) + starts[b]) * fb, L * fb)
+                    .CopyTo(frames.AsSpan(b * L * fb));
         }
         else
         {
@@ -76,10 +88,20 @@ public sealed class BatchSampler
             _builder.BuildAll(scenes, states, layouts);
             _renderer!.Render(scenes, frames);
         }
-        return new Batch(B, L, Format, frames, states, actions, episodes, starts);
+        return new Batch(
+            Size: B,
+            Length: L,
+            Format: Format,
+            Frames: frames,
+            States: states,
+            Actions: actions,
+            Episodes: episodes,
+            Starts: starts);
     }
 
-    /// <summary>Batches first, first + 1, … drawn on a background thread, <paramref name="prefetch"/> ahead of the consumer.</summary>
+    /// <summary>
+    /// Batches first, first + 1, … drawn on a background thread, <paramref name="prefetch"/> ahead of the consumer.
+    /// </summary>
     public IEnumerable<Batch> Stream(long first = 0, int prefetch = 2, CancellationToken cancel = default)
     {
         using var queue = new BlockingCollection<Batch>(prefetch);
@@ -97,7 +119,8 @@ public sealed class BatchSampler
         finally
         {
             stop.Cancel();
-            try { producer.Wait(CancellationToken.None); } catch (AggregateException) { } // the producer ends once `stop` is cancelled
+            // the producer ends once `stop` is cancelled
+            try { producer.Wait(CancellationToken.None); } catch (AggregateException) { }
         }
         producer.GetAwaiter().GetResult(); // surface a producer failure
     }

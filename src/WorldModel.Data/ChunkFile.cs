@@ -16,7 +16,10 @@ public sealed class ChunkFile
     private const int HashFieldBytes = 16;
     private const int HashBytes = 32;
 
-    /// <summary>Content hash of the dataset this chunk belongs to (16 hex digits), so chunks of another config are never mixed in.</summary>
+    /// <summary>
+    /// Content hash of the dataset this chunk belongs to (16 hex digits), so chunks of another config are never
+    /// mixed in.
+    /// </summary>
     public required string ContentHash { get; init; }
     public required int Episodes { get; init; }
     public required int Steps { get; init; }
@@ -44,7 +47,8 @@ public sealed class ChunkFile
         {
             w.Write(Magic);
             w.Write(DatasetManifest.CurrentFormatVersion);
-            w.Write(Episodes); w.Write(Steps); w.Write(StateDim); w.Write(ActionDim); w.Write(LayoutDim); w.Write(FrameBytes);
+            w.Write(Episodes); w.Write(Steps); w.Write(StateDim);
+            w.Write(ActionDim); w.Write(LayoutDim); w.Write(FrameBytes);
             long payload = 4L * (States.Length + Actions.Length + Layouts.Length) + Frames.Length;
             w.Write(payload);
             w.Write(Encoding.ASCII.GetBytes(ContentHash.PadRight(HashFieldBytes)[..HashFieldBytes]));
@@ -60,28 +64,39 @@ public sealed class ChunkFile
         return (bytes.Length, Convert.ToHexStringLower(hash));
     }
 
-    /// <summary>Reads and verifies a chunk; <paramref name="expectedSha256"/> (from the manifest) is checked too when given.</summary>
+    /// <summary>
+    /// Reads and verifies a chunk; <paramref name="expectedSha256"/> (from the manifest) is checked too when given.
+    /// </summary>
     public static ChunkFile Read(string path, string? expectedSha256 = null)
     {
         string name = Path.GetFileName(path);
-        if (!File.Exists(path)) throw new DatasetCorruptException($"{path} is missing; regenerate the dataset (completed chunks are kept)");
+        if (!File.Exists(path))
+            throw new DatasetCorruptException($"{path} is missing; regenerate the dataset (completed chunks are kept)");
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < HeaderBytes + HashBytes || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
-            throw new DatasetCorruptException($"{path} is not a WorldModel chunk (bad header or truncated to {bytes.Length} bytes); delete it and run 'wm data generate' again to rewrite it");
+            throw new DatasetCorruptException(
+                $"{path} is not a WorldModel chunk (bad header or truncated to {bytes.Length} bytes); " +
+                "delete it and run 'wm data generate' again to rewrite it");
         var h = MemoryMarshal.Cast<byte, int>(bytes.AsSpan(8, 28));
         int version = h[0], episodes = h[1], steps = h[2], sd = h[3], ad = h[4], ld = h[5], fb = h[6];
         long payload = BitConverter.ToInt64(bytes, 36);
         string contentHash = Encoding.ASCII.GetString(bytes, 44, HashFieldBytes).TrimEnd();
         if (version != DatasetManifest.CurrentFormatVersion)
-            throw new DatasetCorruptException($"{path} has format version {version}; this build reads {DatasetManifest.CurrentFormatVersion}");
+            throw new DatasetCorruptException(
+                $"{path} has format version {version}; this build reads {DatasetManifest.CurrentFormatVersion}");
         long expectedLength = HeaderBytes + payload + HashBytes;
         if (bytes.Length != expectedLength)
-            throw new DatasetCorruptException($"{name} is truncated or padded: {bytes.Length} bytes, expected {expectedLength}; delete it and run 'wm data generate' again to rewrite it");
+            throw new DatasetCorruptException(
+                $"{name} is truncated or padded: {bytes.Length} bytes, expected {expectedLength}; " +
+                "delete it and run 'wm data generate' again to rewrite it");
         var body = bytes.AsSpan(0, (int)(HeaderBytes + payload));
         var actual = Convert.ToHexStringLower(SHA256.HashData(body));
         var stored = Convert.ToHexStringLower(bytes.AsSpan((int)(HeaderBytes + payload), HashBytes));
         if (actual != stored || (expectedSha256 is not null && actual != expectedSha256))
-            throw new DatasetCorruptException($"{name} failed its checksum (SHA-256 {actual[..12]}…, expected {(expectedSha256 ?? stored)[..12]}…): the file is corrupted; delete it and run 'wm data generate' again to rewrite it");
+            throw new DatasetCorruptException(
+                $"{name} failed its checksum (SHA-256 {actual[..12]}…, " +
+                $"expected {(expectedSha256 ?? stored)[..12]}…): " +
+                "the file is corrupted; delete it and run 'wm data generate' again to rewrite it");
 
         int offset = HeaderBytes;
         float[] Take(long count)

@@ -20,18 +20,24 @@ public sealed record DataConfig : IValidatable
     public WorldConfig World { get; init; } = WorldConfig.Default();
     public PolicyConfig Policy { get; init; } = PolicyConfig.Default();
     public RenderConfig Render { get; init; } = new();
-    /// <summary>Also store rendered frames (by default frames are rendered on the fly when batches are drawn, as PLDM does).</summary>
+    /// <summary>
+    /// Also store rendered frames (by default frames are rendered on the fly when batches are drawn, as PLDM does).
+    /// </summary>
     public bool CacheFrames { get; init; }
 
     public IEnumerable<ConfigError> Validate()
     {
         if (Name.Length == 0 || Name.IndexOfAny(['/', '\\', ' ']) >= 0 || Name.StartsWith('.'))
-            yield return new("name", $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");
+            yield return new("name",
+                $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");
         string world = World.Spec.Kind;
         if (!Policy.Worlds.Contains(world))
-            yield return new("policy.kind", $"\"{ConfigNames.Kind(Policy.GetType())}\" cannot drive world \"{world}\"; it works with: {string.Join(", ", Policy.Worlds)}");
+            yield return new("policy.kind",
+                $"\"{ConfigNames.Kind(Policy.GetType())}\" cannot drive world \"{world}\"; " +
+                $"it works with: {string.Join(", ", Policy.Worlds)}");
         if (CacheFrames && (long)Episodes * (Steps + 1) * Render.Size * Render.Size * 3 > 8L << 30)
-            yield return new("cacheFrames", "cached frames would exceed 8 GiB; render on the fly (cacheFrames: false) or make fewer episodes");
+            yield return new("cacheFrames",
+                "cached frames would exceed 8 GiB; render on the fly (cacheFrames: false) or make fewer episodes");
     }
 
     public long Transitions => (long)Episodes * Steps;

@@ -9,7 +9,14 @@ namespace WorldModel.Data;
 /// </summary>
 public sealed class Dataset
 {
-    private Dataset(string folder, DatasetManifest manifest, DataConfig config, float[] states, float[] actions, float[] layouts, byte[] frames)
+    private Dataset(
+        string folder,
+        DatasetManifest manifest,
+        DataConfig config,
+        float[] states,
+        float[] actions,
+        float[] layouts,
+        byte[] frames)
     {
         Folder = folder;
         Manifest = manifest;
@@ -36,8 +43,10 @@ public sealed class Dataset
     /// <summary>Cached frames (Episodes × (Steps + 1) × FrameBytes) or empty.</summary>
     public byte[] Frames { get; }
 
-    public ReadOnlySpan<float> State(int episode, int t) => States.AsSpan((episode * (Steps + 1) + t) * Spec.StateDim, Spec.StateDim);
-    public ReadOnlySpan<float> Action(int episode, int t) => Actions.AsSpan((episode * Steps + t) * Spec.ActionDim, Spec.ActionDim);
+    public ReadOnlySpan<float> State(int episode, int t) =>
+        States.AsSpan((episode * (Steps + 1) + t) * Spec.StateDim, Spec.StateDim);
+    public ReadOnlySpan<float> Action(int episode, int t) =>
+        Actions.AsSpan((episode * Steps + t) * Spec.ActionDim, Spec.ActionDim);
     public ReadOnlySpan<float> Layout(int episode) => Layouts.AsSpan(episode * Spec.LayoutDim, Spec.LayoutDim);
 
     public static Dataset Open(string folder)
@@ -46,7 +55,10 @@ public sealed class Dataset
         var manifest = DatasetManifest.Load(Path.Combine(folder, DatasetManifest.FileName));
         DataConfig config;
         try { config = ConfigBinder.Bind<DataConfig>(manifest.Config, Path.Combine(folder, DatasetManifest.FileName)); }
-        catch (ConfigException e) { throw new DatasetCorruptException($"{folder}: the stored config does not load in this build: {e.Message}"); }
+        catch (ConfigException e)
+        {
+            throw new DatasetCorruptException($"{folder}: the stored config does not load in this build: {e.Message}");
+        }
 
         var spec = config.World.Spec;
         int e0 = manifest.Episodes, T = manifest.Steps;
@@ -59,9 +71,12 @@ public sealed class Dataset
         {
             var chunk = ChunkFile.Read(Path.Combine(folder, entry.File), entry.Sha256);
             if (chunk.ContentHash != manifest.ContentHash)
-                throw new DatasetCorruptException($"{entry.File} belongs to another dataset (hash {chunk.ContentHash}, this one is {manifest.ContentHash}); delete it and run 'wm data generate' again to rewrite it");
+                throw new DatasetCorruptException(
+                    $"{entry.File} belongs to another dataset (hash {chunk.ContentHash}, " +
+                    $"this one is {manifest.ContentHash}); delete it and run 'wm data generate' again to rewrite it");
             if (chunk.Episodes != entry.Episodes || chunk.Steps != T || chunk.StateDim != spec.StateDim)
-                throw new DatasetCorruptException($"{entry.File} does not match {DatasetManifest.FileName} (episodes {chunk.Episodes} vs {entry.Episodes}, steps {chunk.Steps} vs {T})");
+                throw new DatasetCorruptException($"{entry.File} does not match {DatasetManifest.FileName} " +
+                    $"(episodes {chunk.Episodes} vs {entry.Episodes}, steps {chunk.Steps} vs {T})");
             int f = entry.FirstEpisode;
             chunk.States.CopyTo(states, (long)f * (T + 1) * spec.StateDim);
             chunk.Actions.CopyTo(actions, (long)f * T * spec.ActionDim);
@@ -69,7 +84,8 @@ public sealed class Dataset
             if (manifest.FrameBytes > 0) chunk.Frames.CopyTo(frames, (long)f * (T + 1) * manifest.FrameBytes);
             covered += entry.Episodes;
         }
-        if (covered != e0) throw new DatasetCorruptException($"{folder}: chunks hold {covered} episodes, the manifest says {e0}");
+        if (covered != e0)
+            throw new DatasetCorruptException($"{folder}: chunks hold {covered} episodes, the manifest says {e0}");
         return new Dataset(folder, manifest, config, states, actions, layouts, frames);
     }
 }

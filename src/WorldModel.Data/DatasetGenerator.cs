@@ -30,7 +30,9 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
     /// <summary>Names what a config generates: the config's canonical JSON and the generator version.</summary>
     public static string ContentHash(DataConfig config) => ConfigLoader.Hash(config, $"generator-v{Version}");
 
-    /// <summary>Generates into <paramref name="folder"/>; reports finished episodes through <paramref name="progress"/>.</summary>
+    /// <summary>
+    /// Generates into <paramref name="folder"/>; reports finished episodes through <paramref name="progress"/>.
+    /// </summary>
     public Result Generate(string folder, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         if (config.CacheFrames && frameRenderer is null)
@@ -45,7 +47,8 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
             DatasetManifest? existing = null;
             try { existing = DatasetManifest.Load(manifestPath); }
             catch (DatasetCorruptException) { } // rewritten below; chunks are checked one by one
-            if (existing is not null && existing.ContentHash != hash) throw Conflict(folder, existing.ContentHash, hash);
+            if (existing is not null && existing.ContentHash != hash)
+                throw Conflict(folder, existing.ContentHash, hash);
             if (existing is not null && AllChunksValid(folder, existing))
             {
                 progress?.Report(config.Episodes);
@@ -64,12 +67,17 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
         {
             throw new IOException($"{folder} is not empty and holds no dataset; choose an empty or new --out folder");
         }
-        AtomicFile.WriteAllText(pendingPath, new JsonObject { ["contentHash"] = hash, ["config"] = ConfigBinder.Unbind(config) }.ToJsonString());
+        AtomicFile.WriteAllText(pendingPath,
+            new JsonObject { ["contentHash"] = hash, ["config"] = ConfigBinder.Unbind(config) }.ToJsonString());
 
         var spec = config.World.Spec;
         var entries = new DatasetManifest.ChunkEntry[config.Chunks];
         int written = 0, reused = 0, done = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel };
+        var options = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Environment.ProcessorCount,
+            CancellationToken = cancel
+        };
         Parallel.For(0, config.Chunks, options, c =>
         {
             int first = c * config.ChunkEpisodes, count = Math.Min(config.ChunkEpisodes, config.Episodes - first);
@@ -112,14 +120,16 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
     }
 
     private static IOException Conflict(string folder, string found, string wanted) =>
-        new($"{folder} holds a dataset of another config (hash {found}; this config is {wanted}); choose another --out folder, or delete that one");
+        new($"{folder} holds a dataset of another config (hash {found}; this config is {wanted}); " +
+            "choose another --out folder, or delete that one");
 
     private static bool AllChunksValid(string folder, DatasetManifest manifest)
     {
         try
         {
             foreach (var entry in manifest.Chunks)
-                if (ChunkFile.Read(Path.Combine(folder, entry.File), entry.Sha256).ContentHash != manifest.ContentHash) return false;
+                if (ChunkFile.Read(Path.Combine(folder, entry.File), entry.Sha256).ContentHash != manifest.ContentHash)
+                    return false;
             return true;
         }
         catch (DatasetCorruptException)
@@ -136,7 +146,8 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
         try
         {
             var chunk = ChunkFile.Read(path);
-            if (chunk.ContentHash != ContentHash(config) || chunk.Episodes != count || chunk.Steps != config.Steps) return false;
+            if (chunk.ContentHash != ContentHash(config) || chunk.Episodes != count || chunk.Steps != config.Steps)
+                return false;
             entry = new DatasetManifest.ChunkEntry(Path.GetFileName(path), 0, count, chunk.Bytes, chunk.Sha256);
             return true;
         }
@@ -184,7 +195,8 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
             var repeatedLayouts = new float[count * perEpisode * spec.LayoutDim];
             for (int e = 0; e < count; e++)
                 for (int t = 0; t < perEpisode; t++)
-                    layouts.AsSpan(e * spec.LayoutDim, spec.LayoutDim).CopyTo(repeatedLayouts.AsSpan((e * perEpisode + t) * spec.LayoutDim));
+                    layouts.AsSpan(e * spec.LayoutDim, spec.LayoutDim)
+                        .CopyTo(repeatedLayouts.AsSpan((e * perEpisode + t) * spec.LayoutDim));
             builder.BuildAll(scenes, states, repeatedLayouts);
             frames = new byte[(long)scenes.Count * renderer.Format.BytesPerFrame];
             renderer.Render(scenes, frames);

@@ -28,20 +28,30 @@ public sealed record DatasetManifest
 
     public sealed record ChunkEntry(string File, int FirstEpisode, int Episodes, long Bytes, string Sha256);
 
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase
+    };
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options));
 
     public static DatasetManifest Load(string path)
     {
         if (!File.Exists(path))
-            throw new DatasetCorruptException($"{path} is missing: the folder is not a complete dataset (an interrupted 'wm data generate' resumes when run again with the same config and --out)");
+            throw new DatasetCorruptException(
+                $"{path} is missing: the folder is not a complete dataset (an interrupted 'wm data generate' " +
+                "resumes when run again with the same config and --out)");
         DatasetManifest? m;
         try { m = JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(path), Options); }
-        catch (JsonException e) { throw new DatasetCorruptException($"{path} is corrupted ({e.Message}); regenerate the dataset"); }
+        catch (JsonException e)
+        {
+            throw new DatasetCorruptException($"{path} is corrupted ({e.Message}); regenerate the dataset");
+        }
         if (m is null) throw new DatasetCorruptException($"{path} is empty; regenerate the dataset");
         if (m.FormatVersion != CurrentFormatVersion)
-            throw new DatasetCorruptException($"{path} has format version {m.FormatVersion}; this build reads version {CurrentFormatVersion}; regenerate the dataset");
+            throw new DatasetCorruptException($"{path} has format version {m.FormatVersion}; " +
+                $"this build reads version {CurrentFormatVersion}; regenerate the dataset");
         return m;
     }
 }

@@ -2,20 +2,32 @@ using WorldModel.Core.Config;
 
 namespace WorldModel.Data;
 
-/// <summary>What a world tells about its datasets: whose position the coverage map counts, and its notable events.</summary>
+/// <summary>
+/// What a world tells about its datasets: whose position the coverage map counts, and its notable events.
+/// </summary>
 public interface IDatasetWorld
 {
-    /// <summary>The state entries the coverage map counts (x, y) and whose position they are ("agent", "ball").</summary>
+    /// <summary>
+    /// The state entries the coverage map counts (x, y) and whose position they are ("agent", "ball").
+    /// </summary>
     (int X, int Y, string Of) Coverage { get; }
 
-    /// <summary>Shares of episodes in which the world's rare, important events happen (Two-Rooms: a door crossing).</summary>
+    /// <summary>
+    /// Shares of episodes in which the world's rare, important events happen (Two-Rooms: a door crossing).
+    /// </summary>
     IReadOnlyList<DatasetEvent> Events(Dataset data);
 }
 
-/// <summary>One event's share of episodes: <paramref name="Key"/> names it in stats.json, <paramref name="Label"/> in the table.</summary>
+/// <summary>
+/// One event's share of episodes: <paramref name="Key"/> names it in stats.json, <paramref name="Label"/> in the
+/// table.
+/// </summary>
 public sealed record DatasetEvent(string Key, string Label, double Share);
 
-/// <summary>What `wm data inspect` reports: counts, motion, the world's events (door crossings, ball moves), and a coverage histogram.</summary>
+/// <summary>
+/// What `wm data inspect` reports: counts, motion, the world's events (door crossings, ball moves), and a coverage
+/// histogram.
+/// </summary>
 public sealed record DatasetStats(
     int Episodes, int Steps, long Transitions, double MeanActionNorm, double MaxActionNorm,
     double MeanDisplacement, IReadOnlyList<DatasetEvent> Events, double CoveredCellShare,
@@ -39,7 +51,9 @@ public sealed record DatasetStats(
 
         var coverage = new double[Cells, Cells];
         var world = d.Config.World as IDatasetWorld
-            ?? throw new ArgumentException($"world '{ConfigNames.Kind(d.Config.World.GetType())}' has no dataset statistics: its config does not implement IDatasetWorld");
+            ?? throw new ArgumentException(
+                $"world '{ConfigNames.Kind(d.Config.World.GetType())}' has no dataset statistics: " +
+                "its config does not implement IDatasetWorld");
         var (px, py, coverageOf) = world.Coverage; // which state entries are counted in the coverage map
         var events = world.Events(d);
 
@@ -50,14 +64,24 @@ public sealed record DatasetStats(
             for (int t = 0; t <= T; t++)
             {
                 var s = d.State(e, t);
-                int cx = Math.Clamp((int)(s[px] * Cells / 64f), 0, Cells - 1), cy = Math.Clamp((int)(s[py] * Cells / 64f), 0, Cells - 1);
+                int cx = Math.Clamp((int)(s[px] * Cells / 64f), 0, Cells - 1),
+                    cy = Math.Clamp((int)(s[py] * Cells / 64f), 0, Cells - 1);
                 coverage[cy, cx]++;
             }
         }
         int covered = 0;
         foreach (var c in coverage) if (c > 0) covered++;
 
-        return new DatasetStats(d.Episodes, T, (long)d.Episodes * T, normSum / ((long)d.Episodes * T), normMax,
-            dispSum / d.Episodes, events, (double)covered / (Cells * Cells), coverageOf, coverage);
+        return new DatasetStats(
+            Episodes: d.Episodes,
+            Steps: T,
+            Transitions: (long)d.Episodes * T,
+            MeanActionNorm: normSum / ((long)d.Episodes * T),
+            MaxActionNorm: normMax,
+            MeanDisplacement: dispSum / d.Episodes,
+            Events: events,
+            CoveredCellShare: (double)covered / (Cells * Cells),
+            CoverageOf: coverageOf,
+            Coverage: coverage);
     }
 }

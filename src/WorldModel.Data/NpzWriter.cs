@@ -31,7 +31,9 @@ public static class NpzWriter
                 s.Write(Header(a.Dtype, a.Shape));
                 long written = a.Write(s);
                 long expected = a.Shape.Aggregate(1L, (x, y) => x * y) * (a.Dtype == "|u1" ? 1 : 4);
-                if (written != expected) throw new InvalidOperationException($"{a.Name}: wrote {written} bytes for shape ({string.Join(", ", a.Shape)}), expected {expected}");
+                if (written != expected)
+                    throw new InvalidOperationException($"{a.Name}: wrote {written} bytes for shape " +
+                        $"({string.Join(", ", a.Shape)}), expected {expected}");
             }
         });
 

@@ -3,7 +3,8 @@ using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Mpc;
 using WorldModel.Render;
 using WorldModel.Sim;
-using WorldModel.Worlds.TwoRooms;
+using WorldModel.Sim.Worlds;
+using WorldModel.Worlds;
 
 namespace WorldModel.Demo;
 
@@ -20,7 +21,8 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
     private MpcLoop? _loop; // null until the next step
     private int _layoutDraws, _loops;
 
-    public TwoRoomsLayout Layout { get; private set; } = FirstLayout(models.World, seed);
+    /// <summary>The layout's values (the world's LayoutDim floats); replaced, never changed in place.</summary>
+    public float[] Layout { get; private set; } = models.Shown.FirstLayout(seed);
     public float AgentX { get; private set; }
     public float AgentY { get; private set; }
     public float GoalX { get; private set; }
@@ -32,38 +34,35 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
     public PlanView View { get; private set; } = PlanView.Empty;
     public float Distance => MathF.Sqrt((AgentX - GoalX) * (AgentX - GoalX) + (AgentY - GoalY) * (AgentY - GoalY));
 
-    private TwoRoomsConfig World => models.World;
-
-    private static TwoRoomsLayout FirstLayout(TwoRoomsConfig world, ulong seed) => TwoRoomsLayout.Create(world.Layout, ref seed, world.BorderLow, world.BorderHigh);
-
-    public float[] LayoutValues()
-    {
-        var v = new float[TwoRoomsLayout.Dim];
-        Layout.WriteTo(v);
-        return v;
-    }
+    private WorldConfig World => models.World;
+    private IDemoWorld Shown => models.Shown;
 
     public void SetGoal(float x, float y) { (GoalX, GoalY) = (x, y); Restart(); }
     public void MoveAgent(float x, float y) { (AgentX, AgentY) = (x, y); Restart(); }
 
-    /// <summary>Another wall and door (random even when the models were trained on a fixed one), agent and goal reset.</summary>
+    /// <summary>
+    /// Another wall and door (random even when the models were trained on a fixed one), agent and goal reset.
+    /// </summary>
     public void NewLayout()
     {
         ulong rng = Rng.Derive(seed, (ulong)++_layoutDraws, 11);
-        Layout = TwoRoomsLayout.Create(World.Layout is FixedLayoutConfig ? new RandomLayoutConfig() : World.Layout, ref rng, World.BorderLow, World.BorderHigh);
+        Layout = Shown.OtherLayout(ref rng);
         ResetPositions();
     }
 
-    /// <summary>Agent in the first room, goal in the same room: a task the shipped models can do, to start with.</summary>
+    /// <summary>Back to the layout the demo opened on (the training layout when the models had one).</summary>
+    public void FirstLayout()
+    {
+        Layout = Shown.FirstLayout(seed);
+        ResetPositions();
+    }
+
+    /// <summary>
+    /// The world's first task (Two-Rooms: agent and goal in the first room), one the shipped models can do.
+    /// </summary>
     public void ResetPositions()
     {
-        float lo = World.BorderLow, hi = World.BorderHigh, mid = (Layout.WallLow + Layout.WallHigh) / 2;
-        bool vertical = Layout.Orientation == WallOrientation.Vertical;
-        float roomCentre = (lo + mid) / 2;
-        // About 8 px apart: within the reach of the small shipped models (the quickstart's JEPA solves
-        // most same-room tasks of up to ~12 expert steps and fails across the wall).
-        (AgentX, AgentY) = vertical ? (roomCentre - 6, (lo + hi) / 2 + 10) : ((lo + hi) / 2 + 10, roomCentre - 6);
-        (GoalX, GoalY) = vertical ? (roomCentre, (lo + hi) / 2 + 4) : ((lo + hi) / 2 + 4, roomCentre);
+        (AgentX, AgentY, GoalX, GoalY) = Shown.FirstTask(Layout);
         Restart();
     }
 
@@ -81,8 +80,12 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
     /// <summary>The next step plans with new settings, from where the agent stands.</summary>
     public void SettingsChanged() => _loop = null;
 
-    /// <summary>One step of the loop: observe, plan H steps ahead, execute the first action; then explain the plan.</summary>
-    /// <param name="onIteration">Called after each planner iteration, with the explanation so far (candidates and costs).</param>
+    /// <summary>
+    /// One step of the loop: observe, plan H steps ahead, execute the first action; then explain the plan.
+    /// </summary>
+    /// <param name="onIteration">
+    /// Called after each planner iteration, with the explanation so far (candidates and costs).
+    /// </param>
     public void PlanAndAct(DemoSettings settings, Action onIteration)
     {
         var model = PlanningModel(settings.Model);
@@ -95,7 +98,12 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
             var finite = model.LastCosts.Where(float.IsFinite).DefaultIfEmpty(float.NaN).ToArray();
             bestSoFar.Add(Math.Min(bestSoFar.Count > 0 ? bestSoFar[^1] : float.PositiveInfinity, finite.Min()));
             means.Add(finite.Average());
-            View = View with { Candidates = _explainer.Candidates(model, AgentX, AgentY), Costs = bestSoFar.ToArray(), MeanCosts = means.ToArray() };
+            View = View with
+            {
+                Candidates = _explainer.Candidates(model, AgentX, AgentY),
+                Costs = bestSoFar.ToArray(),
+                MeanCosts = means.ToArray()
+            };
             onIteration();
         };
         var sw = Stopwatch.StartNew();
@@ -103,10 +111,10 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
         try { step = _loop.Step(); }
         finally { model.Scored = null; }
         double planMs = sw.Elapsed.TotalMilliseconds;
-        View = _explainer.Explain(settings.Model, model, step.States, LayoutValues(), step.PlannedActions!, step.PlannerHorizon, step.Plan!, planMs) with { MeanCosts = means.ToArray() };
+        View = _explainer.Explain(settings.Model, model, step.States, Layout, step.PlannedActions!, step.PlannerHorizon,
+            step.Plan!, planMs) with { MeanCosts = means.ToArray() };
 
-        var now = _loop.States();
-        (AgentX, AgentY) = (now[0], now[1]);
+        (AgentX, AgentY) = Shown.AgentAt(_loop.States());
         Step++;
         _trail.AddRange([AgentX, AgentY]);
         Reached = _loop.Finished && _loop.Results()[0].Strict;
@@ -115,14 +123,29 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
     /// <summary>A loop from where the agent stands to the goal, with these settings and the steps left.</summary>
     private MpcLoop NewLoop(DemoSettings settings, CandidateRecorder model)
     {
-        var mpc = new MpcConfig { Planner = settings.CreatePlanner(), PlannerHorizon = settings.PlannerHorizon, ReplanEvery = 1, BatchEpisodes = 1, Seed = (long)(seed & long.MaxValue) };
-        var episode = new PlanEpisode(0, "", LayoutValues(), [AgentX, AgentY], [GoalX, GoalY], DemoSession.Budget - Step, 0);
+        var mpc = new MpcConfig
+        {
+            Planner = settings.CreatePlanner(),
+            PlannerHorizon = settings.PlannerHorizon,
+            ReplanEvery = 1,
+            BatchEpisodes = 1,
+            Seed = (long)(seed & long.MaxValue),
+        };
+        var episode = new PlanEpisode(
+            Id: 0,
+            Kind: "",
+            Layout: Layout,
+            Start: Shown.StateAt(AgentX, AgentY),
+            Goal: Shown.StateAt(GoalX, GoalY),
+            Budget: DemoSession.Budget - Step,
+            TaskSteps: 0);
         return new MpcLoop(World, renderer, scenes, mpc, model, [episode], stream: (ulong)++_loops);
     }
 
     private CandidateRecorder PlanningModel(string name)
     {
-        if (!_planning.TryGetValue(name, out var model)) _planning[name] = model = new CandidateRecorder(models.Create(name));
+        if (!_planning.TryGetValue(name, out var model))
+            _planning[name] = model = new CandidateRecorder(models.Create(name));
         return model;
     }
 

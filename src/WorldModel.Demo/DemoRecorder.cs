@@ -1,3 +1,4 @@
+using WorldModel.Worlds;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
 using WorldModel.Report;
@@ -10,25 +11,38 @@ namespace WorldModel.Demo;
 /// </summary>
 public static class DemoRecorder
 {
-    public static readonly (byte R, byte G, byte B) PlanColour = (255, 210, 63), CandidateColour = (127, 179, 255), TrailColour = (255, 138, 101), GoalColour = (24, 165, 88);
+    public static readonly (byte R, byte G, byte B) PlanColour = (255, 210, 63),
+        CandidateColour = (127, 179, 255),
+        TrailColour = (255, 138, 101),
+        GoalColour = (24, 165, 88);
 
-    /// <summary>Runs the session's episode to its end and writes the GIF (and, when given, the strip). Returns the frames drawn.</summary>
-    public static int Record(DemoSession session, string gifPath, string? stripPath, int stripFrames = 6, int maxSteps = DemoSession.Budget, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs the session's episode to its end and writes the GIF (and, when given, the strip). Returns the
+    /// frames drawn.
+    /// </summary>
+    public static int Record(
+        DemoSession session,
+        string gifPath,
+        string? stripPath,
+        int stripFrames = 6,
+        int maxSteps = DemoSession.Budget,
+        CancellationToken cancel = default)
     {
         var scenes = new SceneBuilder(session.World, DemoSession.DisplayRender(session.Models.Render));
         using var renderer = new CpuRasterizer(scenes.Format);
         var frames = new List<RgbImage>();
-        session.RunBlocking(s => frames.Add(Draw(s, scenes, renderer)), maxSteps, cancel);
+        session.RunBlocking(s => frames.Add(Draw(s, session.Models.Shown, scenes, renderer)), maxSteps, cancel);
         GifWriter.Write(gifPath, frames, delayCentiseconds: 8);
         if (stripPath is not null) PngWriter.Write(stripPath, Strip(frames, stripFrames));
         return frames.Count;
     }
 
     /// <summary>A snapshot as the page shows it: the rendered world with overlays.</summary>
-    public static RgbImage Draw(DemoSnapshot s, SceneBuilder scenes, IRenderer renderer)
+    public static RgbImage Draw(DemoSnapshot s, IDemoWorld world, SceneBuilder scenes, IRenderer renderer)
     {
         int size = scenes.Format.Size;
-        var image = new RgbImage(size, size, scenes.Render(renderer, s.Agent, s.Layout, 1));
+        var image = new RgbImage(size, size,
+            scenes.Render(renderer, world.StateAt(s.Agent[0], s.Agent[1]), s.Layout, 1));
         float k = size / 64f; // world units → pixels
         foreach (var c in s.Candidates) Polyline(image, c, k, CandidateColour, 1f, 0.35f);
         Polyline(image, s.Trail, k, TrailColour, 1.5f, 0.9f);
@@ -37,14 +51,31 @@ public static class DemoRecorder
         return image;
     }
 
-    private static void Polyline(RgbImage image, float[] points, float k, (byte R, byte G, byte B) colour, float width, float alpha)
+    private static void Polyline(
+        RgbImage image,
+        float[] points,
+        float k,
+        (byte R, byte G, byte B) colour,
+        float width,
+        float alpha)
     {
         for (int i = 0; i + 3 < points.Length; i += 2)
-            Segment(image, points[i] * k, points[i + 1] * k, points[i + 2] * k, points[i + 3] * k, colour, width, alpha);
+            Segment(image, points[i] * k, points[i + 1] * k, points[i + 2] * k, points[i + 3] * k,
+                colour, width, alpha);
     }
 
-    /// <summary>An anti-aliased thick segment: coverage from the distance of each pixel centre to the segment.</summary>
-    private static void Segment(RgbImage image, float x0, float y0, float x1, float y1, (byte R, byte G, byte B) colour, float width, float alpha)
+    /// <summary>
+    /// An anti-aliased thick segment: coverage from the distance of each pixel centre to the segment.
+    /// </summary>
+    private static void Segment(
+        RgbImage image,
+        float x0,
+        float y0,
+        float x1,
+        float y1,
+        (byte R, byte G, byte B) colour,
+        float width,
+        float alpha)
     {
         int w = image.Width, h = image.Height;
         float pad = width + 1;

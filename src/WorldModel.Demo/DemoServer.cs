@@ -22,7 +22,9 @@ public static class DemoServer
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Builds (not starts) the server for <paramref name="session"/> on host:port (port 0: any free port).</summary>
+    /// <summary>
+    /// Builds (not starts) the server for <paramref name="session"/> on host:port (port 0: any free port).
+    /// </summary>
     public static WebApplication Build(DemoSession session, string host, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -30,9 +32,9 @@ public static class DemoServer
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = MaxBodyBytes;
+            if (HostProblem(host) is { } problem) throw new ArgumentException(problem);
             if (host is "localhost") k.ListenLocalhost(port);
-            else if (IPAddress.TryParse(host, out var ip)) k.Listen(ip, port);
-            else throw new ArgumentException($"--host '{host}' is not an IP address; use 127.0.0.1 (this machine only), 0.0.0.0 (the local network) or a local interface's address");
+            else k.Listen(IPAddress.Parse(host), port);
         });
         var app = builder.Build();
         string page = ReadPage();
@@ -44,6 +46,13 @@ public static class DemoServer
             catch (Exception e) when (!http.Response.HasStarted) { await WriteError(http, 500, e.Message); }
         });
 
+        app.Use(async (http, next) =>
+        {
+            if (DemoRequestGuard.Problem(http.Request) is { } refused)
+                await WriteError(http, refused.Status, refused.Message);
+            else await next(http);
+        });
+
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
         app.MapGet("/api/state", (HttpContext http) =>
         {
@@ -53,6 +62,7 @@ public static class DemoServer
         app.MapPost("/api/goal", (Delegate)((HttpContext http) => WithPosition(http, session, session.SetGoal)));
         app.MapPost("/api/agent", (Delegate)((HttpContext http) => WithPosition(http, session, session.MoveAgent)));
         app.MapPost("/api/layout", () => Accepted(session.NewLayout));
+        app.MapPost("/api/layout/first", () => Accepted(session.FirstLayout));
         app.MapPost("/api/run", () => Accepted(session.Run));
         app.MapPost("/api/pause", () => Accepted(session.Pause));
         app.MapPost("/api/step", () => Accepted(session.StepOnce));
@@ -68,12 +78,34 @@ public static class DemoServer
                 string? problem = null;
                 switch (p.Name.ToLowerInvariant())
                 {
-                    case "model": if (p.Value.ValueKind == JsonValueKind.String) next = next with { Model = p.Value.GetString()! }; else problem = "model must be a string"; break;
-                    case "planner": if (p.Value.ValueKind == JsonValueKind.String) next = next with { Planner = p.Value.GetString()!.ToLowerInvariant() }; else problem = "planner must be a string"; break;
-                    case "horizon": if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int h)) next = next with { PlannerHorizon = h }; else problem = "horizon must be an integer"; break;
-                    case "samples": if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int n)) next = next with { Samples = n }; else problem = "samples must be an integer"; break;
-                    case "iterations": if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int it)) next = next with { Iterations = it }; else problem = "iterations must be an integer"; break;
-                    default: problem = $"unknown setting '{p.Name}'; allowed: model, planner, horizon, samples, iterations"; break;
+                    case "model":
+                        if (p.Value.ValueKind == JsonValueKind.String)
+                            next = next with { Model = p.Value.GetString()! };
+                        else problem = "model must be a string";
+                        break;
+                    case "planner":
+                        if (p.Value.ValueKind == JsonValueKind.String)
+                            next = next with { Planner = p.Value.GetString()!.ToLowerInvariant() };
+                        else problem = "planner must be a string";
+                        break;
+                    case "horizon":
+                        if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int h))
+                            next = next with { PlannerHorizon = h };
+                        else problem = "horizon must be an integer";
+                        break;
+                    case "samples":
+                        if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int n))
+                            next = next with { Samples = n };
+                        else problem = "samples must be an integer";
+                        break;
+                    case "iterations":
+                        if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out int it))
+                            next = next with { Iterations = it };
+                        else problem = "iterations must be an integer";
+                        break;
+                    default:
+                        problem = $"unknown setting '{p.Name}'; allowed: model, planner, horizon, samples, iterations";
+                        break;
                 }
                 if (problem is not null) return BadRequest(problem);
             }
@@ -84,9 +116,17 @@ public static class DemoServer
         return app;
     }
 
+    /// <summary>Why the server cannot listen on <paramref name="host"/>, or null (checked before loading).</summary>
+    public static string? HostProblem(string host) =>
+        host is "localhost" || IPAddress.TryParse(host, out _)
+            ? null
+            : $"--host '{host}' is not an IP address; " +
+                "use 127.0.0.1 (this machine only), 0.0.0.0 (the local network) or a local interface's address";
+
     /// <summary>The address a started server listens on (with port 0, the port it was given).</summary>
     public static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("0.0.0.0", "localhost").Replace("[::]", "localhost");
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            .Replace("0.0.0.0", "localhost").Replace("[::]", "localhost");
 
     private static IResult Accepted(Action command)
     {
@@ -98,8 +138,11 @@ public static class DemoServer
     {
         var (body, error) = await ReadObject(http);
         if (error is not null) return error;
-        if (!body!.Value.TryGetProperty("x", out var xe) || !body.Value.TryGetProperty("y", out var ye) || xe.ValueKind != JsonValueKind.Number || ye.ValueKind != JsonValueKind.Number || !xe.TryGetSingle(out float x) || !ye.TryGetSingle(out float y))
-            return BadRequest("expected a JSON object {\"x\": number, \"y\": number} in world units (the arena is 64 × 64)");
+        if (!body!.Value.TryGetProperty("x", out var xe) || !body.Value.TryGetProperty("y", out var ye)
+            || xe.ValueKind != JsonValueKind.Number || ye.ValueKind != JsonValueKind.Number
+            || !xe.TryGetSingle(out float x) || !ye.TryGetSingle(out float y))
+            return BadRequest("expected a JSON object {\"x\": number, \"y\": number} " +
+                "in world units (the arena is 64 × 64)");
         if (session.PositionProblem(x, y) is { } problem) return BadRequest(problem);
         apply(x, y);
         return Results.Json(new { ok = true }, Json);
@@ -110,7 +153,8 @@ public static class DemoServer
         try
         {
             using var doc = await JsonDocument.ParseAsync(http.Request.Body);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, BadRequest("the body must be a JSON object"));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, BadRequest("the body must be a JSON object"));
             return (doc.RootElement.Clone(), null);
         }
         catch (JsonException e) { return (null, BadRequest($"the body is not valid JSON ({e.Message})")); }

@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using WorldModel.Render;
 using WorldModel.Render.Cpu;
-using WorldModel.Worlds.TwoRooms;
+using WorldModel.Sim.Worlds;
+using WorldModel.Worlds;
 
 namespace WorldModel.Demo;
 
 /// <summary>
-/// One agent in one Two-Rooms world, planned step by step by the shared MPC loop (see
+/// One agent in one world with a demo view (<see cref="IDemoWorld"/>), planned step by step by the shared MPC loop (see
 /// <see cref="DemoEpisode"/>). Everything that touches the simulator, the renderer or torch runs on
 /// this session's own thread; web requests only post commands and read the latest immutable
 /// <see cref="DemoSnapshot"/>, so a slow client never stalls the simulation and planning never blocks a request.
@@ -31,9 +32,9 @@ public sealed class DemoSession : IDisposable
     private string _status = "ready", _message = "";
     private DemoSettings _settings;
     private DemoSnapshot _latest = null!;
-    private (float X, float Y, TwoRoomsLayout Layout)? _frameFor; // the display frame is redrawn only when the world changed
+    private (float X, float Y, float[] Layout)? _frameFor; // the display frame is redrawn only when the world changed
     private string _frameUrl = "";
-    private System.Runtime.CompilerServices.StrongBox<TwoRoomsLayout> _publishedLayout = new();
+    private float[] _publishedLayout;
 
     public DemoSession(DemoModels models, DemoSettings settings, ulong seed = 0)
     {
@@ -47,6 +48,7 @@ public sealed class DemoSession : IDisposable
         _displayRenderer = new CpuRasterizer(_display.Format);
         _episode = new DemoEpisode(models, _scenes, _renderer, seed);
         _episode.ResetPositions();
+        _publishedLayout = _episode.Layout;
         Publish();
         _thread = new Thread(Loop) { IsBackground = true, Name = "demo-session" };
         _thread.Start();
@@ -54,10 +56,17 @@ public sealed class DemoSession : IDisposable
 
     public DemoModels Models => _models;
 
-    /// <summary>How people see the world: large, in colour, the agent at most 2.5 units wide so paths stay visible.</summary>
+    /// <summary>
+    /// How people see the world: large, in colour, the agent at most 2.5 units wide so paths stay visible.
+    /// </summary>
     public static RenderConfig DisplayRender(RenderConfig model) =>
-        model with { Size = DisplaySize, Layout = ObservationLayout.Rgb, PointRadius = Math.Min(model.PointRadius, 2.5f) };
-    public TwoRoomsConfig World => _models.World;
+        model with
+        {
+            Size = DisplaySize,
+            Layout = ObservationLayout.Rgb,
+            PointRadius = Math.Min(model.PointRadius, 2.5f)
+        };
+    public WorldConfig World => _models.World;
     public DemoSnapshot Latest => Volatile.Read(ref _latest);
 
     // ---- commands (any thread); validation happens in the caller, mutation on the session thread ----
@@ -65,10 +74,11 @@ public sealed class DemoSession : IDisposable
     /// <summary>Null if (x, y) is a place the agent or the goal may be, else why not.</summary>
     public string? PositionProblem(float x, float y)
     {
-        var w = World;
+        var (lo, hi) = _models.Shown.Arena;
         if (!float.IsFinite(x) || !float.IsFinite(y)) return "x and y must be numbers";
-        if (!DemoFrames.IsFree(w, Volatile.Read(ref _publishedLayout).Value, x, y))
-            return $"({x:F1}, {y:F1}) is outside the free arena: x and y must lie in [{w.BorderLow + 1}, {w.BorderHigh - 1}] and off the wall";
+        if (!_models.Shown.IsFree(Volatile.Read(ref _publishedLayout), x, y))
+            return $"({x:F1}, {y:F1}) is outside the free arena: " +
+                $"x and y must lie in [{lo + 1}, {hi - 1}] and off the walls";
         return null;
     }
 
@@ -77,9 +87,15 @@ public sealed class DemoSession : IDisposable
     public void NewLayout() => Post(() =>
     {
         _episode.NewLayout();
-        Stop(World.Layout is FixedLayoutConfig
-            ? "new layout: the learned models were trained on one fixed layout, so expect them to fail here (the oracles still work)"
+        Stop(_models.Shown.TrainedOnOneLayout
+            ? "new layout: the learned models were trained on one fixed layout, " +
+                "so expect them to fail here (the oracles still work)"
             : "new layout");
+    });
+    public void FirstLayout() => Post(() =>
+    {
+        _episode.FirstLayout();
+        Stop(_models.Shown.TrainedOnOneLayout ? "back on the layout the models were trained on" : "first layout");
     });
     public void Run() => Post(() => { if (_episode.Finished) Restart(); _running = true; _status = "running"; });
     public void Pause() => Post(() => { if (_running) { _running = false; _status = "paused"; } });
@@ -89,7 +105,8 @@ public sealed class DemoSession : IDisposable
     {
         _episode.SettingsChanged();
         _settings = settings;
-        _message = $"settings: {settings.Model}, {settings.Planner}, H = {settings.PlannerHorizon}, {settings.Samples} samples";
+        _message = $"settings: {settings.Model}, {settings.Planner}, " +
+            $"H = {settings.PlannerHorizon}, {settings.Samples} samples";
     });
 
     /// <summary>
@@ -125,7 +142,9 @@ public sealed class DemoSession : IDisposable
             finally { done.Set(); }
         });
         done.Wait(cancel);
-        if (failure is not null) throw new InvalidOperationException($"the episode stopped at step {Latest.Step}: {failure.Message}", failure);
+        if (failure is not null)
+            throw new InvalidOperationException($"the episode stopped at step {Latest.Step}: {failure.Message}",
+                failure);
     }
 
     private void Post(Action command)
@@ -181,8 +200,10 @@ public sealed class DemoSession : IDisposable
     private void PlanAndAct()
     {
         _episode.PlanAndAct(_settings, Publish);
-        if (_episode.Reached) (_status, _running, _message) = ("reached", false, $"goal reached in {_episode.Step} steps");
-        else if (_episode.Finished) (_status, _running, _message) = ("out of steps", false, $"not reached within {Budget} steps");
+        if (_episode.Reached)
+            (_status, _running, _message) = ("reached", false, $"goal reached in {_episode.Step} steps");
+        else if (_episode.Finished)
+            (_status, _running, _message) = ("out of steps", false, $"not reached within {Budget} steps");
         else _status = _running ? "running" : "paused";
         Publish();
     }
@@ -190,22 +211,44 @@ public sealed class DemoSession : IDisposable
     private void Publish()
     {
         var e = _episode;
-        var layout = e.LayoutValues();
+        var layout = e.Layout;
         float[] agent = [e.AgentX, e.AgentY];
-        if (_frameFor is not { } f || f.X != agent[0] || f.Y != agent[1] || f.Layout != e.Layout)
+        if (_frameFor is not { } f || f.X != agent[0] || f.Y != agent[1] || f.Layout != layout)
         {
-            _frameUrl = PlanExplainer.DataUrl(_display.Render(_displayRenderer, agent, layout, 1), DisplaySize);
-            _frameFor = (agent[0], agent[1], e.Layout);
+            var state = _models.Shown.StateAt(e.AgentX, e.AgentY);
+            _frameUrl = PlanExplainer.DataUrl(_display.Render(_displayRenderer, state, layout, 1), DisplaySize);
+            _frameFor = (agent[0], agent[1], layout);
         }
-        Volatile.Write(ref _publishedLayout, new(e.Layout));
-        var walls = new float[8];
-        e.Layout.WallPieces(World.BorderLow, World.BorderHigh, walls);
+        Volatile.Write(ref _publishedLayout, layout);
+        var walls = _models.Shown.Obstacles(layout);
+        var (lo, hi) = _models.Shown.Arena;
         var v = e.View;
         Volatile.Write(ref _latest, new DemoSnapshot(
-            ++_version, _status, _running, e.Step, Budget, agent, [e.GoalX, e.GoalY], e.Distance, SuccessRadius,
-            [World.BorderLow, World.BorderHigh], walls, layout, _frameUrl, e.Trail,
-            v.Path, v.Source, v.Candidates, v.Costs, v.MeanCosts, v.PlanMilliseconds, v.RealFrame, v.Imagined,
-            _settings, _models.Names, _message));
+            Version: ++_version,
+            Status: _status,
+            Running: _running,
+            Step: e.Step,
+            Budget: Budget,
+            Agent: agent,
+            Goal: [e.GoalX, e.GoalY],
+            Distance: e.Distance,
+            SuccessRadius: SuccessRadius,
+            Arena: [lo, hi],
+            Walls: walls,
+            Layout: layout,
+            Frame: _frameUrl,
+            Trail: e.Trail,
+            PlannedPath: v.Path,
+            PathSource: v.Source,
+            Candidates: v.Candidates,
+            CostPerIteration: v.Costs,
+            MeanCostPerIteration: v.MeanCosts,
+            PlanMilliseconds: v.PlanMilliseconds,
+            RealFrame: v.RealFrame,
+            Imagined: v.Imagined,
+            Settings: _settings,
+            Models: _models.Names,
+            Message: _message));
     }
 
     public void Dispose()

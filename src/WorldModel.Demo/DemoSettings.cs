@@ -17,10 +17,15 @@ public sealed record DemoSettings
     public int Samples { get; init; } = 64;
     public int Iterations { get; init; } = 2;
 
-    /// <summary>The planner these settings ask for, bound like a config's plan.planner (the closed set of planner kinds).</summary>
+    /// <summary>
+    /// The planner these settings ask for, bound like a config's plan.planner (the closed set of planner
+    /// kinds).
+    /// </summary>
     public PlannerConfig CreatePlanner()
     {
-        var planner = ConfigBinder.Bind<PlannerConfig>(new JsonObject { ["kind"] = Planner, ["samples"] = Samples, ["iterations"] = Iterations }, "demo settings");
+        var planner = ConfigBinder.Bind<PlannerConfig>(
+            new JsonObject { ["kind"] = Planner, ["samples"] = Samples, ["iterations"] = Iterations },
+            "demo settings");
         return planner is CemConfig cem ? cem with { Elites = Math.Max(2, Samples / 8) } : planner;
     }
 
@@ -28,10 +33,14 @@ public sealed record DemoSettings
     public string? Problem(IReadOnlyCollection<string> models)
     {
         if (!models.Contains(Model)) return $"model '{Model}' is not available; allowed: {string.Join(", ", models)}";
-        if (!Planners.Contains(Planner)) return $"planner '{Planner}' is unknown; allowed: {string.Join(", ", Planners)}";
-        if (PlannerHorizon is < 1 or > MaxHorizon) return $"horizon {PlannerHorizon} is out of range; allowed: 1 to {MaxHorizon}";
-        if (Samples is < MinSamples or > MaxSamples) return $"samples {Samples} is out of range; allowed: {MinSamples} to {MaxSamples}";
-        if (Iterations is < 1 or > MaxIterations) return $"iterations {Iterations} is out of range; allowed: 1 to {MaxIterations}";
+        if (!Planners.Contains(Planner))
+            return $"planner '{Planner}' is unknown; allowed: {string.Join(", ", Planners)}";
+        if (PlannerHorizon is < 1 or > MaxHorizon)
+            return $"horizon {PlannerHorizon} is out of range; allowed: 1 to {MaxHorizon}";
+        if (Samples is < MinSamples or > MaxSamples)
+            return $"samples {Samples} is out of range; allowed: {MinSamples} to {MaxSamples}";
+        if (Iterations is < 1 or > MaxIterations)
+            return $"iterations {Iterations} is out of range; allowed: 1 to {MaxIterations}";
         return null;
     }
 }

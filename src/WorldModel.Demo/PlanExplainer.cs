@@ -5,10 +5,27 @@ using WorldModel.Report;
 
 namespace WorldModel.Demo;
 
-/// <summary>What the page shows about one plan: the path the model expects, the candidates it weighed, its costs, imagined frames.</summary>
-internal sealed record PlanView(float[] Path, string Source, float[][] Candidates, float[] Costs, double PlanMilliseconds, string? RealFrame, ImaginedFrame[] Imagined)
+/// <summary>
+/// What the page shows about one plan: the path the model expects, the candidates it weighed, its costs,
+/// imagined frames.
+/// </summary>
+internal sealed record PlanView(
+    float[] Path,
+    string Source,
+    float[][] Candidates,
+    float[] Costs,
+    double PlanMilliseconds,
+    string? RealFrame,
+    ImaginedFrame[] Imagined)
 {
-    public static readonly PlanView Empty = new([], "", [], [], 0, null, []);
+    public static readonly PlanView Empty = new(
+        Path: [],
+        Source: "",
+        Candidates: [],
+        Costs: [],
+        PlanMilliseconds: 0,
+        RealFrame: null,
+        Imagined: []);
     public float[] MeanCosts { get; init; } = [];
 }
 
@@ -23,7 +40,15 @@ internal sealed class PlanExplainer(DemoModels models, SceneBuilder scenes, IRen
     private IPlanningModel? _pixel;
 
     /// <param name="state">Where the plan starts (x, y); <paramref name="layout"/> its layout.</param>
-    public PlanView Explain(string name, CandidateRecorder planned, float[] state, float[] layout, float[] plan, int h, PlanResult found, double planMs)
+    public PlanView Explain(
+        string name,
+        CandidateRecorder planned,
+        float[] state,
+        float[] layout,
+        float[] plan,
+        int h,
+        PlanResult found,
+        double planMs)
     {
         float[] path;
         string source;
@@ -38,20 +63,31 @@ internal sealed class PlanExplainer(DemoModels models, SceneBuilder scenes, IRen
             var copy = models.World.CreateBatch(1);
             copy.Load(state, layout);
             path = new float[(h + 1) * 2];
-            (path[0], path[1]) = (state[0], state[1]);
+            (path[0], path[1]) = copy.SuccessPoint(0);
+            int a = models.World.Spec.ActionDim;
             for (int t = 0; t < h; t++)
             {
-                var action = plan.AsSpan(t * 2, 2).ToArray();
+                var action = plan.AsSpan(t * a, a).ToArray();
                 copy.Step(action);
                 (path[2 * t + 2], path[2 * t + 3]) = copy.SuccessPoint(0);
             }
             source = "simulator";
         }
         var (real, imagined) = Imagine(state, layout, plan, h);
-        return new PlanView(path, source, Candidates(planned, state[0], state[1]), found.BestCostPerIteration[0], planMs, real, imagined);
+        var (x, y) = models.Shown.AgentAt(state);
+        return new PlanView(
+            Path: path,
+            Source: source,
+            Candidates: Candidates(planned, x, y),
+            Costs: found.BestCostPerIteration[0],
+            PlanMilliseconds: planMs,
+            RealFrame: real,
+            Imagined: imagined);
     }
 
-    /// <summary>The pixel model's imagined future along the chosen plan, beside the real frame it starts from.</summary>
+    /// <summary>
+    /// The pixel model's imagined future along the chosen plan, beside the real frame it starts from.
+    /// </summary>
     private (string? Real, ImaginedFrame[] Imagined) Imagine(float[] state, float[] layout, float[] plan, int h)
     {
         if (models.PixelModel is not { Model.Decoder: not null }) return (null, []);
@@ -62,19 +98,23 @@ internal sealed class PlanExplainer(DemoModels models, SceneBuilder scenes, IRen
         var decoded = ((IImaginingModel)_pixel).ImagineFrames(plan, h, ahead)!;
         var format = scenes.Format;
         int size = format.Size, channels = format.Channels;
-        var imagined = ahead.Select((k, i) => new ImaginedFrame(k, DataUrl(DemoFrames.ChannelsToRgb(decoded[i], format), size))).ToArray();
+        var imagined = ahead
+            .Select((k, i) => new ImaginedFrame(k, DataUrl(DemoFrames.ChannelsToRgb(decoded[i], format), size)))
+            .ToArray();
         var realChw = new float[channels * size * size];
         for (int p = 0; p < size * size; p++)
             for (int c = 0; c < channels; c++) realChw[c * size * size + p] = frames[p * channels + c] / 255f;
         return (DataUrl(DemoFrames.ChannelsToRgb(realChw, format), size), imagined);
     }
 
-    /// <summary>Candidates of the last iteration, drawn as where their actions would take the agent in open space.</summary>
+    /// <summary>
+    /// Candidates of the last iteration, drawn as where their actions would take the agent in open space.
+    /// </summary>
     public float[][] Candidates(CandidateRecorder recorder, float x, float y)
     {
         var candidates = new List<float[]>();
         int n = recorder.LastCandidates, ch = recorder.LastHorizon;
-        float lo = models.World.BorderLow, hi = models.World.BorderHigh;
+        var (lo, hi) = models.Shown.Arena;
         int stride = Math.Max(1, n / CandidatesShown);
         for (int c = 0; c < n && candidates.Count < CandidatesShown; c += stride)
         {
@@ -92,7 +132,8 @@ internal sealed class PlanExplainer(DemoModels models, SceneBuilder scenes, IRen
         return candidates.ToArray();
     }
 
-    public static string DataUrl(byte[] rgb, int size) => "data:image/png;base64," + Convert.ToBase64String(PngWriter.Encode(new RgbImage(size, size, rgb)));
+    public static string DataUrl(byte[] rgb, int size) =>
+        "data:image/png;base64," + Convert.ToBase64String(PngWriter.Encode(new RgbImage(size, size, rgb)));
 
     public void Dispose() => _pixel?.Dispose();
 }

@@ -2,7 +2,7 @@ using WorldModel.Models;
 using WorldModel.Models.Evaluation;
 using WorldModel.Render;
 using WorldModel.Sim;
-using WorldModel.Worlds.TwoRooms;
+using WorldModel.Worlds;
 using static TorchSharp.torch;
 
 namespace WorldModel.Demo;
@@ -25,16 +25,25 @@ public sealed class PositionProbe
     /// <summary>Root-mean-square error in world units on held-out positions.</summary>
     public double Rmse { get; }
 
-    public static PositionProbe Fit(LatentWorldModel model, Device device, TwoRoomsConfig world, TwoRoomsLayout layout, SceneBuilder scenes, IRenderer renderer, int samples = 1500, ulong seed = 7)
+    public static PositionProbe Fit(
+        LatentWorldModel model,
+        Device device,
+        IDemoWorld world,
+        float[] layout,
+        SceneBuilder scenes,
+        IRenderer renderer,
+        int samples = 1500,
+        ulong seed = 7)
     {
-        var sim = new TwoRoomsBatch(world, 1);
-        sim.SetLayout(0, layout);
         var positions = new float[samples * 2];
         ulong rng = seed;
-        for (int i = 0; i < samples; i++) (positions[2 * i], positions[2 * i + 1]) = sim.SampleFreePoint(0, ref rng, 1f);
-        var layouts = new float[samples * TwoRoomsLayout.Dim];
-        for (int i = 0; i < samples; i++) layout.WriteTo(layouts.AsSpan(i * TwoRoomsLayout.Dim));
-        var latents = Encode(model, device, scenes, renderer, positions, layouts, samples);
+        for (int i = 0; i < samples; i++)
+            (positions[2 * i], positions[2 * i + 1]) = world.SampleFreePoint(layout, ref rng, 1f);
+        var states = new List<float>();
+        for (int i = 0; i < samples; i++) states.AddRange(world.StateAt(positions[2 * i], positions[2 * i + 1]));
+        var layouts = new float[samples * layout.Length];
+        for (int i = 0; i < samples; i++) layout.CopyTo(layouts.AsSpan(i * layout.Length));
+        var latents = Encode(model, device, scenes, renderer, states.ToArray(), layouts, samples);
         // Fit on the first 80%, report the error on the rest.
         int fit = samples * 4 / 5;
         var probe = LinearProbe.Fit(Rows(latents, 0, fit), Targets(positions, 0, fit), ridge: 1e-2);
@@ -70,17 +79,27 @@ public sealed class PositionProbe
         return result;
     }
 
-    private static double[,] Encode(LatentWorldModel model, Device device, SceneBuilder scenes, IRenderer renderer, float[] positions, float[] layouts, int count)
+    private static double[,] Encode(
+        LatentWorldModel model,
+        Device device,
+        SceneBuilder scenes,
+        IRenderer renderer,
+        float[] states,
+        float[] layouts,
+        int count)
     {
+        int sd = states.Length / count, ld = layouts.Length / count;
         double[,]? result = null;
         const int chunk = 250;
         using var _ = no_grad();
         for (int from = 0; from < count; from += chunk)
         {
             int n = Math.Min(chunk, count - from);
-            var frames = scenes.Render(renderer, positions.AsSpan(from * 2, n * 2), layouts.AsSpan(from * TwoRoomsLayout.Dim, n * TwoRoomsLayout.Dim), n);
+            var frames = scenes.Render(renderer, states.AsSpan(from * sd, n * sd),
+                layouts.AsSpan(from * ld, n * ld), n);
             using var scope = NewDisposeScope();
-            var z = model.Encoder.call(FrameTensors.Frames(frames, renderer.Format, n, device)).flatten(1).cpu().to(ScalarType.Float64);
+            var z = model.Encoder.call(FrameTensors.Frames(frames, renderer.Format, n, device))
+                .flatten(1).cpu().to(ScalarType.Float64);
             long d = z.shape[1];
             result ??= new double[count, d];
             var data = z.data<double>().ToArray();

@@ -9,7 +9,10 @@ namespace WorldModel.Experiments;
 /// </summary>
 public interface IExperimentObserver
 {
-    /// <summary>Runs <paramref name="work"/>, which does <paramref name="total"/> <paramref name="unit"/> and reports how many are done.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/>, which does <paramref name="total"/> <paramref name="unit"/> and
+    /// reports how many are done.
+    /// </summary>
     T Track<T>(string task, double total, string unit, Func<IWorkProgress, T> work);
 
     void Info(string message);
@@ -26,7 +29,10 @@ public interface IWorkProgress
     /// <summary>How much of the total is done.</summary>
     void Report(double done);
 
-    /// <summary>A line worth keeping (e.g. the loss at a logging step); a live display may show it beside the bar instead.</summary>
+    /// <summary>
+    /// A line worth keeping (e.g. the loss at a logging step); a live display may show it beside the bar
+    /// instead.
+    /// </summary>
     void Note(string line);
 }
 

@@ -11,7 +11,14 @@ namespace WorldModel.Models;
 /// </summary>
 public sealed class LatentWorldModel : Module
 {
-    public LatentWorldModel(ModelConfig config, int channels, int frameSize, int actionDim, bool withDecoder, bool withInverseDynamics, bool withTargetEncoder = false)
+    public LatentWorldModel(
+        ModelConfig config,
+        int channels,
+        int frameSize,
+        int actionDim,
+        bool withDecoder,
+        bool withInverseDynamics,
+        bool withTargetEncoder = false)
         : base(nameof(LatentWorldModel))
     {
         Config = config;
@@ -24,7 +31,9 @@ public sealed class LatentWorldModel : Module
         }
         Predictor = Nets.Predictor.Create(config, Encoder.LatentShape, actionDim);
         Decoder = withDecoder ? new Decoder(Encoder.LatentShape, channels, frameSize, config.DecoderWidth) : null;
-        InverseDynamics = withInverseDynamics ? new InverseDynamics(Encoder.LatentShape.Aggregate(1L, (a, b) => a * b), actionDim) : null;
+        InverseDynamics = withInverseDynamics
+            ? new InverseDynamics(Encoder.LatentShape.Aggregate(1L, (a, b) => a * b), actionDim)
+            : null;
         RegisterComponents();
     }
 
@@ -65,7 +74,9 @@ public sealed class LatentWorldModel : Module
             target.copy_(online);
     }
 
-    /// <summary>Rolls z0 (B, …) forward under actions (B, H, A): returns (B, H, …), the predictions for steps 1..H.</summary>
+    /// <summary>
+    /// Rolls z0 (B, …) forward under actions (B, H, A): returns (B, H, …), the predictions for steps 1..H.
+    /// </summary>
     public Tensor Rollout(Tensor z0, Tensor actions)
     {
         var z = z0;

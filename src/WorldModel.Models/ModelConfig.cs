@@ -27,15 +27,33 @@ public sealed record ModelConfig : IValidatable
     /// <summary>Size of a flat latent.</summary>
     [Range(2, 4096)] public int LatentDim { get; init; } = 64;
     public PredictorKind Predictor { get; init; } = PredictorKind.Residual;
-    [Range(8, 4096)] public int PredictorHidden { get; init; } = 256;
-    /// <summary>Channels of the decoder's up-sampling layers (pixel models): most of a pixel model's compute at 64×64.</summary>
+    /// <summary>
+    /// The predictor's hidden width: MLP units (flat latent), the action embedding (GRU), or the channels of
+    /// its convolutions (spatial latent, where <see cref="MaxConvPredictorHidden"/> bounds it).
+    /// </summary>
+    [Range(8, 4096)] public int PredictorHidden { get; init; } = 128;
+
+    /// <summary>
+    /// The conv predictor's widest setting (and narrowest, <see cref="MinConvPredictorHidden"/>). Until
+    /// 2026-12 the predictor clamped any other value to these bounds without a word; it is now an error.
+    /// </summary>
+    public const int MinConvPredictorHidden = 16, MaxConvPredictorHidden = 128;
+    /// <summary>
+    /// Channels of the decoder's up-sampling layers (pixel models): most of a pixel model's compute at 64×64.
+    /// </summary>
     [Range(4, 512)] public int DecoderWidth { get; init; } = 32;
 
     public IEnumerable<ConfigError> Validate()
     {
-        if (Widths.Length is < 1 or > 5) yield return new("widths", $"{Widths.Length} stages are not allowed; allowed: 1 to 5");
+        if (Widths.Length is < 1 or > 5)
+            yield return new("widths", $"{Widths.Length} stages are not allowed; allowed: 1 to 5");
         if (Widths.Any(w => w is < 1 or > 512)) yield return new("widths", "each width must be 1 to 512");
         if (Predictor == PredictorKind.Gru && Latent == LatentKind.Spatial)
             yield return new("predictor", "\"gru\" needs latent \"flat\"; allowed with a spatial latent: residual");
+        if (Latent == LatentKind.Spatial && PredictorHidden is < MinConvPredictorHidden or > MaxConvPredictorHidden)
+            yield return new("predictorHidden",
+                $"{PredictorHidden} is out of range for a spatial latent's conv predictor; allowed: " +
+                $"{MinConvPredictorHidden} to {MaxConvPredictorHidden} (a run saved with a value outside it " +
+                $"trained with the nearer bound: set that value in its config.json)");
     }
 }

@@ -15,7 +15,9 @@ namespace WorldModel.Models;
 /// </summary>
 public static class TorchGuard
 {
-    /// <summary>Managed bytes a <see cref="GcPause"/> lets the process allocate before the collector may run anyway.</summary>
+    /// <summary>
+    /// Managed bytes a <see cref="GcPause"/> lets the process allocate before the collector may run anyway.
+    /// </summary>
     public const long GcPauseBudget = 64L << 20;
 
     /// <summary>
@@ -32,8 +34,12 @@ public static class TorchGuard
     /// <summary>Ends a <see cref="PauseGc"/> pause; the collector may then run.</summary>
     public readonly struct GcPause(bool started) : IDisposable
     {
-        /// <summary>Whether the collector is held off (false: the runtime could not set the budget aside, or a pause was already running).</summary>
-        public bool Active => started && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion;
+        /// <summary>
+        /// Whether the collector is held off (false: the runtime could not set the budget aside, or a pause was
+        /// already running).
+        /// </summary>
+        public bool Active =>
+            started && System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion;
 
         public void Dispose()
         {
@@ -53,7 +59,9 @@ public static class TorchGuard
     /// <summary>A stateful torch step (a training step): inside a GC pause; the Scalar error propagates.</summary>
     public static GcPause Step() => PauseGc();
 
-    /// <summary>A pure torch computation (scoring, encoding): inside a GC pause, retried once on the Scalar error.</summary>
+    /// <summary>
+    /// A pure torch computation (scoring, encoding): inside a GC pause, retried once on the Scalar error.
+    /// </summary>
     public static T Pure<T>(Func<T> work)
     {
         using var pause = PauseGc();

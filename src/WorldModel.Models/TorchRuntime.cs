@@ -17,7 +17,9 @@ public enum DeviceKind
 /// </summary>
 public static class TorchRuntime
 {
-    /// <summary>The device to use for <paramref name="kind"/>; a clear error when CUDA is asked for and absent.</summary>
+    /// <summary>
+    /// The device to use for <paramref name="kind"/>; a clear error when CUDA is asked for and absent.
+    /// </summary>
     public static torch.Device Initialise(DeviceKind kind = DeviceKind.Auto) => Device(kind);
 
     public static torch.Device Device(DeviceKind kind) => kind switch
@@ -25,7 +27,8 @@ public static class TorchRuntime
         DeviceKind.Cpu => torch.CPU,
         DeviceKind.Cuda when torch.cuda.is_available() => torch.CUDA,
         DeviceKind.Cuda => throw new TorchDeviceException(
-            "device cuda was asked for, but this build has no CUDA: build with -p:TorchBackend=cuda (package TorchSharp-cuda-linux) on a machine with an NVIDIA driver, or use --device cpu"),
+            "device cuda was asked for, but this build has no CUDA: build with -p:TorchBackend=cuda " +
+            "(package TorchSharp-cuda-linux) on a machine with an NVIDIA driver, or use --device cpu"),
         DeviceKind.Auto => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown device"),
     };

@@ -16,25 +16,34 @@ public interface IPlanningWorld
     /// <summary>The oracle costs this world offers; the default oracles of an evaluation of it.</summary>
     IReadOnlyList<OracleCost> OracleCosts { get; }
 
-    /// <summary>The true simulator as a planning model, scored by <paramref name="cost"/> (one of <see cref="OracleCosts"/>).</summary>
+    /// <summary>
+    /// The true simulator as a planning model, scored by <paramref name="cost"/> (one of <see cref="OracleCosts"/>).
+    /// </summary>
     IPlanningModel Oracle(OracleCost cost, CostShape shape);
 
     /// <summary>Draws the configured episodes; deterministic in (config, world).</summary>
     PlanEpisode[] Episodes(EpisodesConfig config);
 
-    /// <summary>An error when <paramref name="config"/> asks for no episodes of this world (naming the keys to set), else null.</summary>
+    /// <summary>
+    /// An error when <paramref name="config"/> asks for no episodes of this world (naming the keys to set), else
+    /// null.
+    /// </summary>
     string? NoEpisodes(EpisodesConfig config);
 
     /// <summary>What one entry of a benchmark file looks like, for error messages.</summary>
     string EpisodeExample { get; }
 
-    /// <summary>Reads one benchmark-file entry; problems go to <paramref name="errors"/> with their path (e.g. "[3].start").</summary>
+    /// <summary>
+    /// Reads one benchmark-file entry; problems go to <paramref name="errors"/> with their path (e.g. "[3].start").
+    /// </summary>
     PlanEpisode? ReadEpisode(JsonObject entry, string at, int id, List<ConfigError> errors);
 
     /// <summary>One benchmark-file entry; kind, task steps and the goal state are recomputed on reading.</summary>
     JsonObject WriteEpisode(PlanEpisode episode);
 
-    /// <summary>Count × 2 positions the success point must reach (Two-Rooms: the goals; Push-Ball: the targets).</summary>
+    /// <summary>
+    /// Count × 2 positions the success point must reach (Two-Rooms: the goals; Push-Ball: the targets).
+    /// </summary>
     float[] SuccessGoals(IReadOnlyList<PlanEpisode> episodes);
 
     /// <summary>The unit of the planner's noise and actions, for reports ("px", "px/step² (acceleration)").</summary>
@@ -48,5 +57,7 @@ public static class PlanningWorld
 {
     /// <summary>The planning side of <paramref name="world"/>, or an error naming what it lacks.</summary>
     public static IPlanningWorld Of(WorldConfig world) => world as IPlanningWorld
-        ?? throw new ArgumentException($"world '{ConfigNames.Kind(world.GetType())}' cannot be planned in: its config does not implement IPlanningWorld");
+        ?? throw new ArgumentException(
+            $"world '{ConfigNames.Kind(world.GetType())}' cannot be planned in: " +
+            $"its config does not implement IPlanningWorld");
 }

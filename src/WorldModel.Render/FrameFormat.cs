@@ -17,7 +17,8 @@ public sealed record FrameFormat(int Size, ObservationLayout Layout, ShapeKind[]
 
     public override int GetHashCode() => HashCode.Combine(Size, Layout, Kinds.Length);
 
-    public override string ToString() => $"{Size}×{Size} {Layout.ToString().ToLowerInvariant()} ({string.Join(", ", ChannelNames)})";
+    public override string ToString() =>
+        $"{Size}×{Size} {Layout.ToString().ToLowerInvariant()} ({string.Join(", ", ChannelNames)})";
 
     public string[] ChannelNames => Layout == ObservationLayout.Rgb
         ? ["r", "g", "b"]

@@ -23,11 +23,16 @@ public readonly ref struct SceneDraw(SceneBatch scenes, int index, float scale, 
 {
     public RenderConfig Render => render;
 
-    public void Rect(int slot, float x0, float x1, float y0, float y1) => scenes.SetRect(index, slot, x0 * scale, x1 * scale, y0 * scale, y1 * scale);
+    public void Rect(int slot, float x0, float x1, float y0, float y1) =>
+        scenes.SetRect(index, slot, x0 * scale, x1 * scale, y0 * scale, y1 * scale);
 
-    public void Disk(int slot, float x, float y, float radius, ShapeKind kind) => scenes.SetDisk(index, slot, x * scale, y * scale, radius * scale, kind);
+    public void Disk(int slot, float x, float y, float radius, ShapeKind kind) =>
+        scenes.SetDisk(index, slot, x * scale, y * scale, radius * scale, kind);
 
-    /// <summary>Everything outside [lo, hi]² is wall: four non-overlapping rectangles in slots 0–3; returns the next free slot.</summary>
+    /// <summary>
+    /// Everything outside [lo, hi]² is wall: four non-overlapping rectangles in slots 0–3; returns the next free
+    /// slot.
+    /// </summary>
     public int Border(float lo, float hi)
     {
         float s = scale, full = WorldConfig.ArenaSize * s;

@@ -6,8 +6,17 @@ namespace WorldModel.Render;
 /// </summary>
 public static class Overlay
 {
-    /// <summary>Draws an anti-aliased ring of the given radius (pixels) centred at (cx, cy) on one HWC RGB frame.</summary>
-    public static void Ring(Span<byte> rgbFrame, int size, float cx, float cy, float radius, (byte R, byte G, byte B) colour, float width = 1f)
+    /// <summary>
+    /// Draws an anti-aliased ring of the given radius (pixels) centred at (cx, cy) on one HWC RGB frame.
+    /// </summary>
+    public static void Ring(
+        Span<byte> rgbFrame,
+        int size,
+        float cx,
+        float cy,
+        float radius,
+        (byte R, byte G, byte B) colour,
+        float width = 1f)
     {
         int i0 = Math.Max(0, (int)(cx - radius - width - 1)), i1 = Math.Min(size - 1, (int)(cx + radius + width + 1));
         int j0 = Math.Max(0, (int)(cy - radius - width - 1)), j1 = Math.Min(size - 1, (int)(cy + radius + width + 1));

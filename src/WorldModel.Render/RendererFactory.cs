@@ -27,13 +27,18 @@ public static class RendererFactory
             return new(cpu, $"auto: cpu, because OpenGL is unavailable ({FirstSentence(e.Message)})");
         }
         double cpuRate = FramesPerSecond(cpu, format), glRate = FramesPerSecond(gl, format);
-        string rates = $"cpu {cpuRate / 1000:F0}k frames/s, {gl.Name} {glRate / 1000:F0}k frames/s on a 256-frame batch";
+        string rates = $"cpu {cpuRate / 1000:F0}k frames/s, {gl.Name} {glRate / 1000:F0}k frames/s " +
+            "on a 256-frame batch";
         if (glRate > cpuRate) return new(gl, $"auto: gl is faster here ({rates})");
         gl.Dispose();
         return new(cpu, $"auto: cpu is faster here ({rates})");
     }
 
-    private static string FirstSentence(string s) { int i = s.IndexOf(". ", StringComparison.Ordinal); return i < 0 ? s : s[..i]; }
+    private static string FirstSentence(string s)
+    {
+        int i = s.IndexOf(". ", StringComparison.Ordinal);
+        return i < 0 ? s : s[..i];
+    }
 
     /// <summary>Best of three timed renders of random-looking scenes (after one warm-up).</summary>
     public static double FramesPerSecond(IRenderer renderer, FrameFormat format, int batch = 256)

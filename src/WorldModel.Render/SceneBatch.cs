@@ -8,7 +8,8 @@ namespace WorldModel.Render;
 /// </summary>
 public sealed class SceneBatch
 {
-    public const int MaxRects = 8, MaxDisks = 2, SlotsPerWorld = MaxRects + MaxDisks, FloatsPerWorld = SlotsPerWorld * 4;
+    public const int MaxRects = 8, MaxDisks = 2, SlotsPerWorld = MaxRects + MaxDisks,
+        FloatsPerWorld = SlotsPerWorld * 4;
 
     public SceneBatch(int count)
     {
@@ -30,14 +31,16 @@ public sealed class SceneBatch
 
     public void SetRect(int world, int slot, float x0, float x1, float y0, float y1)
     {
-        if ((uint)slot >= MaxRects) throw new ArgumentOutOfRangeException(nameof(slot), slot, $"at most {MaxRects} rectangles per world");
+        if ((uint)slot >= MaxRects)
+            throw new ArgumentOutOfRangeException(nameof(slot), slot, $"at most {MaxRects} rectangles per world");
         var s = Shapes.AsSpan(world * FloatsPerWorld + slot * 4, 4);
         s[0] = x0; s[1] = MathF.Max(x0, x1); s[2] = y0; s[3] = MathF.Max(y0, y1);
     }
 
     public void SetDisk(int world, int slot, float cx, float cy, float radius, ShapeKind kind)
     {
-        if ((uint)slot >= MaxDisks) throw new ArgumentOutOfRangeException(nameof(slot), slot, $"at most {MaxDisks} disks per world");
+        if ((uint)slot >= MaxDisks)
+            throw new ArgumentOutOfRangeException(nameof(slot), slot, $"at most {MaxDisks} disks per world");
         var s = Shapes.AsSpan(world * FloatsPerWorld + (MaxRects + slot) * 4, 4);
         s[0] = cx; s[1] = cy; s[2] = radius; s[3] = (float)kind;
     }

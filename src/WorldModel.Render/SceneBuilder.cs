@@ -3,7 +3,10 @@ using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Render;
 
-/// <summary>Turns world states and layouts into shapes (pixel units), as each world draws itself (<see cref="ISceneWorld"/>).</summary>
+/// <summary>
+/// Turns world states and layouts into shapes (pixel units), as each world draws itself
+/// (<see cref="ISceneWorld"/>).
+/// </summary>
 public sealed class SceneBuilder
 {
     private readonly WorldConfig _world;
@@ -26,7 +29,9 @@ public sealed class SceneBuilder
     public static ShapeKind[] KindsOf(WorldConfig world) => Of(world).ShapeKinds;
 
     private static ISceneWorld Of(WorldConfig world) => world as ISceneWorld
-        ?? throw new ArgumentException($"world '{ConfigNames.Kind(world.GetType())}' does not say how to draw itself; its config must implement ISceneWorld");
+        ?? throw new ArgumentException(
+            $"world '{ConfigNames.Kind(world.GetType())}' does not say how to draw itself; " +
+            "its config must implement ISceneWorld");
 
     /// <summary>Fills scene <paramref name="index"/> from one state vector and one layout vector.</summary>
     public void Build(SceneBatch scenes, int index, ReadOnlySpan<float> state, ReadOnlySpan<float> layout)
@@ -42,7 +47,10 @@ public sealed class SceneBuilder
         for (int i = 0; i < scenes.Count; i++) Build(scenes, i, states.Slice(i * sd, sd), layouts.Slice(i * ld, ld));
     }
 
-    /// <summary>Frames of <paramref name="count"/> (state, layout) pairs drawn by <paramref name="renderer"/> (HWC bytes, frame after frame).</summary>
+    /// <summary>
+    /// Frames of <paramref name="count"/> (state, layout) pairs drawn by <paramref name="renderer"/> (HWC bytes,
+    /// frame after frame).
+    /// </summary>
     public byte[] Render(IRenderer renderer, ReadOnlySpan<float> states, ReadOnlySpan<float> layouts, int count)
     {
         var scenes = new SceneBatch(count);

@@ -18,7 +18,9 @@ public static class GifWriter
             for (int g = 0; g < 7; g++)
                 for (int b = 0; b < 6; b++, k++)
                 {
-                    p[3 * k] = (byte)(r * 255 / 5); p[3 * k + 1] = (byte)(g * 255 / 6); p[3 * k + 2] = (byte)(b * 255 / 5);
+                    p[3 * k] = (byte)(r * 255 / 5);
+                    p[3 * k + 1] = (byte)(g * 255 / 6);
+                    p[3 * k + 2] = (byte)(b * 255 / 5);
                 }
         return p;
     }
@@ -43,11 +45,14 @@ public static class GifWriter
             o.Write([0x21, 0xFF, 0x0B]); o.Write("NETSCAPE2.0"u8); o.Write([0x03, 0x01, 0x00, 0x00, 0x00]);
             foreach (var f in frames)
             {
-                if (f.Width != w || f.Height != h) throw new ArgumentException("all GIF frames must have the same size");
+                if (f.Width != w || f.Height != h)
+                    throw new ArgumentException("all GIF frames must have the same size");
                 o.Write([0x21, 0xF9, 0x04, 0x00]); o.Write((ushort)delayCentiseconds); o.Write([0x00, 0x00]);
-                o.Write((byte)0x2C); o.Write((ushort)0); o.Write((ushort)0); o.Write((ushort)w); o.Write((ushort)h); o.Write((byte)0);
+                o.Write((byte)0x2C); o.Write((ushort)0); o.Write((ushort)0);
+                o.Write((ushort)w); o.Write((ushort)h); o.Write((byte)0);
                 var indices = new byte[w * h];
-                for (int p = 0; p < indices.Length; p++) indices[p] = Index(f.Pixels[3 * p], f.Pixels[3 * p + 1], f.Pixels[3 * p + 2]);
+                for (int p = 0; p < indices.Length; p++)
+                    indices[p] = Index(f.Pixels[3 * p], f.Pixels[3 * p + 1], f.Pixels[3 * p + 2]);
                 o.Write((byte)8); // LZW minimum code size
                 var lzw = Lzw(indices);
                 for (int i = 0; i < lzw.Length; i += 255)
@@ -62,7 +67,9 @@ public static class GifWriter
         });
     }
 
-    /// <summary>GIF's variable-width LZW over 8-bit indices (clear code 256, end code 257, codes up to 12 bits).</summary>
+    /// <summary>
+    /// GIF's variable-width LZW over 8-bit indices (clear code 256, end code 257, codes up to 12 bits).
+    /// </summary>
     private static byte[] Lzw(byte[] data)
     {
         const int clear = 256, end = 257;

@@ -7,7 +7,13 @@ public static class LinePlot
 {
     public sealed record Series(string Name, double[] X, double[] Y);
 
-    public static void Save(string pathWithoutExtension, string title, string xLabel, string yLabel, IEnumerable<Series> series, bool logY = false)
+    public static void Save(
+        string pathWithoutExtension,
+        string title,
+        string xLabel,
+        string yLabel,
+        IEnumerable<Series> series,
+        bool logY = false)
     {
         var plot = new Plot();
         foreach (var s in series)
@@ -20,7 +26,12 @@ public static class LinePlot
         if (logY)
         {
             var ticks = new ScottPlot.TickGenerators.LogMinorTickGenerator();
-            var generator = new ScottPlot.TickGenerators.NumericAutomatic { MinorTickGenerator = ticks, LabelFormatter = v => $"{Math.Pow(10, v):G3}", IntegerTicksOnly = true };
+            var generator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                MinorTickGenerator = ticks,
+                LabelFormatter = v => $"{Math.Pow(10, v):G3}",
+                IntegerTicksOnly = true
+            };
             plot.Axes.Left.TickGenerator = generator;
         }
         plot.Title(title);

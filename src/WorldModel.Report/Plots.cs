@@ -7,7 +7,12 @@ namespace WorldModel.Report;
 public static class Plots
 {
     /// <summary>A 2D histogram over the arena; row 0 is y = 0 at the top, as in the frames.</summary>
-    public static void Heatmap(string pathWithoutExtension, double[,] counts, string title, string colourLabel, bool logScale = true)
+    public static void Heatmap(
+        string pathWithoutExtension,
+        double[,] counts,
+        string title,
+        string colourLabel,
+        bool logScale = true)
     {
         var plot = new Plot();
         var values = counts;
@@ -35,7 +40,15 @@ public static class Plots
     /// A cost over the arena (row 0 = the top row, as in the frames) with the goal marked; NaN cells
     /// (walls) are left blank. <paramref name="low"/> and <paramref name="high"/> bound the grid in world units.
     /// </summary>
-    public static void Landscape(string pathWithoutExtension, double[,] values, double low, double high, double goalX, double goalY, string title, string colourLabel)
+    public static void Landscape(
+        string pathWithoutExtension,
+        double[,] values,
+        double low,
+        double high,
+        double goalX,
+        double goalY,
+        string title,
+        string colourLabel)
     {
         var plot = new Plot();
         var map = plot.Add.Heatmap(values);

@@ -8,7 +8,9 @@ public sealed class RgbImage
         Width = width;
         Height = height;
         Pixels = pixels ?? new byte[width * height * 3];
-        if (Pixels.Length != width * height * 3) throw new ArgumentException($"{Pixels.Length} bytes for a {width}×{height} RGB image (needs {width * height * 3})");
+        if (Pixels.Length != width * height * 3)
+            throw new ArgumentException(
+                $"{Pixels.Length} bytes for a {width}×{height} RGB image (needs {width * height * 3})");
     }
 
     public int Width { get; }
@@ -20,7 +22,10 @@ public sealed class RgbImage
         for (int i = 0; i < Pixels.Length; i += 3) { Pixels[i] = r; Pixels[i + 1] = g; Pixels[i + 2] = b; }
     }
 
-    /// <summary>Copies a square RGB frame in at (x, y), each pixel scaled to a scale × scale block (nearest neighbour: pixels stay visible).</summary>
+    /// <summary>
+    /// Copies a square RGB frame in at (x, y), each pixel scaled to a scale × scale block (nearest neighbour:
+    /// pixels stay visible).
+    /// </summary>
     public void Blit(ReadOnlySpan<byte> frame, int frameSize, int x, int y, int scale)
     {
         for (int j = 0; j < frameSize * scale; j++)

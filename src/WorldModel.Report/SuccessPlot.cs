@@ -8,12 +8,19 @@ public static class SuccessPlot
     /// <summary>Y and its interval [Low, High] at each X, all in [0, 1].</summary>
     public sealed record Series(string Name, double[] X, double[] Y, double[] Low, double[] High);
 
-    public static void Save(string pathWithoutExtension, string title, string xLabel, string yLabel, IReadOnlyList<Series> series)
+    public static void Save(
+        string pathWithoutExtension,
+        string title,
+        string xLabel,
+        string yLabel,
+        IReadOnlyList<Series> series)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         // Dodge: shift each series a little along x so that intervals at the same x stay readable.
-        double spacing = series.SelectMany(s => s.X).Distinct().Order().ToArray() is { Length: > 1 } xs ? xs.Zip(xs.Skip(1), (a, b) => b - a).Min() : 1;
+        double spacing = series.SelectMany(s => s.X).Distinct().Order().ToArray() is { Length: > 1 } xs
+            ? xs.Zip(xs.Skip(1), (a, b) => b - a).Min()
+            : 1;
         for (int i = 0; i < series.Count; i++)
         {
             var s = series[i];

@@ -28,7 +28,9 @@ public static class Rng
     /// <summary>Uniform in (0, 1], safe for logarithms.</summary>
     private static double UniformOpen(ref ulong state) => ((Next(ref state) >> 11) + 1) * (1.0 / (1UL << 53));
 
-    /// <summary>Standard normal by Box–Muller (one of the pair is discarded: simpler, and streams stay aligned).</summary>
+    /// <summary>
+    /// Standard normal by Box–Muller (one of the pair is discarded: simpler, and streams stay aligned).
+    /// </summary>
     public static float Normal(ref ulong state)
     {
         double u1 = UniformOpen(ref state), u2 = UniformOpen(ref state);

@@ -19,7 +19,13 @@ public sealed class WorldRegistry : IConfigUnionRegistry
 
     /// <summary>Every data-collection policy: the world-independent ones, then each world's.</summary>
     public static IReadOnlyList<Type> Policies { get; } =
-        [typeof(UniformPolicyConfig), typeof(RandomWalkPolicyConfig), typeof(ExpertPolicyConfig), typeof(RandomPushesPolicyConfig), typeof(NoisyPusherPolicyConfig)];
+        [
+            typeof(UniformPolicyConfig),
+            typeof(RandomWalkPolicyConfig),
+            typeof(ExpertPolicyConfig),
+            typeof(RandomPushesPolicyConfig),
+            typeof(NoisyPusherPolicyConfig)
+        ];
 
     public IReadOnlyList<Type> CasesOf(Type union) =>
         union == typeof(WorldConfig) ? Worlds

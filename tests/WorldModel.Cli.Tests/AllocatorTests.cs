@@ -19,7 +19,8 @@ public sealed class AllocatorTests
     public void Given_wm_started_without_tunables_Then_it_runs_with_one_arena_and_no_trimming()
     {
         var line = AllocatorLine(tunables: "");
-        Assert.Contains("GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=", line);
+        Assert.Contains("GLIBC_TUNABLES=glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:"
+            + "glibc.malloc.trim_threshold=", line);
         Assert.DoesNotContain("in-process only", line);
     }
 
@@ -35,7 +36,8 @@ public sealed class AllocatorTests
     public void Given_arguments_with_spaces_and_an_empty_last_one_Then_they_reach_wm_unchanged_through_the_re_exec()
     {
         // The override's value comes back in the config error: it must arrive as one argument, spaces kept.
-        var r = CliRunner.RunProcessWithOutput(Env(""), "train", "--config", Repository.Config("tiny.json"), "--set", "train.steps=not a number", "--out", "");
+        var r = CliRunner.RunProcessWithOutput(Env(""), "train", "--config", Repository.Config("tiny.json"),
+            "--set", "train.steps=not a number", "--out", "");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("not a number", r.Error);
     }

@@ -1,6 +1,7 @@
 namespace WorldModel.Cli.Tests;
 
-/// <summary>`wm bench train --pytorch`: a Python that cannot serve as the reference is named before minutes of timing.</summary>
+/// <summary>`wm bench train --pytorch`: a Python that cannot serve as the reference is named before minutes
+/// of timing.</summary>
 [Collection("cli")]
 public sealed class BenchTrainTests
 {

@@ -2,7 +2,8 @@ using WorldModel.Cli;
 
 namespace WorldModel.Cli.Tests;
 
-/// <summary>Runs `wm` in-process, capturing stdout and stderr (console redirection is process-wide: one test at a time).</summary>
+/// <summary>Runs `wm` in-process, capturing stdout and stderr (console redirection is process-wide: one test
+/// at a time).</summary>
 public static class CliRunner
 {
     private static readonly object Gate = new();
@@ -17,12 +18,13 @@ public static class CliRunner
             var (o, e) = (new StringWriter(), new StringWriter());
             Console.SetOut(o);
             Console.SetError(e);
-            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-            {
-                Out = new Spectre.Console.AnsiConsoleOutput(o),
-                Interactive = Spectre.Console.InteractionSupport.No,
-                Ansi = Spectre.Console.AnsiSupport.No,
-            });
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(
+                new Spectre.Console.AnsiConsoleSettings
+                {
+                    Out = new Spectre.Console.AnsiConsoleOutput(o),
+                    Interactive = Spectre.Console.InteractionSupport.No,
+                    Ansi = Spectre.Console.AnsiSupport.No,
+                });
             try
             {
                 int code = CliApp.Build().Parse(args).Invoke();
@@ -37,9 +39,19 @@ public static class CliRunner
     }
 
     /// <summary>Starts the real `wm` as a child process (for process-wide state: signals, native libraries).</summary>
-    public static System.Diagnostics.Process StartProcess(IDictionary<string, string> env, params string[] args)
+    public static System.Diagnostics.Process StartProcess(IDictionary<string, string> env, params string[] args) =>
+        StartProcessIn(env, workingDirectory: null, args);
+
+    /// <summary>Starts the real `wm` in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    public static System.Diagnostics.Process StartProcessIn(
+        IDictionary<string, string> env, string? workingDirectory, params string[] args)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = workingDirectory ?? "",
+        };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wm.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env) psi.Environment[k] = v;
@@ -52,9 +64,13 @@ public static class CliRunner
         return (r.ExitCode, r.Error);
     }
 
-    public static Result RunProcessWithOutput(IDictionary<string, string> env, params string[] args)
+    public static Result RunProcessWithOutput(IDictionary<string, string> env, params string[] args) =>
+        RunProcessWithOutputIn(env, workingDirectory: null, args);
+
+    public static Result RunProcessWithOutputIn(
+        IDictionary<string, string> env, string? workingDirectory, params string[] args)
     {
-        using var p = StartProcess(env, args);
+        using var p = StartProcessIn(env, workingDirectory, args);
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();

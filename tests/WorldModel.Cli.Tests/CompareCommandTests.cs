@@ -7,7 +7,20 @@ namespace WorldModel.Cli.Tests;
 public sealed class CompareCommandTests
 {
     private static PlanRow Row(int episode, bool strict, double seconds) =>
-        new("jepa/latent", 0, "mppi", 16, new EpisodeResult(episode, PlanEpisode.Across, 30, 200, strict, strict, strict ? 40 : -1, strict ? 38 : -1, 40, 1.2f, 1.1f, 10, seconds));
+        new("jepa/latent", 0, "mppi", 16, new EpisodeResult(
+            Episode: episode,
+            Kind: PlanEpisode.Across,
+            TaskSteps: 30,
+            Budget: 200,
+            Strict: strict,
+            Loose: strict,
+            StrictStep: strict ? 40 : -1,
+            LooseStep: strict ? 38 : -1,
+            Steps: 40,
+            FinalDistance: 1.2f,
+            MinDistance: 1.1f,
+            Replans: 10,
+            PlanSeconds: seconds));
 
     [Fact]
     public void Given_two_runs_When_compared_Then_the_exit_code_says_identical_different_or_unreadable()

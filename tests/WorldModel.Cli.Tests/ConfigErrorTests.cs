@@ -30,12 +30,15 @@ public sealed class ConfigErrorTests
     [Theory]
     [InlineData("episodes=abc", "episodes: \"abc\" is not allowed; expected a whole number")]
     [InlineData("world.maxStep=100", "world.maxStep: 100 is out of range; allowed: 0.01 to 16")]
-    [InlineData("policy.kind=teleport", "policy.kind: \"teleport\" is not allowed; allowed: uniform, random-walk, expert, random-pushes, noisy-pusher")]
+    [InlineData("policy.kind=teleport",
+        "policy.kind: \"teleport\" is not allowed; allowed: uniform, random-walk, expert, random-pushes, noisy-pusher")]
     [InlineData("render.renderer=vulkan", "render.renderer: \"vulkan\" is not allowed; allowed: auto, gl, cpu")]
-    [InlineData("policy.kind=noisy-pusher", "policy.kind: \"noisy-pusher\" cannot drive world \"two-rooms\"; it works with: push-ball")]
+    [InlineData("policy.kind=noisy-pusher",
+        "policy.kind: \"noisy-pusher\" cannot drive world \"two-rooms\"; it works with: push-ball")]
     [InlineData("world.layout.doorEnd=5", "world.layout.doorEnd: 5 must be at least 1 px above doorStart 6")]
     [InlineData("steps", "steps: an override must look like path.to.key=value")]
-    public void Given_a_bad_override_Then_the_error_names_the_key_path_the_value_and_what_is_allowed(string set, string expected)
+    public void Given_a_bad_override_Then_the_error_names_the_key_path_the_value_and_what_is_allowed(
+        string set, string expected)
     {
         using var tmp = new TempFolder();
         var r = Generate(tmp, Valid, set);
@@ -94,8 +97,10 @@ public sealed class ConfigErrorTests
         {
             string name = Path.GetFileNameWithoutExtension(path);
             // Training and experiment configs hold their data section (the file says which kind it is).
-            string prefix = WorldModel.Core.Config.ConfigLoader.FileKind(WorldModel.Core.Config.ConfigLoader.LoadTree(path, [])) == "data" ? "" : "data.";
-            var r = CliRunner.Run("data", "generate", "--config", path, "--set", prefix + "episodes=8", "--set", prefix + "chunkEpisodes=4", "--out", tmp[name]);
+            string prefix = WorldModel.Core.Config.ConfigLoader.FileKind(
+                WorldModel.Core.Config.ConfigLoader.LoadTree(path, [])) == "data" ? "" : "data.";
+            var r = CliRunner.Run("data", "generate", "--config", path, "--set", prefix + "episodes=8",
+                "--set", prefix + "chunkEpisodes=4", "--out", tmp[name]);
             Assert.True(r.ExitCode == 0, $"{name}: {r.Error}");
             Assert.True(File.Exists(Path.Combine(tmp[name], "dataset.json")), name);
         }

@@ -25,15 +25,18 @@ public sealed class DataCommandTests
         Assert.True(new FileInfo(tmp["inspect/coverage.svg"]).Length > 1000);
         Assert.Contains("\"transitions\": 512", File.ReadAllText(tmp["inspect/stats.json"]));
 
-        var preview = CliRunner.Run("data", "preview", data, "--out", tmp["preview"], "--episodes", "3", "--frames", "4", "--renderer", "cpu");
+        var preview = CliRunner.Run("data", "preview", data, "--out", tmp["preview"], "--episodes", "3",
+            "--frames", "4", "--renderer", "cpu");
         Assert.True(preview.ExitCode == 0, preview.Error);
         Assert.True(IsPng(tmp["preview/preview.png"]));
-        Assert.Equal("GIF89a", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(tmp["preview/preview.gif"])[..6]));
+        Assert.Equal("GIF89a",
+            System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(tmp["preview/preview.gif"])[..6]));
 
         var export = CliRunner.Run("data", "export", data, "--format", "npz", "--out", tmp["d.npz"], "--frames");
         Assert.True(export.ExitCode == 0, export.Error);
         using var zip = ZipFile.OpenRead(tmp["d.npz"]);
-        Assert.Equal(["states.npy", "actions.npy", "layouts.npy", "meta_json.npy", "frames.npy"], zip.Entries.Select(e => e.FullName));
+        Assert.Equal(["states.npy", "actions.npy", "layouts.npy", "meta_json.npy", "frames.npy"],
+            zip.Entries.Select(e => e.FullName));
         Assert.Equal(64L * 9 * 32 * 32 * 2 + 128, zip.GetEntry("frames.npy")!.Length);
     }
 
@@ -64,5 +67,7 @@ public sealed class DataCommandTests
     }
 
     private static bool IsPng(string path) =>
-        File.Exists(path) && File.ReadAllBytes(path).AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
+        File.Exists(path)
+            && File.ReadAllBytes(path).AsSpan(0, 8)
+                .SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
 }

@@ -7,7 +7,8 @@ public sealed class DemoCommandTests
     {
         using var tmp = new TempFolder();
         string gif = Path.Combine(tmp["rec"], "episode.gif");
-        var r = CliRunner.Run("demo", "record", "--out", gif, "--model", "oracle", "--goal", "20,36", "--device", "cpu");
+        var r = CliRunner.Run("demo", "record", "--out", gif, "--model", "oracle", "--goal", "20,36",
+            "--device", "cpu");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         Assert.True(File.Exists(gif) && File.Exists(Path.ChangeExtension(gif, ".png")));
         Assert.Contains("goal reached", r.Out);
@@ -21,7 +22,8 @@ public sealed class DemoCommandTests
     [InlineData("--samples", "1", "allowed: 4 to 2048")]
     [InlineData("--steps", "0", "--steps 0 is out of range")]
     [InlineData("--checkpoint", "no/such/folder", "does not exist")]
-    public void Given_bad_record_options_Then_the_error_names_what_is_allowed(string option, string value, string expected)
+    public void Given_bad_record_options_Then_the_error_names_what_is_allowed(
+        string option, string value, string expected)
     {
         using var tmp = new TempFolder();
         var args = new List<string> { "demo", "record", "--device", "cpu" };
@@ -32,11 +34,26 @@ public sealed class DemoCommandTests
         Assert.Contains(expected, r.Error);
     }
 
-    [Fact]
-    public void Given_a_port_out_of_range_Then_demo_refuses_before_loading_anything()
+    [Theory]
+    [InlineData("--port", "70000", "allowed: 0 to 65535")]
+    [InlineData("--host", "my-laptop", "--host 'my-laptop' is not an IP address")]
+    public void Given_a_bad_port_or_host_Then_demo_refuses_before_loading_anything(
+        string option, string value, string expected)
     {
-        var r = CliRunner.Run("demo", "--port", "70000", "--no-browser");
+        var r = CliRunner.Run("demo", option, value, "--no-browser");
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("allowed: 0 to 65535", r.Error);
+        Assert.Contains(expected, r.Error);
+        Assert.DoesNotContain("loading models", r.Out); // refused first, not after the models' load
+    }
+
+    [Fact]
+    public void Given_another_working_folder_When_an_episode_is_recorded_Then_the_shipped_models_are_found()
+    {
+        using var tmp = new TempFolder();
+        string gif = Path.Combine(tmp["rec"], "episode.gif");
+        var r = CliRunner.RunProcessWithOutputIn(new Dictionary<string, string>(), tmp.Path,
+            "demo", "record", "--out", gif, "--model", "oracle", "--goal", "20,36", "--steps", "5", "--device", "cpu");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.True(File.Exists(gif));
     }
 }

@@ -8,7 +8,8 @@ public sealed class GlibcAllocatorTests
     public void Given_no_tunables_Then_all_of_wms_settings_are_added_with_one_arena_first()
     {
         var value = GlibcAllocator.WithTunables(null);
-        Assert.Equal("glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=0x7fffffffffffffff:glibc.malloc.top_pad=268435456", value);
+        Assert.Equal("glibc.malloc.arena_max=1:glibc.malloc.mmap_max=0:"
+            + "glibc.malloc.trim_threshold=0x7fffffffffffffff:glibc.malloc.top_pad=268435456", value);
         Assert.Equal(value, GlibcAllocator.WithTunables(""));
     }
 
@@ -16,7 +17,8 @@ public sealed class GlibcAllocatorTests
     public void Given_a_users_own_tunables_Then_they_are_kept_and_only_missing_keys_are_appended()
     {
         var value = GlibcAllocator.WithTunables("glibc.malloc.tcache_count=0:glibc.malloc.arena_max=4");
-        Assert.Equal("glibc.malloc.tcache_count=0:glibc.malloc.arena_max=4:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=0x7fffffffffffffff:glibc.malloc.top_pad=268435456", value);
+        Assert.Equal("glibc.malloc.tcache_count=0:glibc.malloc.arena_max=4:glibc.malloc.mmap_max=0:"
+            + "glibc.malloc.trim_threshold=0x7fffffffffffffff:glibc.malloc.top_pad=268435456", value);
         Assert.DoesNotContain("arena_max=1", value);
     }
 
@@ -33,7 +35,11 @@ public sealed class GlibcAllocatorTests
         string? before = Environment.GetEnvironmentVariable(GlibcAllocator.UserVariable);
         try
         {
-            var child = new Dictionary<string, string?> { ["GLIBC_TUNABLES"] = GlibcAllocator.WithTunables(null), [GlibcAllocator.UserVariable] = "" };
+            var child = new Dictionary<string, string?>
+            {
+                ["GLIBC_TUNABLES"] = GlibcAllocator.WithTunables(null),
+                [GlibcAllocator.UserVariable] = ""
+            };
             Environment.SetEnvironmentVariable(GlibcAllocator.UserVariable, null);
             GlibcAllocator.RestoreUserTunables(child);
             Assert.Equal(GlibcAllocator.WithTunables(null), child["GLIBC_TUNABLES"]); // not re-executed: left alone

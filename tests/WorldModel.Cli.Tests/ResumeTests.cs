@@ -2,15 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace WorldModel.Cli.Tests;
 
-/// <summary>Resuming training loses nothing and overwrites nothing (issue 15); bad combinations of options are refused.</summary>
+/// <summary>Resuming training loses nothing and overwrites nothing (issue 15); bad combinations of options
+/// are refused.</summary>
 [Collection("cli")]
 public sealed class ResumeTests
 {
     /// <summary>configs/tiny.json trained to its end (checkpoints at steps 10 and 20).</summary>
     private static void TrainTiny(string run) =>
-        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", run, "--device", "cpu").ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", run,
+            "--device", "cpu").ExitCode);
 
-    /// <summary>Deletes step 20's checkpoint; with <paramref name="latestToEarlier"/>, as if stopped right after step 10's.</summary>
+    /// <summary>Deletes step 20's checkpoint; with <paramref name="latestToEarlier"/>, as if stopped right after
+    /// step 10's.</summary>
     private static void DropFinalCheckpoint(string run, bool latestToEarlier)
     {
         Directory.Delete(Path.Combine(run, "checkpoints/step-0000020"), true);
@@ -18,7 +21,8 @@ public sealed class ResumeTests
     }
 
     private static string[] MetricsWithoutTime(string run) => File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))
-        .Select(l => { var o = JsonNode.Parse(l)!.AsObject(); o.Remove("seconds"); return o.ToJsonString(); }).ToArray();
+        .Select(l => { var o = JsonNode.Parse(l)!.AsObject(); o.Remove("seconds"); return o.ToJsonString(); })
+        .ToArray();
 
     [Fact]
     public void Given_latest_names_a_deleted_checkpoint_When_resumed_Then_it_continues_from_the_newest_intact_one_and_says_so()
@@ -111,7 +115,8 @@ public sealed class ResumeTests
     public void Given_a_cpu_build_When_cuda_is_asked_for_Then_a_clear_error_without_a_stack_trace_and_nothing_written()
     {
         using var tmp = new TempFolder();
-        var r = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cuda");
+        var r = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"],
+            "--device", "cuda");
         Assert.Equal(2, r.ExitCode);
         Assert.StartsWith("error: device cuda was asked for", r.Error);
         Assert.DoesNotContain("   at ", r.Error);
@@ -139,7 +144,8 @@ public sealed class ResumeTests
         var resumed = CliRunner.Run("train", "--resume", tmp["run"], "--device", "cpu");
         Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Out);
         var eval = CliRunner.Run("eval-plan", tmp["run"], "--out", tmp["eval"], "--device", "cpu", "--no-oracle",
-            "--set", "episodes.acrossRooms=1", "--set", "episodes.sameRoom=1", "--set", "episodes.budget=4", "--set", "plan.planner.samples=8", "--set", "plannerHorizons=[4]");
+            "--set", "episodes.acrossRooms=1", "--set", "episodes.sameRoom=1", "--set", "episodes.budget=4",
+            "--set", "plan.planner.samples=8", "--set", "plannerHorizons=[4]");
         Assert.True(eval.ExitCode == 0, eval.Error + eval.Out);
     }
 
@@ -152,7 +158,8 @@ public sealed class ResumeTests
         var tree = JsonNode.Parse(File.ReadAllText(config))!;
         tree["train"]!["learningRate"] = 0.5;
         File.WriteAllText(config, tree.ToJsonString());
-        var eval = CliRunner.Run("eval-plan", tmp["run"], "--device", "cpu", "--no-oracle", "--set", "episodes.acrossRooms=1", "--set", "episodes.sameRoom=0");
+        var eval = CliRunner.Run("eval-plan", tmp["run"], "--device", "cpu", "--no-oracle",
+            "--set", "episodes.acrossRooms=1", "--set", "episodes.sameRoom=0");
         Assert.NotEqual(0, eval.ExitCode);
         Assert.Contains("config.json changed", eval.Error);
         Assert.Contains("train.learningRate", eval.Error);

@@ -9,10 +9,12 @@ public sealed class TrainCommandTests
     public void Given_the_tiny_config_When_trained_Then_the_run_folder_has_config_metrics_checkpoints_and_a_loss_plot()
     {
         using var tmp = new TempFolder();
-        var r = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu");
+        var r = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"],
+            "--device", "cpu");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         Assert.Contains("step      20/20", r.Out);
-        foreach (var f in new[] { "config.json", "metrics.jsonl", "loss.png", "loss.svg", "checkpoints/latest", "checkpoints/step-0000020/model.bin" })
+        foreach (var f in new[] { "config.json", "metrics.jsonl", "loss.png", "loss.svg", "checkpoints/latest",
+            "checkpoints/step-0000020/model.bin" })
             Assert.True(File.Exists(Path.Combine(tmp["run"], f)), f);
         Assert.Equal("step-0000020", File.ReadAllText(Path.Combine(tmp["run"], "checkpoints/latest")));
     }
@@ -21,7 +23,8 @@ public sealed class TrainCommandTests
     public void Given_a_run_stopped_after_its_first_checkpoint_When_resumed_Then_it_continues_from_there_and_logs_each_step_once()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"],
+            "--device", "cpu").ExitCode);
         // As if stopped right after step 10's checkpoint.
         Directory.Delete(Path.Combine(tmp["run"], "checkpoints/step-0000020"), true);
         File.WriteAllText(Path.Combine(tmp["run"], "checkpoints/latest"), "step-0000010");
@@ -35,7 +38,9 @@ public sealed class TrainCommandTests
         var steps = resumed.Select(l => JsonNode.Parse(l)!["step"]!.GetValue<int>()).ToArray();
         Assert.Equal(steps.Distinct().Count(), steps.Length);
         // Same batches, same weights: the resumed losses equal the uninterrupted run's (wall-clock time aside).
-        static string[] WithoutTime(string[] lines) => lines.Select(l => { var o = JsonNode.Parse(l)!.AsObject(); o.Remove("seconds"); return o.ToJsonString(); }).ToArray();
+        static string[] WithoutTime(string[] lines) =>
+            lines.Select(l => { var o = JsonNode.Parse(l)!.AsObject(); o.Remove("seconds"); return o.ToJsonString(); })
+            .ToArray();
         Assert.Equal(WithoutTime(full), WithoutTime(resumed));
     }
 
@@ -60,7 +65,8 @@ public sealed class EvalModelCommandTests
     public void Given_a_trained_tiny_run_When_evaluated_Then_a_summary_and_plots_are_written()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"],
+            "--device", "cpu").ExitCode);
         var r = CliRunner.Run("eval-model", tmp["run"], "--samples", "128", "--device", "cpu");
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
         Assert.Contains("copy last", r.Out);
@@ -87,7 +93,8 @@ public sealed class ExportModelCommandTests
     public void Given_a_trained_run_When_exported_to_safetensors_Then_the_header_lists_every_tensor_with_consistent_byte_ranges()
     {
         using var tmp = new TempFolder();
-        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu").ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"],
+            "--device", "cpu").ExitCode);
         var r = CliRunner.Run("export", tmp["run"], "--format", "safetensors", "--out", tmp["m.safetensors"]);
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
 
@@ -97,7 +104,8 @@ public sealed class ExportModelCommandTests
         var header = JsonNode.Parse(System.Text.Encoding.UTF8.GetString(bytes, 8, (int)headerLength))!.AsObject();
         Assert.Contains("two-rooms", header["__metadata__"]!["worldmodel_config"]!.GetValue<string>());
         long expectedStart = 0, dataLength = bytes.Length - 8 - headerLength;
-        var tensors = header.Where(p => p.Key != "__metadata__").OrderBy(p => p.Value!["data_offsets"]![0]!.GetValue<long>()).ToList();
+        var tensors = header.Where(p => p.Key != "__metadata__")
+            .OrderBy(p => p.Value!["data_offsets"]![0]!.GetValue<long>()).ToList();
         Assert.True(tensors.Count > 10);
         foreach (var (name, t) in tensors)
         {
@@ -109,5 +117,20 @@ public sealed class ExportModelCommandTests
         }
         Assert.Equal(dataLength, expectedStart);
         Assert.Contains(tensors, p => p.Key.Contains("Encoder", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData(2, new[] { "step-0000018", "step-0000020" })]
+    [InlineData(0, new[] { "step-0000004", "step-0000008", "step-0000012", "step-0000016", "step-0000020" })]
+    public void Given_keepCheckpoints_When_training_Then_only_the_newest_that_many_remain(int keep, string[] expected)
+    {
+        using var tmp = new TempFolder();
+        int every = keep == 0 ? 4 : 2;
+        var r = CliRunner.Run(
+            "train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], "--device", "cpu",
+            "--set", $"checkpointEvery={every}", "--set", $"keepCheckpoints={keep}");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        var left = Directory.GetDirectories(Path.Combine(tmp["run"], "checkpoints")).Select(Path.GetFileName).Order();
+        Assert.Equal(expected, left);
     }
 }

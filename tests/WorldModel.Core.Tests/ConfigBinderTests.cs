@@ -44,7 +44,8 @@ public sealed record SceneConfig
     public LimitsConfig Limits { get; init; } = new();
 }
 
-/// <summary>Every config error message comes from the binder: each names the key path, what was found and what is allowed.</summary>
+/// <summary>Every config error message comes from the binder: each names the key path, what was found and what
+/// is allowed.</summary>
 public class ConfigBinderTests
 {
     private static ConfigException Fails(string json, params string[] sets) =>
@@ -75,7 +76,8 @@ public class ConfigBinderTests
     [InlineData("""{"limits": 3}""", "limits: 3 is not allowed; expected an object with keys low, high")]
     [InlineData("""{"sizes": 3}""", "sizes: 3 is not allowed; expected a list")]
     [InlineData("""{"shade": "dark"}""", "shade: \"dark\" is not allowed; allowed: light, very-dark")]
-    public void Given_a_value_of_the_wrong_type_Then_the_error_says_what_the_key_takes_in_config_words(string json, string message)
+    public void Given_a_value_of_the_wrong_type_Then_the_error_says_what_the_key_takes_in_config_words(
+        string json, string message)
     {
         var error = Only(Fails(json));
         Assert.Equal(message, error);
@@ -92,21 +94,24 @@ public class ConfigBinderTests
     public void Given_a_huge_whole_number_Then_it_is_out_of_range_not_a_fraction()
     {
         Assert.Equal("count: 1e12 is out of range; allowed: 1 to 4096", Only(Fails("""{"count": 1e12}""")));
-        Assert.Contains("is out of range; allowed: -9223372036854775808 to 9223372036854775807", Only(Fails("""{"seed": 1e30}""")));
+        Assert.Contains("is out of range; allowed: -9223372036854775808 to 9223372036854775807",
+            Only(Fails("""{"seed": 1e30}""")));
     }
 
     [Fact]
     public void Given_a_range_on_a_list_Then_each_element_is_checked_not_the_length()
     {
         Assert.Equal("sizes[1]: 20 is out of range; allowed: 1 to 10", Only(Fails("""{"sizes": [3, 20]}""")));
-        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 10 }, ConfigLoader.Parse<SceneConfig>("""{"sizes": [1,2,3,4,5,6,7,8,9,10,10,10]}""", "t").Sizes);
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 10 },
+            ConfigLoader.Parse<SceneConfig>("""{"sizes": [1,2,3,4,5,6,7,8,9,10,10,10]}""", "t").Sizes);
     }
 
     [Fact]
     public void Given_a_union_without_or_with_an_unknown_kind_Then_the_kinds_allowed_are_listed()
     {
         Assert.Equal("shape.kind: missing; allowed: square, disk", Only(Fails("""{"shape": {"size": 2}}""")));
-        Assert.Equal("shape.kind: \"hexagon\" is not allowed; allowed: square, disk", Only(Fails("""{"shape": {"kind": "hexagon"}}""")));
+        Assert.Equal("shape.kind: \"hexagon\" is not allowed; allowed: square, disk",
+            Only(Fails("""{"shape": {"kind": "hexagon"}}""")));
     }
 
     [Fact]
@@ -141,14 +146,16 @@ public class ConfigBinderTests
     [Fact]
     public void Given_a_kind_switch_When_loaded_Then_keys_of_the_old_kind_are_gone()
     {
-        var c = ConfigLoader.Parse<SceneConfig>("""{"shape": {"kind": "square", "filled": true, "size": 9}}""", "t", ["shape.kind=disk"]);
+        var c = ConfigLoader.Parse<SceneConfig>("""{"shape": {"kind": "square", "filled": true, "size": 9}}""", "t",
+            ["shape.kind=disk"]);
         Assert.Equal(new DiskConfig(), c.Shape);
     }
 
     [Fact]
     public void Given_an_override_that_cannot_descend_or_has_no_equals_Then_both_are_named()
     {
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse<SceneConfig>("{}", "t", ["count.x=1", "count"]));
+        var e = Assert.Throws<ConfigException>(() =>
+            ConfigLoader.Parse<SceneConfig>("{}", "t", ["count.x=1", "count"]));
         Assert.Equal(2, e.Errors.Count);
         Assert.Contains(e.Errors, x => x.Message.Contains("cannot descend here", StringComparison.Ordinal));
         Assert.Contains(e.Errors, x => x.Message.Contains("path.to.key=value", StringComparison.Ordinal));
@@ -157,7 +164,8 @@ public class ConfigBinderTests
     [Fact]
     public void Given_a_bound_config_When_unbound_and_bound_again_Then_it_is_the_same_and_hashes_the_same()
     {
-        var c = ConfigLoader.Parse<SceneConfig>("""{"count": 3, "shape": {"kind": "disk", "segments": 4}, "shade": "very-dark"}""", "t");
+        var c = ConfigLoader.Parse<SceneConfig>(
+            """{"count": 3, "shape": {"kind": "disk", "segments": 4}, "shade": "very-dark"}""", "t");
         var again = ConfigLoader.Parse<SceneConfig>(ConfigLoader.ToJson(c), "t");
         Assert.Equal(ConfigLoader.ToJson(c), ConfigLoader.ToJson(again));
         Assert.Equal(ConfigLoader.Hash(c), ConfigLoader.Hash(again));
@@ -179,12 +187,14 @@ public sealed class ConfigTreeFromCodeTests
         var tree = new System.Text.Json.Nodes.JsonObject { ["count"] = 16, ["scale"] = 0.5f, ["rate"] = 3L };
         var sizes = ConfigBinder.Bind<Sizes>(tree, "code");
         Assert.Equal((16, 0.5f, 3.0), (sizes.Count, sizes.Scale, sizes.Rate));
-        var e = Assert.Throws<ConfigException>(() => ConfigBinder.Bind<Sizes>(new System.Text.Json.Nodes.JsonObject { ["count"] = 500 }, "code"));
+        var e = Assert.Throws<ConfigException>(() =>
+            ConfigBinder.Bind<Sizes>(new System.Text.Json.Nodes.JsonObject { ["count"] = 500 }, "code"));
         Assert.Contains("count", e.Message);
     }
 }
 
-/// <summary>Renamed and removed keys: old files keep loading under the new name, and a removed key says where it went.</summary>
+/// <summary>Renamed and removed keys: old files keep loading under the new name, and a removed key says
+/// where it went.</summary>
 public sealed class ConfigKeyHistoryTests
 {
     [RemovedKey("depth", "the depth is now layers.count")]
@@ -202,7 +212,8 @@ public sealed class ConfigKeyHistoryTests
         var canonical = ConfigLoader.ToJson(s);
         Assert.Contains("\"width\"", canonical, StringComparison.Ordinal);
         Assert.DoesNotContain("size", canonical, StringComparison.Ordinal);
-        Assert.Equal(ConfigLoader.Hash(ConfigLoader.Parse<Stack>("""{"width": 4}""", "new.json")), ConfigLoader.Hash(s));
+        Assert.Equal(ConfigLoader.Hash(ConfigLoader.Parse<Stack>("""{"width": 4}""", "new.json")),
+            ConfigLoader.Hash(s));
     }
 
     [Fact]
@@ -215,8 +226,10 @@ public sealed class ConfigKeyHistoryTests
     [Fact]
     public void Given_both_the_former_and_the_new_key_Then_the_error_says_to_keep_the_new_one()
     {
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse<Stack>("""{"size": 4, "width": 3}""", "t.json"));
-        Assert.Equal("size: former name of width, which is also set; keep width only", Assert.Single(e.Errors).ToString());
+        var e = Assert.Throws<ConfigException>(() =>
+            ConfigLoader.Parse<Stack>("""{"size": 4, "width": 3}""", "t.json"));
+        Assert.Equal("size: former name of width, which is also set; keep width only",
+            Assert.Single(e.Errors).ToString());
     }
 
     [Fact]

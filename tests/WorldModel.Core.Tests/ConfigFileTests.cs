@@ -55,11 +55,14 @@ public sealed class ConfigFileTests
         using var tmp = new TempFolder();
         File.WriteAllText(tmp["a.json"], """{ "extends": "b.json" }""");
         File.WriteAllText(tmp["b.json"], """{ "extends": "a.json" }""");
-        Assert.Contains("extends this file again", Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile<Experiment>(tmp["a.json"])).Message);
+        Assert.Contains("extends this file again",
+            Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile<Experiment>(tmp["a.json"])).Message);
         File.WriteAllText(tmp["c.json"], """{ "extends": "nowhere.json" }""");
-        Assert.Contains("base file 'nowhere.json' not found", Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile<Experiment>(tmp["c.json"])).Message);
+        Assert.Contains("base file 'nowhere.json' not found",
+            Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile<Experiment>(tmp["c.json"])).Message);
         File.WriteAllText(tmp["d.json"], """{ "kind": "training", "extends": "e.json" }""");
         File.WriteAllText(tmp["e.json"], """{ "kind": "experiment" }""");
-        Assert.Contains("extends a \"experiment\" config", Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile<Experiment>(tmp["d.json"])).Message);
+        Assert.Contains("extends a \"experiment\" config",
+            Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile<Experiment>(tmp["d.json"])).Message);
     }
 }

@@ -41,7 +41,8 @@ public sealed class BatchSamplerTests
             for (int t = 0; t < 6; t++)
             {
                 Assert.Equal(d.State(e, s0 + t).ToArray(), batch.States.AsSpan((b * 6 + t) * 2, 2).ToArray());
-                if (t < 5) Assert.Equal(d.Action(e, s0 + t).ToArray(), batch.Actions.AsSpan((b * 5 + t) * 2, 2).ToArray());
+                if (t < 5) Assert.Equal(d.Action(e, s0 + t).ToArray(),
+                    batch.Actions.AsSpan((b * 5 + t) * 2, 2).ToArray());
                 // The agent channel is brightest at the agent's true position.
                 var frame = batch.Frames.AsSpan((b * 6 + t) * format.BytesPerFrame, format.BytesPerFrame);
                 var st = batch.States.AsSpan((b * 6 + t) * 2, 2);

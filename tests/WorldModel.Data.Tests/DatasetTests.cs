@@ -121,7 +121,8 @@ public sealed class DatasetTests
         using var tmp = new TempFolder();
         new DatasetGenerator(Small()).Generate(tmp["a"]);
         new DatasetGenerator(Small() with { Seed = 99 }).Generate(tmp["b"]);
-        File.Copy(tmp["b/" + DatasetGenerator.ChunkName(0)], tmp["a/" + DatasetGenerator.ChunkName(0)], overwrite: true);
+        File.Copy(tmp["b/" + DatasetGenerator.ChunkName(0)], tmp["a/" + DatasetGenerator.ChunkName(0)],
+            overwrite: true);
         var e = Assert.Throws<DatasetCorruptException>(() => Dataset.Open(tmp["a"]));
         Assert.Contains("chunk-00000.bin", e.Message);
         var result = new DatasetGenerator(Small()).Generate(tmp["a"]);
@@ -157,7 +158,12 @@ public sealed class DatasetTests
     public void Given_cached_frames_Then_sampled_frames_equal_frames_rendered_on_the_fly()
     {
         using var tmp = new TempFolder();
-        var config = Small(episodes: 40) with { CacheFrames = true, World = new PushBallConfig(), Policy = new NoisyPusherPolicyConfig() };
+        var config = Small(episodes: 40) with
+        {
+            CacheFrames = true,
+            World = new PushBallConfig(),
+            Policy = new NoisyPusherPolicyConfig()
+        };
         var format = new SceneBuilder(config.World, config.Render).Format;
         var cpu = new CpuRasterizer(format);
         new DatasetGenerator(config, cpu).Generate(tmp["d"]);
@@ -165,7 +171,8 @@ public sealed class DatasetTests
         Assert.Equal(format.BytesPerFrame, d.Manifest.FrameBytes);
         var cached = new BatchSampler(d, 8, 5, seed: 1, renderer: null).Sample(3);
         var scenes = new SceneBatch(8 * 5);
-        var layouts = cached.Episodes.SelectMany(e => Enumerable.Repeat(d.Layout(e).ToArray(), 5)).SelectMany(l => l).ToArray();
+        var layouts = cached.Episodes.SelectMany(e => Enumerable.Repeat(d.Layout(e).ToArray(), 5))
+            .SelectMany(l => l).ToArray();
         new SceneBuilder(config.World, config.Render).BuildAll(scenes, cached.States, layouts);
         var live = new byte[cached.Frames.Length];
         cpu.Render(scenes, live);

@@ -12,7 +12,8 @@ public sealed class NpzWriterTests
         using var tmp = new TempFolder();
         float[] states = [1, 2, 3, 4, 5, 6];
         byte[] frames = [7, 8, 9, 10];
-        NpzWriter.Write(tmp["x.npz"], [NpzWriter.Array.Of("states", states, 1, 3, 2), NpzWriter.Array.Of("frames", frames, 4)]);
+        NpzWriter.Write(tmp["x.npz"],
+            [NpzWriter.Array.Of("states", states, 1, 3, 2), NpzWriter.Array.Of("frames", frames, 4)]);
 
         using var zip = ZipFile.OpenRead(tmp["x.npz"]);
         Assert.Equal(["states.npy", "frames.npy"], zip.Entries.Select(e => e.FullName));

@@ -32,7 +32,8 @@ public sealed class DemoApiTests(DemoFixture fixture)
         var before = host.Session.Latest;
         var response = await host.Client.PostAsync(path, Json(body));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        string error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+        string error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement
+            .GetProperty("error").GetString()!;
         Assert.Contains(expected, error);
         // Nothing changed, and the server still answers.
         var state = await host.Client.GetAsync("/api/state");
@@ -45,9 +46,12 @@ public sealed class DemoApiTests(DemoFixture fixture)
     public async Task GoodRequestsChangeWhatThePageSees()
     {
         await using var host = await DemoServerHost.StartAsync(fixture.Models);
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/settings", Json("""{"planner": "cem", "samples": 128, "model": "oracle"}"""))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/goal", Json("""{"x": 50.5, "y": 40}"""))).StatusCode);
-        var state = await WaitFor(host, s => s.GetProperty("goal")[0].GetSingle() == 50.5f && s.GetProperty("settings").GetProperty("planner").GetString() == "cem");
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/settings",
+            Json("""{"planner": "cem", "samples": 128, "model": "oracle"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await host.Client.PostAsync("/api/goal", Json("""{"x": 50.5, "y": 40}"""))).StatusCode);
+        var state = await WaitFor(host, s => s.GetProperty("goal")[0].GetSingle() == 50.5f
+            && s.GetProperty("settings").GetProperty("planner").GetString() == "cem");
         Assert.Equal(128, state.GetProperty("settings").GetProperty("samples").GetInt32());
         Assert.Equal("oracle", state.GetProperty("settings").GetProperty("model").GetString());
         Assert.StartsWith("data:image/png;base64,", state.GetProperty("frame").GetString());
@@ -70,12 +74,60 @@ public sealed class DemoApiTests(DemoFixture fixture)
         using var slow = new System.Net.Sockets.TcpClient();
         var uri = new Uri(host.Address);
         await slow.ConnectAsync(uri.Host, uri.Port);
-        await slow.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"POST /api/goal HTTP/1.1\r\nHost: {uri.Host}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"x\": 2"));
-        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/goal", Json("""{"x": 50, "y": 40}"""))).StatusCode);
+        await slow.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"POST /api/goal HTTP/1.1\r\nHost: {uri.Host}\r\n"
+            + $"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"x\": 2"));
+        Assert.Equal(HttpStatusCode.OK,
+            (await host.Client.PostAsync("/api/goal", Json("""{"x": 50, "y": 40}"""))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/run", Json("{}"))).StatusCode);
         var state = await WaitFor(host, s => s.GetProperty("step").GetInt32() >= 10);
         Assert.True(state.GetProperty("running").GetBoolean() || state.GetProperty("status").GetString() == "reached");
     }
+
+    [Fact]
+    public async Task RequestsFromAnotherPageAreRefusedAndChangeNothing()
+    {
+        await using var host = await DemoServerHost.StartAsync(fixture.Models, model: "oracle");
+        var before = host.Session.Latest;
+        // A form-style post from another page: no JSON content type.
+        var plain = await host.Client.PostAsync("/api/goal",
+            new StringContent("""{"x": 50, "y": 40}""", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, plain.StatusCode);
+        // A fetch from another origin.
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/api/goal")
+        {
+            Content = Json("""{"x": 50, "y": 40}"""),
+        };
+        foreign.Headers.Add("Origin", "http://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Client.SendAsync(foreign)).StatusCode);
+        // DNS rebinding: another site's name resolving to this address.
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/state");
+        rebound.Headers.Host = "evil.example";
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Client.SendAsync(rebound)).StatusCode);
+        Assert.Equal(before.Version, host.Session.Latest.Version);
+
+        // The page's own requests pass.
+        using var own = new HttpRequestMessage(HttpMethod.Post, "/api/goal")
+        {
+            Content = Json("""{"x": 50.5, "y": 40}"""),
+        };
+        own.Headers.Add("Origin", host.Address);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(own)).StatusCode);
+        await WaitFor(host, s => s.GetProperty("goal")[0].GetSingle() == 50.5f);
+    }
+
+    [Fact]
+    public async Task AfterANewLayoutTheTrainingLayoutComesBack()
+    {
+        await using var host = await DemoServerHost.StartAsync(fixture.Models, model: "oracle");
+        var training = host.Session.Latest.Layout;
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/layout", Json("{}"))).StatusCode);
+        await WaitFor(host, s => !Layout(s).SequenceEqual(training));
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/layout/first", Json("{}"))).StatusCode);
+        await WaitFor(host, s => Layout(s).SequenceEqual(training));
+    }
+
+    private static float[] Layout(JsonElement state) =>
+        state.GetProperty("layout").EnumerateArray().Select(v => v.GetSingle()).ToArray();
 
     private static async Task<JsonElement> WaitFor(DemoServerHost host, Func<JsonElement, bool> condition)
     {
@@ -84,7 +136,8 @@ public sealed class DemoApiTests(DemoFixture fixture)
         {
             var state = JsonDocument.Parse(await host.Client.GetStringAsync("/api/state")).RootElement;
             if (condition(state)) return state;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the state never matched; last: " + state.GetProperty("status").GetString() + ", " + state.GetProperty("message").GetString());
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the state never matched; last: "
+                + state.GetProperty("status").GetString() + ", " + state.GetProperty("message").GetString());
             await Task.Delay(50);
         }
     }

@@ -17,14 +17,24 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task DraggingTheAgentClickingAGoalAndRunningReachesItWithOverlaysDrawn()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (sudo apt-get install chromium, or run ./test, which installs it)");
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium "
+            + $"(sudo apt-get install chromium, or run ./test, which installs it)");
         await using var host = await DemoServerHost.StartAsync(fixture.Models);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = Chromium,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+            Args =
+            [
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-default-apps",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage"
+            ],
         });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
         await page.GotoAsync(host.Address);
@@ -37,32 +47,51 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
         await page.Mouse.MoveAsync(box.X + 130, box.Y + 430, new() { Steps = 5 });
         await page.Mouse.MoveAsync(box.X + 140, box.Y + 440, new() { Steps = 5 });
         await page.Mouse.UpAsync();
-        await WaitUntil(() => MathF.Abs(host.Session.Latest.Agent[0] - 14f) < 0.2f && MathF.Abs(host.Session.Latest.Agent[1] - 44f) < 0.2f,
-            () => $"dragging did not move the agent to (14, 44): it is at ({host.Session.Latest.Agent[0]}, {host.Session.Latest.Agent[1]})");
+        await WaitUntil(() => MathF.Abs(host.Session.Latest.Agent[0] - 14f) < 0.2f
+                && MathF.Abs(host.Session.Latest.Agent[1] - 44f) < 0.2f,
+            () => $"dragging did not move the agent to (14, 44): it is at ({host.Session.Latest.Agent[0]}, "
+                + $"{host.Session.Latest.Agent[1]})");
 
         // Clicking at (200, 360) sets the goal at (20, 36).
         await page.Locator("#world").ClickAsync(new() { Position = new() { X = 200, Y = 360 } });
-        await WaitUntil(() => MathF.Abs(host.Session.Latest.Goal[0] - 20f) < 0.2f && MathF.Abs(host.Session.Latest.Goal[1] - 36f) < 0.2f,
-            () => $"the click did not set the goal at (20, 36): the goal is ({host.Session.Latest.Goal[0]}, {host.Session.Latest.Goal[1]})");
+        await WaitUntil(() => MathF.Abs(host.Session.Latest.Goal[0] - 20f) < 0.2f
+                && MathF.Abs(host.Session.Latest.Goal[1] - 36f) < 0.2f,
+            () => $"the click did not set the goal at (20, 36): the goal is ({host.Session.Latest.Goal[0]}, "
+                + $"{host.Session.Latest.Goal[1]})");
         int updatesBefore = await page.EvaluateAsync<int>("() => window.demoStats.updates");
         var running = System.Diagnostics.Stopwatch.StartNew();
         await page.ClickAsync("#run");
-        await page.WaitForFunctionAsync("() => document.getElementById('statusText').textContent === 'reached'", null, new() { Timeout = 90_000 });
+        await page.WaitForFunctionAsync("() => document.getElementById('statusText').textContent === 'reached'",
+            null, new() { Timeout = 90_000 });
 
         var stats = await page.EvaluateAsync<JsonElement>("() => window.demoStats");
         // Reported, not asserted (speed is measured by `wm bench demo`): how often the page redrew while the agent ran.
-        output.WriteLine($"page redraws while running: {(stats.GetProperty("updates").GetInt32() - updatesBefore) / running.Elapsed.TotalSeconds:F1}/s over {running.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"page redraws while running: "
+            + $"{(stats.GetProperty("updates").GetInt32() - updatesBefore) / running.Elapsed.TotalSeconds:F1}/s "
+            + $"over {running.Elapsed.TotalSeconds:F1} s");
         Assert.True(stats.GetProperty("pathsDrawn").GetInt32() > 0, "no planned path was drawn");
         Assert.True(stats.GetProperty("candidatesDrawn").GetInt32() > 0, "no sampled plans were drawn");
         Assert.True(stats.GetProperty("costsDrawn").GetInt32() > 0, "no cost curve was drawn");
         Assert.True(stats.GetProperty("imaginedShown").GetInt32() > 0, "no imagined frames were shown");
-        Assert.True(await page.Locator("#frames img").CountAsync() >= 2, "the real and imagined frames are not on the page");
+        Assert.True(await page.Locator("#frames img").CountAsync() >= 2,
+            "the real and imagined frames are not on the page");
         Assert.Equal("reached", host.Session.Latest.Status);
 
         // The screenshot is the test's artifact: TestResults/demo-page.png at the repository root.
         string artifacts = Path.Combine(Repository.Root, "TestResults");
         Directory.CreateDirectory(artifacts);
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "demo-page.png"), FullPage = true });
+
+        // On a 1024 × 768 classroom projector nothing scrolls sideways and the status row is above the fold.
+        await page.SetViewportSizeAsync(1024, 768);
+        var fit = await page.EvaluateAsync<JsonElement>("""
+            () => ({ scrollWidth: document.documentElement.scrollWidth,
+                     statusBottom: document.querySelector(".status").getBoundingClientRect().bottom })
+            """);
+        Assert.True(fit.GetProperty("scrollWidth").GetDouble() <= 1024,
+            $"the page is {fit.GetProperty("scrollWidth")} px wide at 1024 px: it scrolls sideways");
+        Assert.True(fit.GetProperty("statusBottom").GetDouble() <= 768,
+            $"the status row ends at {fit.GetProperty("statusBottom")} px, below a 768 px screen");
     }
 
     private static async Task WaitUntil(Func<bool> condition, Func<string> message)

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace WorldModel.Demo.Tests;
 
-/// <summary>The models that ship in the repository, loaded once for every demo test (probes fitted: a few seconds).</summary>
+/// <summary>The models that ship in the repository, loaded once for every demo test (probes fitted: a
+/// few seconds).</summary>
 public sealed class DemoFixture : IDisposable
 {
     public DemoFixture()

@@ -33,15 +33,18 @@ public sealed class DemoSessionTests(DemoFixture fixture)
         // The planned path starts near the agent: the probe reads positions, not noise.
         var first = steps[0];
         float dx = first.PlannedPath[0] - seen[0].Agent[0], dy = first.PlannedPath[1] - seen[0].Agent[1];
-        Assert.True(MathF.Sqrt(dx * dx + dy * dy) < 4, $"path starts {MathF.Sqrt(dx * dx + dy * dy):F1} px from the agent");
+        Assert.True(MathF.Sqrt(dx * dx + dy * dy) < 4,
+            $"path starts {MathF.Sqrt(dx * dx + dy * dy):F1} px from the agent");
     }
 
     [Fact]
     public void ProbesReadPositionsFarBetterThanTheMean()
     {
         // Predicting the arena's mean position misses by ~16 px on average (uniform over a 56-wide arena).
-        Assert.True(fixture.Models.JepaModel!.Probe.Rmse < 3, $"JEPA probe RMSE {fixture.Models.JepaModel.Probe.Rmse:F2} px");
-        Assert.True(fixture.Models.PixelModel!.Probe.Rmse < 3, $"pixel probe RMSE {fixture.Models.PixelModel.Probe.Rmse:F2} px");
+        Assert.True(fixture.Models.JepaModel!.Probe.Rmse < 3,
+            $"JEPA probe RMSE {fixture.Models.JepaModel.Probe.Rmse:F2} px");
+        Assert.True(fixture.Models.PixelModel!.Probe.Rmse < 3,
+            $"pixel probe RMSE {fixture.Models.PixelModel.Probe.Rmse:F2} px");
     }
 
     [Fact]
@@ -53,11 +56,12 @@ public sealed class DemoSessionTests(DemoFixture fixture)
         geodesic.RunBlocking(null, maxSteps: 120);
         Assert.Equal("reached", geodesic.Latest.Status);
 
-        using var straight = Session(DemoModels.OracleStraight);
+        using var straight = Session("oracle-straight");
         straight.SetGoal(50, 40);
         straight.RunBlocking(null, maxSteps: 120);
         Assert.NotEqual("reached", straight.Latest.Status);
-        Assert.True(straight.Latest.Agent[0] < 33, $"the straight-line agent crossed the wall (x = {straight.Latest.Agent[0]:F1})");
+        Assert.True(straight.Latest.Agent[0] < 33,
+            $"the straight-line agent crossed the wall (x = {straight.Latest.Agent[0]:F1})");
     }
 
     [Fact]

@@ -14,10 +14,12 @@ namespace WorldModel.Experiments.Tests;
 public sealed class CommittedConfigTests
 {
     public static TheoryData<string> Experiments() => [.. Configs().Where(c => IsExperiment(c))];
-    public static TheoryData<string> Trainings() => [.. Configs().Where(c => !IsExperiment(c) && Tree(c)["train"] is not null)];
+    public static TheoryData<string> Trainings() =>
+        [.. Configs().Where(c => !IsExperiment(c) && Tree(c)["train"] is not null)];
 
     private static IEnumerable<string> Configs() =>
-        Directory.GetFiles(Repository.Path("configs"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+        Directory.GetFiles(Repository.Path("configs"), "*.json").Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal)!;
 
     private static bool IsExperiment(string name) => Tree(name)["models"] is not null;
 
@@ -33,12 +35,14 @@ public sealed class CommittedConfigTests
     public void Every_committed_config_says_what_it_is()
     {
         foreach (var name in Configs())
-            Assert.True(ConfigLoader.FileKind(ConfigLoader.LoadTree(Repository.Config(name), [])) is "experiment" or "training" or "data", name);
+            Assert.True(ConfigLoader.FileKind(ConfigLoader.LoadTree(Repository.Config(name), []))
+                is "experiment" or "training" or "data", name);
     }
 
     [Fact]
     public void The_committed_configs_include_experiments_and_trainings() =>
-        Assert.True(Experiments().Count >= 5 && Trainings().Count >= 2, $"{Experiments().Count} experiments, {Trainings().Count} trainings");
+        Assert.True(Experiments().Count >= 5 && Trainings().Count >= 2,
+            $"{Experiments().Count} experiments, {Trainings().Count} trainings");
 
     [Theory]
     [MemberData(nameof(Experiments))]

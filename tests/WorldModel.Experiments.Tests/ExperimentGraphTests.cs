@@ -7,7 +7,8 @@ namespace WorldModel.Experiments.Tests;
 
 public sealed class ExperimentGraphTests
 {
-    private static ExperimentConfig Tiny(params string[] sets) => ConfigLoader.LoadFile<ExperimentConfig>(Repository.Config("tiny-experiment.json"), sets);
+    private static ExperimentConfig Tiny(params string[] sets) =>
+        ConfigLoader.LoadFile<ExperimentConfig>(Repository.Config("tiny-experiment.json"), sets);
 
     [Fact]
     public void Given_the_tiny_experiment_Then_its_graph_lists_data_each_training_each_planned_part_the_landscape_and_the_report_in_order()
@@ -15,13 +16,16 @@ public sealed class ExperimentGraphTests
         using var tmp = new TempFolder();
         var graph = ExperimentGraph.Build(Tiny(), tmp["run"]);
         string[] plans = ["oracle-geodesic", "jepa-latent", "pixel-frames", "pixel-latent"];
-        Assert.Equal(["data", "train/jepa-seed0", "train/pixel-seed0", .. plans.SelectMany(m => new[] { $"plan/{m}-seed0-h2", $"plan/{m}-seed0-h4" }), "landscape", "report"],
+        Assert.Equal(["data", "train/jepa-seed0", "train/pixel-seed0",
+            .. plans.SelectMany(m => new[] { $"plan/{m}-seed0-h2", $"plan/{m}-seed0-h4" }), "landscape", "report"],
             graph.Units.Select(u => u.Id));
         // A trained method's parts wait for its own training only; the oracle's for nothing.
         Assert.Equal(["train/pixel-seed0"], graph["plan/pixel-frames-seed0-h4"].DependsOn.Select(u => u.Id));
         Assert.Empty(graph["plan/oracle-geodesic-seed0-h2"].DependsOn);
-        Assert.All(graph.Units.Where(u => u.Stage == "train"), u => Assert.Equal(["data"], u.DependsOn.Select(d => d.Id)));
-        // Every unit but the data writes inside the run folder; distinct units, distinct folders (the report owns the run folder itself).
+        Assert.All(graph.Units.Where(u => u.Stage == "train"),
+            u => Assert.Equal(["data"], u.DependsOn.Select(d => d.Id)));
+        // Every unit but the data writes inside the run folder; distinct units, distinct folders (the report owns
+        // the run folder itself).
         Assert.All(graph.Units.Skip(1), u => Assert.StartsWith(tmp["run"], u.Folder));
         Assert.Equal(graph.Units.Count, graph.Units.Select(u => u.Folder).Distinct().Count());
         var missing = Assert.Throws<ArgumentException>(() => graph["plan/nothing"]);
@@ -32,7 +36,8 @@ public sealed class ExperimentGraphTests
     public void Given_a_push_ball_experiment_Then_its_graph_has_no_landscape_and_plans_its_own_oracles()
     {
         using var tmp = new TempFolder();
-        var graph = ExperimentGraph.Build(Tiny("data.world.kind=push-ball", "data.policy.kind=noisy-pusher", "evaluation.oracles=[\"shaped\"]", "evaluation.episodes.pushes=2"), tmp["run"]);
+        var graph = ExperimentGraph.Build(Tiny("data.world.kind=push-ball", "data.policy.kind=noisy-pusher",
+            "evaluation.oracles=[\"shaped\"]", "evaluation.episodes.pushes=2"), tmp["run"]);
         Assert.DoesNotContain(graph.Units, u => u.Stage == "landscape");
         Assert.Contains(graph.Units, u => u.Id == "plan/oracle-shaped-seed0-h4");
     }
@@ -41,7 +46,8 @@ public sealed class ExperimentGraphTests
     public void Given_a_finished_experiment_When_run_again_Then_every_unit_is_reused_and_a_deleted_part_alone_is_planned_again()
     {
         using var tmp = new TempFolder();
-        var config = Tiny("models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},\"train\":{\"steps\":10,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}]");
+        var config = Tiny("models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},"
+            + "\"train\":{\"steps\":10,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}]");
         var first = new RecordingObserver();
         ExperimentRunner.Run(config, tmp["run"], CPU, first, CancellationToken.None);
         Assert.DoesNotContain("train/jepa-seed0", first.Reused);
@@ -62,7 +68,8 @@ public sealed class ExperimentGraphTests
         ExperimentRunner.Run(config, tmp["run"], CPU, third, CancellationToken.None);
         Assert.Equal(["plan/jepa-latent-seed0-h4", "report"], third.Ran);
         // Planned again, the part gives the same episodes; only its timing column differs.
-        Assert.Equal(results.Select(WithoutTiming), File.ReadAllLines(Path.Combine(tmp["run"], "results.csv")).Select(WithoutTiming));
+        Assert.Equal(results.Select(WithoutTiming),
+            File.ReadAllLines(Path.Combine(tmp["run"], "results.csv")).Select(WithoutTiming));
         string report = File.ReadAllText(Path.Combine(tmp["run"], "report.md"));
         Assert.Contains("| plan | jepa/latent seed 0 H=4: 4 episodes |", report);
         Assert.Contains("| train | jepa seed 0: 10 steps of 8 × 5 frames | reused (", report);
@@ -78,7 +85,8 @@ public sealed class ExperimentGraphTests
         Directory.CreateDirectory(tmp["run"]);
         File.WriteAllText(Path.Combine(tmp["run"], ExperimentRunner.ConfigFile), "{}");
         var observer = new RecordingObserver();
-        var e = Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(Tiny(), tmp["run"], CPU, observer, CancellationToken.None));
+        var e = Assert.Throws<ArgumentException>(() =>
+            ExperimentRunner.Run(Tiny(), tmp["run"], CPU, observer, CancellationToken.None));
         Assert.Contains("another config", e.Message);
         Assert.Empty(observer.Units);
     }
@@ -89,7 +97,8 @@ public sealed class ExperimentGraphTests
         using var tmp = new TempFolder();
         using var first = WorldModel.Core.IO.FolderLock.Acquire(tmp["run"], "another wm run");
         var observer = new RecordingObserver();
-        var e = Assert.Throws<WorldModel.Core.IO.FolderLockedException>(() => ExperimentRunner.Run(Tiny(), tmp["run"], CPU, observer, CancellationToken.None));
+        var e = Assert.Throws<WorldModel.Core.IO.FolderLockedException>(() =>
+            ExperimentRunner.Run(Tiny(), tmp["run"], CPU, observer, CancellationToken.None));
         Assert.Contains("choose another --out", e.Message);
         Assert.Empty(observer.Units);
         Assert.False(File.Exists(Path.Combine(tmp["run"], ExperimentRunner.ConfigFile)));
@@ -97,5 +106,6 @@ public sealed class ExperimentGraphTests
 
     [Fact]
     public void Training_run_ids_started_together_differ() =>
-        Assert.Equal(100, Enumerable.Range(0, 100).Select(_ => WorldModel.Models.Training.TrainingRun.NewRunId()).Distinct().Count());
+        Assert.Equal(100, Enumerable.Range(0, 100).Select(_ => WorldModel.Models.Training.TrainingRun.NewRunId())
+            .Distinct().Count());
 }

@@ -7,7 +7,8 @@ namespace WorldModel.Models.Tests;
 [Collection("torch")]
 public sealed class CheckpointTests
 {
-    private static readonly ModelConfig Tiny = new() { Widths = [8], Latent = LatentKind.Flat, LatentDim = 16, PredictorHidden = 32 };
+    private static readonly ModelConfig Tiny =
+        new() { Widths = [8], Latent = LatentKind.Flat, LatentDim = 16, PredictorHidden = 32 };
     private static readonly TrainConfig Train = new() { Steps = 30, BatchSize = 8, Rollout = 3, WarmupSteps = 5 };
 
     private static (LatentWorldModel Model, Trainer Trainer) Fresh(int seed)

@@ -38,7 +38,8 @@ public class GcPauseTests(ITestOutputHelper output)
             int before;
             using (var pause = TorchGuard.PauseGc())
             {
-                // The runtime may decline a pause (it could not set the budget aside); then the stretch runs unprotected.
+                // The runtime may decline a pause (it could not set the budget aside); then the
+                // stretch runs unprotected.
                 if (!pause.Active) continue;
                 active++;
                 before = GC.CollectionCount(0);
@@ -65,21 +66,33 @@ public class GcPauseTests(ITestOutputHelper output)
         // Garbage from another thread makes the collector run often, as a data or rendering thread does.
         var pressure = new Thread(() => { while (!Volatile.Read(ref stop)) _sink = new byte[1024]; });
         pressure.Start();
-        int unpaused = 0, paused = 0, runs = 0, collections = GC.CollectionCount(0);
+        int unpaused = 0, paused = 0, runs = 0, outgrown = 0, collections = GC.CollectionCount(0);
         try
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
             while (sw.Elapsed.TotalSeconds < 4)
             {
                 try { TorchWork(a, b); }
-                catch (System.Runtime.InteropServices.ExternalException e) when (TorchGuard.IsScalarRace(e)) { unpaused++; }
+                catch (System.Runtime.InteropServices.ExternalException e)
+                    when (TorchGuard.IsScalarRace(e)) { unpaused++; }
             }
             sw.Restart();
             while (sw.Elapsed.TotalSeconds < 4)
             {
                 runs++;
-                try { using (TorchGuard.PauseGc()) TorchWork(a, b); }
-                catch (System.Runtime.InteropServices.ExternalException e) when (TorchGuard.IsScalarRace(e)) { paused++; }
+                // The pause's budget is process-wide: when the other thread's garbage uses it up, the collector
+                // runs and that run is unprotected (as documented). Only runs it protected throughout count.
+                bool raced = false, held;
+                using (var pause = TorchGuard.PauseGc())
+                {
+                    int before = GC.CollectionCount(0); // starting a pause may itself collect
+                    try { TorchWork(a, b); }
+                    catch (System.Runtime.InteropServices.ExternalException e)
+                        when (TorchGuard.IsScalarRace(e)) { raced = true; }
+                    held = pause.Active && GC.CollectionCount(0) == before;
+                }
+                if (!held) outgrown++;
+                else if (raced) paused++;
             }
         }
         finally
@@ -87,7 +100,9 @@ public class GcPauseTests(ITestOutputHelper output)
             Volatile.Write(ref stop, true);
             pressure.Join();
         }
-        output.WriteLine($"Scalar errors: {unpaused} without pauses (4 s), {paused} in {runs} paused runs; {GC.CollectionCount(0) - collections} collections");
+        output.WriteLine($"Scalar errors: {unpaused} without pauses (4 s), {paused} in {runs - outgrown} runs the "
+            + $"pause held ({outgrown} outgrew it); {GC.CollectionCount(0) - collections} collections");
         Assert.Equal(0, paused);
+        Assert.True(outgrown < runs / 2, $"{outgrown} of {runs} pauses ran out of budget: the check protects too few");
     }
 }

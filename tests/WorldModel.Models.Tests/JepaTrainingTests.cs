@@ -10,7 +10,8 @@ namespace WorldModel.Models.Tests;
 [Collection("torch")]
 public sealed class JepaTrainingTests(ITestOutputHelper output)
 {
-    private static readonly ModelConfig Tiny = new() { Widths = [8, 16], Latent = LatentKind.Spatial, PredictorHidden = 32 };
+    private static readonly ModelConfig Tiny =
+        new() { Widths = [8, 16], Latent = LatentKind.Spatial, PredictorHidden = 32 };
 
     private LatentWorldModel Train(ObjectiveConfig objective, int steps, out List<StepMetrics> log)
     {
@@ -18,14 +19,17 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
         var (model, metrics) = ScalarRace.RetryOnce(() =>
         {
             torch.manual_seed(0);
-            var model = new LatentWorldModel(Tiny, channels: 2, frameSize: 32, actionDim: 2, withDecoder: objective is PixelObjectiveConfig, withInverseDynamics: true,
+            var model = new LatentWorldModel(Tiny, channels: 2, frameSize: 32, actionDim: 2,
+                withDecoder: objective is PixelObjectiveConfig, withInverseDynamics: true,
                 withTargetEncoder: objective is JepaObjectiveConfig { TargetEma: > 0 });
-            var train = new TrainConfig { Steps = steps, BatchSize = 16, Rollout = 4, LearningRate = 2e-3, WarmupSteps = 10 };
+            var train =
+                new TrainConfig { Steps = steps, BatchSize = 16, Rollout = 4, LearningRate = 2e-3, WarmupSteps = 10 };
             var trainer = new Trainer(model, objective, train, device);
             var metrics = new List<StepMetrics>();
             var sw = System.Diagnostics.Stopwatch.StartNew();
             trainer.Run(TinyWorld.Sampler(16, 5, seed: 3), 0, steps, metrics.Add);
-            output.WriteLine($"{steps} steps in {sw.Elapsed.TotalSeconds:F1} s; last loss {metrics[^1].Loss:F4} {string.Join(", ", metrics[^1].Terms.Select(t => $"{t.Key} {t.Value:F4}"))}");
+            output.WriteLine($"{steps} steps in {sw.Elapsed.TotalSeconds:F1} s; last loss {metrics[^1].Loss:F4} "
+                + $"{string.Join(", ", metrics[^1].Terms.Select(t => $"{t.Key} {t.Value:F4}"))}");
             return (model, metrics);
         }, output.WriteLine);
         log = metrics;
@@ -37,18 +41,28 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
     {
         var model = Train(new JepaObjectiveConfig(), 200, out _);
         var errors = PredictionError.Latent(model, TinyWorld.Sampler(32, 5, seed: 99), 4, torch.CPU);
-        output.WriteLine($"k=4: model {errors.NormalisedModel(4):F4}, copy-last {errors.NormalisedCopyLast(4):F4} (normalised by latent variance)");
-        Assert.True(errors.Model[3] < 0.7 * errors.CopyLast[3], $"model {errors.Model[3]:F4} vs copy-last {errors.CopyLast[3]:F4}");
+        output.WriteLine($"k=4: model {errors.NormalisedModel(4):F4}, copy-last {errors.NormalisedCopyLast(4):F4} "
+            + $"(normalised by latent variance)");
+        Assert.True(errors.Model[3] < 0.7 * errors.CopyLast[3],
+            $"model {errors.Model[3]:F4} vs copy-last {errors.CopyLast[3]:F4}");
 
         // Linear probe fitted on training episodes, scored on held-out ones (another seed).
         var heldOut = TinyWorld.HeldOut;
-        var renderer = new WorldModel.Render.Cpu.CpuRasterizer(new WorldModel.Render.SceneBuilder(heldOut.Config.World, heldOut.Config.Render).Format);
+        var renderer = new WorldModel.Render.Cpu.CpuRasterizer(
+            new WorldModel.Render.SceneBuilder(heldOut.Config.World, heldOut.Config.Render).Format);
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        var report = ModelEvaluation.Run(model, new JepaObjectiveConfig(), TinyWorld.Dataset, heldOut, renderer, 4, torch.CPU, samples: 512);
-        Assert.True(DisposeScopeManager.Statistics.ThreadTotalLiveCount <= liveBefore, "evaluation left tensors alive (a missing dispose scope)");
-        output.WriteLine($"probe RMSE {report.ProbeRmse:F2} px (R² {report.ProbeR2:F3}) vs mean-position {report.MeanPositionRmse:F2} px; predicted k=1..4 {string.Join(" ", report.PredictedProbeRmse.Select(v => v.ToString("F2")))}; effective rank {report.EffectiveRank:F1}");
-        Assert.True(report.ProbeRmse < 0.5 * report.MeanPositionRmse, $"probe {report.ProbeRmse:F2} px vs mean-position {report.MeanPositionRmse:F2} px");
-        Assert.True(report.PredictedProbeRmse[3] < 0.75 * report.MeanPositionRmse, $"4-step predicted latents: probe {report.PredictedProbeRmse[3]:F2} px");
+        var report = ModelEvaluation.Run(model, new JepaObjectiveConfig(), TinyWorld.Dataset, heldOut, renderer, 4,
+            torch.CPU, samples: 512);
+        Assert.True(DisposeScopeManager.Statistics.ThreadTotalLiveCount <= liveBefore,
+            "evaluation left tensors alive (a missing dispose scope)");
+        output.WriteLine($"probe RMSE {report.ProbeRmse:F2} px (R² {report.ProbeR2:F3}) "
+            + $"vs mean-position {report.MeanPositionRmse:F2} px; "
+            + $"predicted k=1..4 {string.Join(" ", report.PredictedProbeRmse.Select(v => v.ToString("F2")))}; "
+            + $"effective rank {report.EffectiveRank:F1}");
+        Assert.True(report.ProbeRmse < 0.5 * report.MeanPositionRmse,
+            $"probe {report.ProbeRmse:F2} px vs mean-position {report.MeanPositionRmse:F2} px");
+        Assert.True(report.PredictedProbeRmse[3] < 0.75 * report.MeanPositionRmse,
+            $"4-step predicted latents: probe {report.PredictedProbeRmse[3]:F2} px");
     }
 
     [Fact]
@@ -69,7 +83,8 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
         // Per latent element, across inputs. Most of a Two-Rooms frame (the walls) never changes, so even a
         // healthy latent varies little on average; the contrast is what shows collapse.
         Assert.True(stdOff < 0.02, $"without variance/covariance the latents should collapse (std {stdOff:F4})");
-        Assert.True(stdOn > 5 * stdOff && stdOn > 0.05, $"with variance/covariance the latents should stay spread (std {stdOn:F4} vs {stdOff:F4} off)");
+        Assert.True(stdOn > 5 * stdOff && stdOn > 0.05,
+            $"with variance/covariance the latents should stay spread (std {stdOn:F4} vs {stdOff:F4} off)");
     }
 
     [Fact]
@@ -77,8 +92,10 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
     {
         var model = Train(new JepaObjectiveConfig { TargetEma = 0.9 }, 200, out _);
         var errors = PredictionError.Latent(model, TinyWorld.Sampler(32, 5, seed: 99), 4, torch.CPU);
-        output.WriteLine($"EMA targets, k=4: model {errors.NormalisedModel(4):F4}, copy-last {errors.NormalisedCopyLast(4):F4}");
-        Assert.True(errors.Model[3] < 0.8 * errors.CopyLast[3], $"model {errors.Model[3]:F4} vs copy-last {errors.CopyLast[3]:F4}");
+        output.WriteLine($"EMA targets, k=4: model {errors.NormalisedModel(4):F4}, "
+            + $"copy-last {errors.NormalisedCopyLast(4):F4}");
+        Assert.True(errors.Model[3] < 0.8 * errors.CopyLast[3],
+            $"model {errors.Model[3]:F4} vs copy-last {errors.CopyLast[3]:F4}");
         var online = model.Encoder.parameters().ToList();
         var target = model.TargetEncoder!.parameters().ToList();
         Assert.Contains(Enumerable.Range(0, online.Count), i => !online[i].eq(target[i]).all().item<bool>());

@@ -23,12 +23,23 @@ namespace WorldModel.Models.Tests;
 public class LearnedPlanningTests(ITestOutputHelper output)
 {
     private static readonly TwoRoomsConfig World = new();
-    private static readonly RenderConfig Render = new() { Renderer = RendererKind.Cpu, Layout = ObservationLayout.Channels, Size = 32, PointRadius = 4f };
+    private static readonly RenderConfig Render =
+        new() { Renderer = RendererKind.Cpu, Layout = ObservationLayout.Channels, Size = 32, PointRadius = 4f };
 
     private static LatentWorldModel TrainTinyJepa(ITestOutputHelper output)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"wm-plan-tests-{Environment.ProcessId}");
-        var data = new DataConfig { Name = "tiny-plan", Seed = 1, Episodes = 400, Steps = 16, ChunkEpisodes = 400, World = World, Policy = new RandomWalkPolicyConfig { DoorShare = 0.3f }, Render = Render };
+        var data = new DataConfig
+        {
+            Name = "tiny-plan",
+            Seed = 1,
+            Episodes = 400,
+            Steps = 16,
+            ChunkEpisodes = 400,
+            World = World,
+            Policy = new RandomWalkPolicyConfig { DoorShare = 0.3f },
+            Render = Render
+        };
         if (!File.Exists(Path.Combine(dir, DatasetManifest.FileName))) new DatasetGenerator(data).Generate(dir);
         var dataset = Dataset.Open(dir);
         var device = TorchRuntime.Initialise(DeviceKind.Cpu);
@@ -38,10 +49,14 @@ public class LearnedPlanningTests(ITestOutputHelper output)
             try
             {
                 torch.manual_seed(0);
-                var model = new LatentWorldModel(new ModelConfig { Widths = [8, 16], Latent = LatentKind.Spatial, PredictorHidden = 32 }, channels: 2, frameSize: 32, actionDim: 2, withDecoder: false, withInverseDynamics: true);
-                var train = new TrainConfig { Steps = 200, BatchSize = 16, Rollout = 4, LearningRate = 2e-3, WarmupSteps = 10 };
+                var model = new LatentWorldModel(
+                    new ModelConfig { Widths = [8, 16], Latent = LatentKind.Spatial, PredictorHidden = 32 },
+                    channels: 2, frameSize: 32, actionDim: 2, withDecoder: false, withInverseDynamics: true);
+                var train =
+                    new TrainConfig { Steps = 200, BatchSize = 16, Rollout = 4, LearningRate = 2e-3, WarmupSteps = 10 };
                 var sw = System.Diagnostics.Stopwatch.StartNew();
-                new Trainer(model, new JepaObjectiveConfig(), train, device).Run(new BatchSampler(dataset, 16, 5, 3, new CpuRasterizer(scenes.Format)), 0, train.Steps);
+                new Trainer(model, new JepaObjectiveConfig(), train, device)
+                    .Run(new BatchSampler(dataset, 16, 5, 3, new CpuRasterizer(scenes.Format)), 0, train.Steps);
                 output.WriteLine($"trained {train.Steps} steps in {sw.Elapsed.TotalSeconds:F0} s");
                 return model;
             }
@@ -66,7 +81,8 @@ public class LearnedPlanningTests(ITestOutputHelper output)
             var start = batch.SampleFreePoint(0, ref rng, 2.6f);
             float angle = Rng.Uniform(ref rng, 0, 2 * MathF.PI), d = Rng.Uniform(ref rng, 4, 8);
             float gx = start.X + d * MathF.Cos(angle), gy = start.Y + d * MathF.Sin(angle);
-            if (gx < 6.6f || gx > 57.4f || gy < 6.6f || gy > 57.4f || batch.Layouts[0].Room(gx, gy) != batch.Layouts[0].Room(start.X, start.Y)) continue;
+            if (gx < 6.6f || gx > 57.4f || gy < 6.6f || gy > 57.4f
+                || batch.Layouts[0].Room(gx, gy) != batch.Layouts[0].Room(start.X, start.Y)) continue;
             var pieces = batch.WallPieces(0);
             if (!TwoRoomsGeometry.Visible(start.X, start.Y, gx, gy, pieces)) continue;
             list.Add(TwoRoomsEpisodes.Create(list.Count, layout, [start.X, start.Y], [gx, gy], budget, World));
@@ -104,25 +120,42 @@ public class LearnedPlanningTests(ITestOutputHelper output)
         var scenes = new SceneBuilder(World, Render);
         using var renderer = new CpuRasterizer(scenes.Format);
         using var planning = new LearnedPlanningModel("jepa/latent", model, torch.CPU, CostSpace.Latent, CostShape.Sum);
-        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = new MppiConfig { Samples = 128, Iterations = 2 }, PlannerHorizon = 8, ReplanEvery = 2, BatchEpisodes = 24 });
+        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig
+        {
+            Planner = new MppiConfig { Samples = 128, Iterations = 2 },
+            PlannerHorizon = 8,
+            ReplanEvery = 2,
+            BatchEpisodes = 24
+        });
         var results = runner.Run(planning, episodes);
         int planned = results.Count(r => r.Strict), random = RandomActionSuccesses(episodes);
-        output.WriteLine($"strict successes: planned {planned}/24, random actions {random}/24; mean final distance {results.Average(r => r.FinalDistance):F1} px");
+        output.WriteLine($"strict successes: planned {planned}/24, random actions {random}/24; "
+            + $"mean final distance {results.Average(r => r.FinalDistance):F1} px");
         Assert.True(planned >= random + 6, $"planned {planned}/24 vs random {random}/24");
 
         // Gradient descent through the same predictor (16 restarts × 10 Adam steps) also beats random actions.
-        var gradientRunner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = new GradientConfig { Samples = 16, Iterations = 10 }, PlannerHorizon = 8, ReplanEvery = 2, BatchEpisodes = 24 });
+        var gradientRunner = new MpcRunner(World, renderer, scenes, new MpcConfig
+        {
+            Planner = new GradientConfig { Samples = 16, Iterations = 10 },
+            PlannerHorizon = 8,
+            ReplanEvery = 2,
+            BatchEpisodes = 24
+        });
         var descended = gradientRunner.Run(planning, episodes);
         int byGradient = descended.Count(r => r.Strict);
-        output.WriteLine($"gradient descent: {byGradient}/24; mean final distance {descended.Average(r => r.FinalDistance):F1} px");
+        output.WriteLine($"gradient descent: {byGradient}/24; "
+            + $"mean final distance {descended.Average(r => r.FinalDistance):F1} px");
         Assert.True(byGradient >= random + 6, $"gradient descent {byGradient}/24 vs random {random}/24");
 
         // Its latent distance orders positions like true distance does over the whole arena, not only nearby
-        // (the prototype's flat latent: rank correlation 0.03–0.31 over the arena; this one measured 0.57; chance is 0).
+        // (the prototype's flat latent: rank correlation 0.03–0.31 over the arena; this one
+        // measured 0.57; chance is 0).
         var layout = new TwoRoomsBatch(World, 1).Layouts[0];
         var landscape = CostLandscape.Measure(planning, World, layout, renderer, scenes, 46.5f, 32f, cell: 2f);
-        output.WriteLine($"landscape: Spearman vs straight {landscape.SpearmanStraight:F2}, vs geodesic {landscape.SpearmanGeodesic:F2}");
-        Assert.True(landscape.SpearmanStraight > 0.4, $"Spearman vs straight-line distance {landscape.SpearmanStraight:F2}");
+        output.WriteLine($"landscape: Spearman vs straight {landscape.SpearmanStraight:F2}, "
+            + $"vs geodesic {landscape.SpearmanGeodesic:F2}");
+        Assert.True(landscape.SpearmanStraight > 0.4,
+            $"Spearman vs straight-line distance {landscape.SpearmanStraight:F2}");
     }
 
     [Theory]
@@ -132,19 +165,23 @@ public class LearnedPlanningTests(ITestOutputHelper output)
     {
         TorchRuntime.Initialise(DeviceKind.Cpu);
         torch.manual_seed(3);
-        var model = new LatentWorldModel(new ModelConfig { Widths = [8, 16], Latent = LatentKind.Flat, LatentDim = 16, PredictorHidden = 32 }, channels: 2, frameSize: 32, actionDim: 2, withDecoder: false, withInverseDynamics: false);
+        var model = new LatentWorldModel(
+            new ModelConfig { Widths = [8, 16], Latent = LatentKind.Flat, LatentDim = 16, PredictorHidden = 32 },
+            channels: 2, frameSize: 32, actionDim: 2, withDecoder: false, withInverseDynamics: false);
         var scenes = new SceneBuilder(World, Render);
         using var renderer = new CpuRasterizer(scenes.Format);
         var layout = new float[TwoRoomsLayout.Dim];
         new TwoRoomsBatch(World, 1).Layouts[0].WriteTo(layout);
-        Observations At(float x, float y) => new(1, renderer.Format, scenes.Render(renderer, new[] { x, y }, layout, 1), [x, y], layout);
+        Observations At(float x, float y) =>
+            new(1, renderer.Format, scenes.Render(renderer, new[] { x, y }, layout, 1), [x, y], layout);
         using var planning = new LearnedPlanningModel("jepa/latent", model, torch.CPU, CostSpace.Latent, shape);
         planning.SetGoals(At(20, 40));
         planning.Observe(At(12, 12));
 
         const int candidates = 3, horizon = 5;
         ulong rng = 11;
-        var actions = Enumerable.Range(0, candidates * horizon * 2).Select(_ => Rng.Uniform(ref rng, -1.5f, 1.5f)).ToArray();
+        var actions = Enumerable.Range(0, candidates * horizon * 2).Select(_ => Rng.Uniform(ref rng, -1.5f, 1.5f))
+            .ToArray();
         var costs = new float[candidates];
         var gradient = new float[actions.Length];
         planning.ScoreWithGradient(actions, candidates, horizon, costs, gradient);

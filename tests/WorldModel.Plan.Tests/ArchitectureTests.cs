@@ -2,7 +2,8 @@ using WorldModel.Plan.Planners;
 
 namespace WorldModel.Plan.Tests;
 
-/// <summary>Planners, MPC and the oracles build and run without libtorch (DESIGN.md: no torch in the planning layer).</summary>
+/// <summary>Planners, MPC and the oracles build and run without libtorch (DESIGN.md: no torch in the
+/// planning layer).</summary>
 public class ArchitectureTests
 {
     [Fact]

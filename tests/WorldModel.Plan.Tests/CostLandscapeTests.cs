@@ -13,7 +13,8 @@ public class CostLandscapeTests
 
     private static CostLandscape Measure(OracleCost cost, float goalX = 46.5f, float goalY = 32f)
     {
-        var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels, Size = 32, PointRadius = 4f });
+        var scenes = new SceneBuilder(World,
+            new RenderConfig { Layout = ObservationLayout.Channels, Size = 32, PointRadius = 4f });
         using var renderer = new CpuRasterizer(scenes.Format);
         using var model = PlanningModels.Oracle(World, cost, CostShape.Sum);
         var layout = new TwoRoomsBatch(World, 1).Layouts[0];
@@ -29,11 +30,13 @@ public class CostLandscapeTests
         Assert.Equal(1.0, straight.SpearmanStraight, 3);
         Assert.True(geodesic.DescentReach > 0.99, $"geodesic descent reached the goal from {geodesic.DescentReach:P0}");
         // Behind the wall, straight-line descent ends against it except near the door.
-        Assert.True(straight.DescentReachAcross < 0.25, $"straight descent crossed from {straight.DescentReachAcross:P0} of the other room");
+        Assert.True(straight.DescentReachAcross < 0.25,
+            $"straight descent crossed from {straight.DescentReachAcross:P0} of the other room");
         Assert.True(straight.DescentReach > 0.45, "every cell of the goal's own room descends to it");
         // Walls and the margin are left out; the wall column is blank.
         int wallColumn = (int)((32 - World.BorderLow) / 2);
-        Assert.True(Enumerable.Range(0, geodesic.Size).Count(j => double.IsNaN(geodesic.Cost[j, wallColumn])) > geodesic.Size / 2);
+        Assert.True(Enumerable.Range(0, geodesic.Size).Count(j => double.IsNaN(geodesic.Cost[j, wallColumn]))
+            > geodesic.Size / 2);
     }
 
     [Fact]

@@ -4,7 +4,8 @@ using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Plan.Tests;
 
-/// <summary>An episodes file is checked whole before planning: an unsolvable task is named, never planned (issue 15, defect 4).</summary>
+/// <summary>An episodes file is checked whole before planning: an unsolvable task is named, never planned (issue 15,
+/// defect 4).</summary>
 public class EpisodesFileTests
 {
     private static ConfigException Load(string json)
@@ -14,7 +15,8 @@ public class EpisodesFileTests
         return Assert.Throws<ConfigException>(() => PlanEpisodes.Load(tmp["episodes.json"], new TwoRoomsConfig()));
     }
 
-    private const string Good = """{"horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14}""";
+    private const string Good =
+        """{"horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14}""";
 
     [Fact]
     public void Given_drawn_episodes_When_written_and_read_back_Then_they_are_the_same()
@@ -27,12 +29,17 @@ public class EpisodesFileTests
     }
 
     [Theory]
-    [InlineData("""{"horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 14, "door_high": 6}""", "[0].layout.door_low")]
-    [InlineData("""{"horizontal": 0, "wall_low": 33, "wall_high": 31, "door_low": 6, "door_high": 14}""", "[0].layout.wall_low")]
-    [InlineData("""{"horizontal": 7, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14}""", "[0].layout.horizontal")]
+    [InlineData("""{"horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 14, "door_high": 6}""",
+        "[0].layout.door_low")]
+    [InlineData("""{"horizontal": 0, "wall_low": 33, "wall_high": 31, "door_low": 6, "door_high": 14}""",
+        "[0].layout.wall_low")]
+    [InlineData("""{"horizontal": 7, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14}""",
+        "[0].layout.horizontal")]
     [InlineData("""{"horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14, "door_mid": 3}""", "[0].layout.door_mid")]
-    [InlineData("""{"horizontal": 0, "wall_low": 2, "wall_high": 5, "door_low": 6, "door_high": 14}""", "[0].layout.wall_low")]
-    public void Given_an_impossible_layout_When_loaded_Then_the_bad_key_is_named_with_what_is_allowed(string layout, string key)
+    [InlineData("""{"horizontal": 0, "wall_low": 2, "wall_high": 5, "door_low": 6, "door_high": 14}""",
+        "[0].layout.wall_low")]
+    public void Given_an_impossible_layout_When_loaded_Then_the_bad_key_is_named_with_what_is_allowed(
+        string layout, string key)
     {
         var e = Load($$"""[{"layout": {{layout}}, "start": [10, 30], "goal": [50, 30], "budget": 200}]""");
         var error = Assert.Single(e.Errors);
@@ -43,7 +50,8 @@ public class EpisodesFileTests
     [Fact]
     public void Given_an_unknown_key_in_an_episode_When_loaded_Then_it_is_named()
     {
-        var e = Load($$"""[{"layout": {{Good}}, "start": [10, 30], "goal": [50, 30], "budget": 200, "goals": [1, 2]}]""");
+        var e = Load(
+            $$"""[{"layout": {{Good}}, "start": [10, 30], "goal": [50, 30], "budget": 200, "goals": [1, 2]}]""");
         Assert.Equal("[0].goals", Assert.Single(e.Errors).KeyPath);
     }
 

@@ -13,13 +13,16 @@ public class OracleMpcTests
 {
     private static readonly TwoRoomsConfig World = new();
 
-    private static EpisodeResult[] Run(OracleCost cost, PlannerConfig planner, int across, int same, int horizon = 32, TwoRoomsConfig? world = null, CostShape shape = CostShape.Sum)
+    private static EpisodeResult[] Run(OracleCost cost, PlannerConfig planner, int across, int same, int horizon = 32,
+        TwoRoomsConfig? world = null, CostShape shape = CostShape.Sum)
     {
         var World = world ?? OracleMpcTests.World;
         var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels });
         using var renderer = new CpuRasterizer(scenes.Format);
-        var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = across, SameRoom = same, Seed = 42 }, World);
-        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig { Planner = planner, PlannerHorizon = horizon, ReplanEvery = 4, BatchEpisodes = 16 });
+        var episodes = PlanEpisodes.Generate(
+            new EpisodesConfig { AcrossRooms = across, SameRoom = same, Seed = 42 }, World);
+        var runner = new MpcRunner(World, renderer, scenes,
+            new MpcConfig { Planner = planner, PlannerHorizon = horizon, ReplanEvery = 4, BatchEpisodes = 16 });
         using var model = PlanningModels.Oracle(World, cost, shape);
         return runner.Run(model, episodes);
     }
@@ -29,13 +32,17 @@ public class OracleMpcTests
     [InlineData("cem")]
     public void Oracle_with_geodesic_cost_reaches_goals_in_both_rooms_through_the_door(string kind)
     {
-        PlannerConfig planner = kind == "mppi" ? new MppiConfig { Samples = 128, Iterations = 2 } : new CemConfig { Samples = 128, Elites = 16, Iterations = 3 };
+        PlannerConfig planner = kind == "mppi"
+            ? new MppiConfig { Samples = 128, Iterations = 2 }
+            : new CemConfig { Samples = 128, Elites = 16, Iterations = 3 };
         var results = Run(OracleCost.Geodesic, planner, across: 12, same: 4);
         Assert.Equal(12, results.Count(r => r.Kind == PlanEpisode.Across));
         var failed = results.Where(r => !r.Strict).ToArray();
-        Assert.True(failed.Length == 0, $"{failed.Length} of {results.Length} failed: " + string.Join("; ", failed.Select(r => $"#{r.Episode} {r.Kind} final {r.FinalDistance:F1} px")));
+        Assert.True(failed.Length == 0, $"{failed.Length} of {results.Length} failed: "
+            + string.Join("; ", failed.Select(r => $"#{r.Episode} {r.Kind} final {r.FinalDistance:F1} px")));
         // Solved in about the expert's time: the plan goes through the door, not around in circles.
-        foreach (var r in results) Assert.True(r.StrictStep <= 2 * r.TaskSteps + 10, $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskSteps}");
+        foreach (var r in results) Assert.True(r.StrictStep <= 2 * r.TaskSteps + 10,
+            $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskSteps}");
     }
 
     [Fact]
@@ -43,8 +50,10 @@ public class OracleMpcTests
     {
         var world = new TwoRoomsConfig { Layout = new RandomLayoutConfig() };
         var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 8, SameRoom = 0, Seed = 42 }, world);
-        Assert.True(episodes.Select(e => (e.Layout[0], e.Layout[1], e.Layout[3])).Distinct().Count() >= 7, "layouts differ between episodes");
-        var results = Run(OracleCost.Geodesic, new MppiConfig { Samples = 128, Iterations = 2 }, across: 8, same: 0, world: world);
+        Assert.True(episodes.Select(e => (e.Layout[0], e.Layout[1], e.Layout[3])).Distinct().Count() >= 7,
+            "layouts differ between episodes");
+        var results = Run(OracleCost.Geodesic, new MppiConfig { Samples = 128, Iterations = 2 }, across: 8, same: 0,
+            world: world);
         Assert.All(results, r => Assert.True(r.Strict, $"#{r.Episode}: final distance {r.FinalDistance:F1} px"));
     }
 
@@ -67,11 +76,15 @@ public class OracleMpcTests
         var planner = new MppiConfig { Samples = 128, Iterations = 2, NoiseColour = 2 };
         var terminal = Run(OracleCost.Straight, planner, across: 12, same: 0, horizon: 48, shape: CostShape.Terminal);
         var min = Run(OracleCost.Straight, planner, across: 12, same: 0, horizon: 48, shape: CostShape.Min);
-        static double MeanSteps(EpisodeResult[] r) => r.Where(e => e.Strict).Select(e => (double)e.StrictStep).DefaultIfEmpty(double.NaN).Average();
-        string summary = $"terminal {terminal.Count(r => r.Strict)}/12 in {MeanSteps(terminal):F0} steps, min {min.Count(r => r.Strict)}/12 in {MeanSteps(min):F0} steps";
-        Assert.True(min.Count(r => r.Strict) >= 8 && min.Count(r => r.Strict) >= terminal.Count(r => r.Strict) - 1, summary);
+        static double MeanSteps(EpisodeResult[] r) =>
+            r.Where(e => e.Strict).Select(e => (double)e.StrictStep).DefaultIfEmpty(double.NaN).Average();
+        string summary = $"terminal {terminal.Count(r => r.Strict)}/12 in {MeanSteps(terminal):F0} steps, "
+            + $"min {min.Count(r => r.Strict)}/12 in {MeanSteps(min):F0} steps";
+        Assert.True(min.Count(r => r.Strict) >= 8 && min.Count(r => r.Strict) >= terminal.Count(r => r.Strict) - 1,
+            summary);
         Assert.True(MeanSteps(min) < 0.6 * MeanSteps(terminal), summary);
-        foreach (var r in min.Where(r => r.Strict)) Assert.True(r.StrictStep <= 3 * r.TaskSteps + 20, $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskSteps}; {summary}");
+        foreach (var r in min.Where(r => r.Strict)) Assert.True(r.StrictStep <= 3 * r.TaskSteps + 20,
+            $"#{r.Episode}: {r.StrictStep} steps for a task of {r.TaskSteps}; {summary}");
     }
 
     [Fact]
@@ -87,15 +100,20 @@ public class OracleMpcTests
         // Across-room tasks need the door: longer than the straight line.
         foreach (var e in episodes.Take(200))
         {
-            float straight = MathF.Sqrt((e.Goal[0] - e.Start[0]) * (e.Goal[0] - e.Start[0]) + (e.Goal[1] - e.Start[1]) * (e.Goal[1] - e.Start[1]));
+            float straight = MathF.Sqrt((e.Goal[0] - e.Start[0]) * (e.Goal[0] - e.Start[0])
+                + (e.Goal[1] - e.Start[1]) * (e.Goal[1] - e.Start[1]));
             Assert.True(e.TaskSteps >= (int)MathF.Ceiling(straight / World.MaxStep));
-            Assert.True(e.Start.Concat(e.Goal).All(v => v >= World.BorderLow + 2.6f - 1e-4f && v <= World.BorderHigh - 2.6f + 1e-4f));
+            Assert.True(e.Start.Concat(e.Goal).All(v => v >= World.BorderLow + 2.6f - 1e-4f
+                && v <= World.BorderHigh - 2.6f + 1e-4f));
         }
-        Assert.Equal(episodes.Select(e => e.Goal[0]), PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 200, SameRoom = 100, Seed = 5 }, World).Select(e => e.Goal[0]));
+        Assert.Equal(episodes.Select(e => e.Goal[0]),
+            PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 200, SameRoom = 100, Seed = 5 }, World)
+                .Select(e => e.Goal[0]));
     }
 }
 
-/// <summary>Planning progress: a bar must move within a batch (one batch can take minutes), never backwards, and end at the episode count.</summary>
+/// <summary>Planning progress: a bar must move within a batch (one batch can take minutes), never backwards, and end at
+/// the episode count.</summary>
 public class MpcProgressTests
 {
     [Fact]
@@ -104,14 +122,23 @@ public class MpcProgressTests
         var world = new TwoRoomsConfig();
         var scenes = new SceneBuilder(world, new RenderConfig { Layout = ObservationLayout.Channels });
         using var renderer = new CpuRasterizer(scenes.Format);
-        var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 3, SameRoom = 3, Seed = 7, Budget = 40 }, world);
-        var runner = new MpcRunner(world, renderer, scenes, new MpcConfig { Planner = new MppiConfig { Samples = 16, Iterations = 1 }, PlannerHorizon = 8, ReplanEvery = 4, BatchEpisodes = 16 });
+        var episodes = PlanEpisodes.Generate(
+            new EpisodesConfig { AcrossRooms = 3, SameRoom = 3, Seed = 7, Budget = 40 }, world);
+        var runner = new MpcRunner(world, renderer, scenes, new MpcConfig
+        {
+            Planner = new MppiConfig { Samples = 16, Iterations = 1 },
+            PlannerHorizon = 8,
+            ReplanEvery = 4,
+            BatchEpisodes = 16
+        });
         using var model = PlanningModels.Oracle(world, OracleCost.Geodesic, CostShape.Sum);
         var reports = new List<double>();
         runner.Run(model, episodes, reports.Add);
         Assert.True(reports.Count > 3, $"{reports.Count} reports for one batch");
-        Assert.True(reports.Take(reports.Count - 1).Any(r => r is > 0 and < 6), "progress within the batch: " + string.Join(", ", reports));
-        for (int i = 1; i < reports.Count; i++) Assert.True(reports[i] >= reports[i - 1], "never backwards: " + string.Join(", ", reports));
+        Assert.True(reports.Take(reports.Count - 1).Any(r => r is > 0 and < 6),
+            "progress within the batch: " + string.Join(", ", reports));
+        for (int i = 1; i < reports.Count; i++) Assert.True(reports[i] >= reports[i - 1],
+            "never backwards: " + string.Join(", ", reports));
         Assert.Equal(6, reports[^1]);
     }
 }

@@ -24,7 +24,8 @@ public class PlannerTests
                 costs[w] = c;
             }
         }
-        public void ScoreWithGradient(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
+        public void ScoreWithGradient(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs,
+            Span<float> gradient)
         {
             Score(actions, candidates, horizon, costs);
             for (int i = 0; i < actions.Length; i++) gradient[i] = 2 * (actions[i] - target[i % target.Length]);
@@ -32,27 +33,33 @@ public class PlannerTests
         public void Dispose() { }
     }
 
-    private static readonly float[] Target = Enumerable.Range(0, 16).Select(i => MathF.Sin(i) * 0.8f).ToArray(); // 8 steps × 2, all within the limit
+    private static readonly float[] Target =
+        Enumerable.Range(0, 16).Select(i => MathF.Sin(i) * 0.8f).ToArray(); // 8 steps × 2, all within the limit
 
     private static float Cost(float[] plan, int episode) =>
-        Enumerable.Range(0, Target.Length).Sum(i => (plan[episode * Target.Length + i] - Target[i]) * (plan[episode * Target.Length + i] - Target[i]));
+        Enumerable.Range(0, Target.Length).Sum(i => (plan[episode * Target.Length + i] - Target[i])
+            * (plan[episode * Target.Length + i] - Target[i]));
 
     [Theory]
     [InlineData("mppi")]
     [InlineData("cem")]
     public void Planners_minimise_a_quadratic_cost_for_every_episode_in_one_call_per_iteration(string kind)
     {
-        PlannerConfig config = kind == "mppi" ? new MppiConfig { Samples = 512, Iterations = 12, Noise = 0.5f } : new CemConfig { Samples = 512, Elites = 32, Iterations = 12, Noise = 0.5f };
+        PlannerConfig config = kind == "mppi"
+            ? new MppiConfig { Samples = 512, Iterations = 12, Noise = 0.5f }
+            : new CemConfig { Samples = 512, Elites = 32, Iterations = 12, Noise = 0.5f };
         var model = new QuadraticModel(Target);
         var plan = new float[3 * Target.Length]; // 3 episodes, warm start at zero
         float before = Cost(plan, 0);
-        var result = config.Create(actionLimit: 1.85f).Plan(model, plan, episodes: 3, horizon: 8, actionDim: 2, seed: 1);
+        var result = config.Create(actionLimit: 1.85f).Plan(model, plan, episodes: 3, horizon: 8,
+            actionDim: 2, seed: 1);
         Assert.Equal(12, model.Calls); // one batched call per iteration, all episodes and candidates together
         for (int e = 0; e < 3; e++)
         {
             float after = Cost(plan, e);
             // CEM shrinks its noise onto the optimum; MPPI keeps a fixed noise, so it ends within that noise's reach.
-            Assert.True(after < (kind == "cem" ? 0.02f : 0.1f) * before, $"{kind} episode {e}: cost {after:F4}, started at {before:F4}");
+            Assert.True(after < (kind == "cem" ? 0.02f : 0.1f) * before,
+                $"{kind} episode {e}: cost {after:F4}, started at {before:F4}");
             Assert.True(result.BestCostPerIteration[e][^1] <= result.BestCostPerIteration[e][0]);
         }
     }
@@ -63,17 +70,20 @@ public class PlannerTests
         var model = new QuadraticModel(Target);
         var plan = new float[3 * Target.Length];
         float before = Cost(plan, 0);
-        var planner = new GradientConfig { Samples = 4, Iterations = 40, LearningRate = 0.05f }.Create(actionLimit: 1.85f);
+        var planner = new GradientConfig { Samples = 4, Iterations = 40, LearningRate = 0.05f }
+            .Create(actionLimit: 1.85f);
         var result = planner.Plan(model, plan, episodes: 3, horizon: 8, actionDim: 2, seed: 1);
         Assert.Equal(41, model.Calls); // one batched call per step, one to score where the last step landed
         for (int e = 0; e < 3; e++)
         {
-            Assert.True(Cost(plan, e) < 0.01f * before, $"episode {e}: cost {Cost(plan, e):F4}, started at {before:F4}");
+            Assert.True(Cost(plan, e) < 0.01f * before,
+                $"episode {e}: cost {Cost(plan, e):F4}, started at {before:F4}");
             Assert.True(result.BestCostPerIteration[e][^1] < result.BestCostPerIteration[e][0]);
         }
 
         var noGradients = new RecordingModel();
-        var error = Assert.Throws<InvalidOperationException>(() => planner.Plan(noGradients, new float[16], 1, 8, 2, seed: 1));
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            planner.Plan(noGradients, new float[16], 1, 8, 2, seed: 1));
         Assert.Contains("not differentiable", error.Message);
         Assert.Contains("mppi or cem", error.Message);
     }
@@ -119,7 +129,11 @@ public class PlannerTests
         public string Name => "recording";
         public void SetGoals(Observations goals) { }
         public void Observe(Observations current) { }
-        public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs) { Candidates ??= actions.ToArray(); costs.Clear(); }
+        public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
+        {
+            Candidates ??= actions.ToArray();
+            costs.Clear();
+        }
         public void Dispose() { }
     }
 
@@ -130,7 +144,8 @@ public class PlannerTests
     {
         const int n = 4000, h = 32;
         var model = new RecordingModel();
-        new MppiConfig { Samples = n, Iterations = 1, Noise = 1f, NoiseColour = colour }.Create(actionLimit: 100f).Plan(model, new float[h * 2], 1, h, 2, seed: 5);
+        new MppiConfig { Samples = n, Iterations = 1, Noise = 1f, NoiseColour = colour }.Create(actionLimit: 100f)
+            .Plan(model, new float[h * 2], 1, h, 2, seed: 5);
         var c = model.Candidates!;
         double sq = 0, lag1 = 0, displacement = 0;
         for (int k = 1; k < n; k++) // candidate 0 is the (zero) mean itself
@@ -145,7 +160,8 @@ public class PlannerTests
             }
             displacement += x * x;
         }
-        double variance = sq / ((n - 1) * h), correlation = lag1 / ((n - 1) * (h - 1)) / variance, spread = Math.Sqrt(displacement / (n - 1));
+        double variance = sq / ((n - 1) * h), correlation = lag1 / ((n - 1) * (h - 1)) / variance,
+            spread = Math.Sqrt(displacement / (n - 1));
         Assert.InRange(variance, 0.9, 1.1); // the noise setting means the same per step whatever the colour
         if (colour == 0)
         {
@@ -154,8 +170,10 @@ public class PlannerTests
         }
         else
         {
-            Assert.True(correlation > 0.6, $"lag-1 correlation {correlation:F2}"); // consecutive actions point the same way
-            Assert.True(spread > 2 * Math.Sqrt(h), $"end-point spread {spread:F1} px"); // so candidates reach far, e.g. around a wall
+            Assert.True(correlation > 0.6,
+                $"lag-1 correlation {correlation:F2}"); // consecutive actions point the same way
+            Assert.True(spread > 2 * Math.Sqrt(h),
+                $"end-point spread {spread:F1} px"); // so candidates reach far, e.g. around a wall
         }
     }
 }

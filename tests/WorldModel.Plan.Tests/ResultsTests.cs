@@ -24,8 +24,36 @@ public class ResultsTests
         string folder = Path.Combine(Path.GetTempPath(), "wm-results-" + Guid.NewGuid().ToString("N"));
         var rows = new[]
         {
-            new PlanRow("jepa/latent", 0, "mppi", 32, new EpisodeResult(0, "across", 30, 200, true, true, 41, 38, 41, 0.9f, 0.9f, 21, 0.5)),
-            new PlanRow("oracle/geodesic", 1, "cem", 16, new EpisodeResult(1, "same", 9, 200, false, true, -1, 12, 200, 2.5f, 2.1f, 100, 0.25)),
+            new PlanRow("jepa/latent", 0, "mppi", 32,
+                new EpisodeResult(
+                    Episode: 0,
+                    Kind: "across",
+                    TaskSteps: 30,
+                    Budget: 200,
+                    Strict: true,
+                    Loose: true,
+                    StrictStep: 41,
+                    LooseStep: 38,
+                    Steps: 41,
+                    FinalDistance: 0.9f,
+                    MinDistance: 0.9f,
+                    Replans: 21,
+                    PlanSeconds: 0.5)),
+            new PlanRow("oracle/geodesic", 1, "cem", 16,
+                new EpisodeResult(
+                    Episode: 1,
+                    Kind: "same",
+                    TaskSteps: 9,
+                    Budget: 200,
+                    Strict: false,
+                    Loose: true,
+                    StrictStep: -1,
+                    LooseStep: 12,
+                    Steps: 200,
+                    FinalDistance: 2.5f,
+                    MinDistance: 2.1f,
+                    Replans: 100,
+                    PlanSeconds: 0.25)),
         };
         PlanResults.Write(folder, rows);
         Assert.Equal(rows, PlanResults.Read(folder));
@@ -57,7 +85,8 @@ public class ResultsTests
         string path = Path.GetTempFileName();
         File.WriteAllText(path, PlanEpisodes.ToJson(episodes, world));
         var back = PlanEpisodes.Load(path, world);
-        Assert.Equal(episodes.Select(e => (e.Kind, e.TaskSteps, e.Budget, e.Start[0], e.Goal[1])), back.Select(e => (e.Kind, e.TaskSteps, e.Budget, e.Start[0], e.Goal[1])));
+        Assert.Equal(episodes.Select(e => (e.Kind, e.TaskSteps, e.Budget, e.Start[0], e.Goal[1])),
+            back.Select(e => (e.Kind, e.TaskSteps, e.Budget, e.Start[0], e.Goal[1])));
 
         File.WriteAllText(path, """
             [ { "layout": { "horizontal": 0, "wall_low": 31, "wall_high": 33, "door_low": 6, "door_high": 14 }, "start": [10, 80], "goal": [32, 30], "budget": 200 },
@@ -76,12 +105,26 @@ public class ResultsTests
 public sealed class ResultsComparisonTests
 {
     private static PlanRow Row(string method, int episode, bool strict = true, double seconds = 0.5) =>
-        new(method, 0, "mppi", 16, new EpisodeResult(episode, PlanEpisode.Same, 10, 200, strict, true, strict ? 12 : -1, 11, 12, 1.1f, 0.9f, 3, seconds));
+        new(method, 0, "mppi", 16, new EpisodeResult(
+            Episode: episode,
+            Kind: PlanEpisode.Same,
+            TaskSteps: 10,
+            Budget: 200,
+            Strict: strict,
+            Loose: true,
+            StrictStep: strict ? 12 : -1,
+            LooseStep: 11,
+            Steps: 12,
+            FinalDistance: 1.1f,
+            MinDistance: 0.9f,
+            Replans: 3,
+            PlanSeconds: seconds));
 
     [Fact]
     public void Given_runs_that_differ_only_in_timing_Then_they_compare_identical()
     {
-        var c = ResultsComparison.Of([Row("jepa/latent", 0), Row("jepa/latent", 1)], [Row("jepa/latent", 1, seconds: 9), Row("jepa/latent", 0, seconds: 3)]);
+        var c = ResultsComparison.Of([Row("jepa/latent", 0), Row("jepa/latent", 1)],
+            [Row("jepa/latent", 1, seconds: 9), Row("jepa/latent", 0, seconds: 3)]);
         Assert.True(c.Identical);
         Assert.Equal(2, c.Methods.Single().Same);
     }
@@ -89,7 +132,8 @@ public sealed class ResultsComparisonTests
     [Fact]
     public void Given_an_episode_that_differs_and_one_missing_Then_each_is_counted_under_its_method()
     {
-        var c = ResultsComparison.Of([Row("oracle/geodesic", 0), Row("jepa/latent", 0), Row("jepa/latent", 1)], [Row("oracle/geodesic", 0), Row("jepa/latent", 0, strict: false)]);
+        var c = ResultsComparison.Of([Row("oracle/geodesic", 0), Row("jepa/latent", 0), Row("jepa/latent", 1)],
+            [Row("oracle/geodesic", 0), Row("jepa/latent", 0, strict: false)]);
         Assert.False(c.Identical);
         var jepa = c.Methods.Single(m => m.Name == "jepa/latent");
         Assert.Equal((0, 1, 1, 0), (jepa.Same, jepa.Different, jepa.OnlyInFirst, jepa.OnlyInSecond));

@@ -5,7 +5,8 @@ namespace WorldModel.Render.Tests;
 
 public sealed class CpuRasterizerTests
 {
-    /// <summary>The definition, pixel by pixel over every slot: what the cached, bounding-box rasteriser must equal.</summary>
+    /// <summary>The definition, pixel by pixel over every slot: what the cached, bounding-box rasteriser
+    /// must equal.</summary>
     private static byte[] Naive(SceneBatch scenes, FrameFormat format)
     {
         int n = format.Size, c = format.Channels;
@@ -26,7 +27,8 @@ public sealed class CpuRasterizerTests
                         float cov = Shading.DiskCoverage(i, j, s[4 * d], s[4 * d + 1], s[4 * d + 2]);
                         if ((ShapeKind)(int)s[4 * d + 3] == ShapeKind.Ball) ball += cov; else agent += cov;
                     }
-                    Shading.Shade(walls, ball, agent, format, frames.AsSpan(w * format.BytesPerFrame + (j * n + i) * c, c));
+                    Shading.Shade(walls, ball, agent, format,
+                        frames.AsSpan(w * format.BytesPerFrame + (j * n + i) * c, c));
                 }
         }
         return frames;
@@ -45,11 +47,13 @@ public sealed class CpuRasterizerTests
         {
             // Every third scene repeats the previous walls, exercising the wall cache.
             int rects = w % 3 == 2 ? -1 : rng.Next(0, SceneBatch.MaxRects + 1);
-            if (rects < 0) scenes.Shapes.AsSpan((w - 1) * SceneBatch.FloatsPerWorld, SceneBatch.MaxRects * 4).CopyTo(scenes.Shapes.AsSpan(w * SceneBatch.FloatsPerWorld));
+            if (rects < 0) scenes.Shapes.AsSpan((w - 1) * SceneBatch.FloatsPerWorld, SceneBatch.MaxRects * 4)
+                .CopyTo(scenes.Shapes.AsSpan(w * SceneBatch.FloatsPerWorld));
             for (int r = 0; r < rects; r++)
             {
                 float x = R(-4, 50), y = R(-4, 50);
-                scenes.SetRect(w, r, x, x + R(0, 20), y, y + R(0, 20)); // may overlap, leave the frame, or be thinner than a pixel
+                scenes.SetRect(w, r, x, x + R(0, 20),
+                    y, y + R(0, 20)); // may overlap, leave the frame, or be thinner than a pixel
             }
             scenes.SetDisk(w, 0, R(-2, 50), R(-2, 50), R(0.3f, 6), ShapeKind.Agent);
             if (w % 2 == 0) scenes.SetDisk(w, 1, R(-2, 50), R(-2, 50), R(0.3f, 6), ShapeKind.Ball);

@@ -14,7 +14,8 @@ namespace WorldModel.Render.Tests;
 public sealed class RenderParityTests
 {
     /// <summary>Random scenes of a world: a random-layout, random-policy rollout, sampled at many steps.</summary>
-    private static (SceneBatch Scenes, SceneBuilder Builder) RandomScenes(WorldConfig world, RenderConfig render, int count)
+    private static (SceneBatch Scenes, SceneBuilder Builder) RandomScenes(WorldConfig world, RenderConfig render,
+        int count)
     {
         var w = world.CreateBatch(count);
         var seeds = Enumerable.Range(0, count).Select(i => (ulong)i * 7919).ToArray();
@@ -51,10 +52,12 @@ public sealed class RenderParityTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Given_random_scenes_Then_gl_and_cpu_frames_agree_pixel_by_pixel(string world, ObservationLayout layout, int size)
+    public void Given_random_scenes_Then_gl_and_cpu_frames_agree_pixel_by_pixel(
+        string world, ObservationLayout layout, int size)
     {
         // Tolerance: 0 differing values expected on IEEE float hardware (llvmpipe); allow none here.
-        var (scenes, builder) = RandomScenes(World(world), new RenderConfig { Layout = layout, Size = size }, 2100); // > 2048: two GL batches
+        var (scenes, builder) = RandomScenes(World(world), new RenderConfig { Layout = layout, Size = size },
+            2100); // > 2048: two GL batches
         var cpuFrames = new byte[scenes.Count * builder.Format.BytesPerFrame];
         var glFrames = new byte[cpuFrames.Length];
         new CpuRasterizer(builder.Format).Render(scenes, cpuFrames);
@@ -70,7 +73,8 @@ public sealed class RenderParityTests
             if (first < 0) first = i;
         }
         Assert.True(differing == 0,
-            $"{differing} of {cpuFrames.Length} values differ (max {maxDiff}); first at frame {first / Math.Max(1, builder.Format.BytesPerFrame)}");
+            $"{differing} of {cpuFrames.Length} values differ (max {maxDiff}); "
+                + $"first at frame {first / Math.Max(1, builder.Format.BytesPerFrame)}");
         // Frames are not trivially equal: they show walls and an agent.
         Assert.Contains(cpuFrames, b => b > 200);
     }

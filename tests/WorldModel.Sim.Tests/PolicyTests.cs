@@ -27,7 +27,8 @@ public sealed class PolicyTests
     {
         var (w, start) = Roll(new TwoRoomsConfig(), new RandomWalkPolicyConfig { DoorShare = 0.6f }, 1000, 16);
         var tr = (TwoRoomsBatch)w;
-        int crossed = Enumerable.Range(0, 1000).Count(i => tr.Layouts[i].Room(start[2 * i], start[2 * i + 1]) != tr.Layouts[i].Room(tr.X[i], tr.Y[i]));
+        int crossed = Enumerable.Range(0, 1000).Count(i =>
+            tr.Layouts[i].Room(start[2 * i], start[2 * i + 1]) != tr.Layouts[i].Room(tr.X[i], tr.Y[i]));
         Assert.InRange(crossed / 1000.0, 0.4, 0.7);
     }
 
@@ -36,7 +37,8 @@ public sealed class PolicyTests
     {
         var (w, start) = Roll(new TwoRoomsConfig(), new RandomWalkPolicyConfig { DoorShare = 0f }, 1000, 16);
         var tr = (TwoRoomsBatch)w;
-        int crossed = Enumerable.Range(0, 1000).Count(i => tr.Layouts[i].Room(start[2 * i], start[2 * i + 1]) != tr.Layouts[i].Room(tr.X[i], tr.Y[i]));
+        int crossed = Enumerable.Range(0, 1000).Count(i =>
+            tr.Layouts[i].Room(start[2 * i], start[2 * i + 1]) != tr.Layouts[i].Room(tr.X[i], tr.Y[i]));
         Assert.True(crossed < 60, $"{crossed} of 1000 crossed");
     }
 
@@ -63,16 +65,19 @@ public sealed class PolicyTests
             var (w, _) = Roll(new PushBallConfig(), pc, 300, 150);
             var pb = (PushBallBatch)w;
             return Enumerable.Range(0, 300).Average(i =>
-                Math.Sqrt(Math.Pow(pb.State[i * 8 + 4] - pb.Target[2 * i], 2) + Math.Pow(pb.State[i * 8 + 5] - pb.Target[2 * i + 1], 2)));
+                Math.Sqrt(Math.Pow(pb.State[i * 8 + 4] - pb.Target[2 * i], 2)
+                    + Math.Pow(pb.State[i * 8 + 5] - pb.Target[2 * i + 1], 2)));
         }
-        double pusher = MeanDistance(new NoisyPusherPolicyConfig()), random = MeanDistance(new RandomPushesPolicyConfig());
+        double pusher = MeanDistance(new NoisyPusherPolicyConfig()),
+            random = MeanDistance(new RandomPushesPolicyConfig());
         Assert.True(pusher < 0.6 * random, $"pusher {pusher:F1} px vs random {random:F1} px");
     }
 
     [Fact]
     public void Given_a_two_rooms_policy_on_push_ball_Then_creation_fails_naming_the_allowed_worlds()
     {
-        var e = Assert.Throws<ArgumentException>(() => new RandomWalkPolicyConfig().Create(new PushBallBatch(new PushBallConfig(), 1)));
+        var e = Assert.Throws<ArgumentException>(() =>
+            new RandomWalkPolicyConfig().Create(new PushBallBatch(new PushBallConfig(), 1)));
         Assert.Contains("two-rooms", e.Message);
     }
 

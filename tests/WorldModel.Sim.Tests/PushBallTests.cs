@@ -5,7 +5,8 @@ namespace WorldModel.Sim.Tests;
 
 public sealed class PushBallTests
 {
-    private static float Momentum(float[] s, PushBallConfig c, int axis) => c.AgentMass * s[2 + axis] + c.BallMass * s[6 + axis];
+    private static float Momentum(float[] s, PushBallConfig c, int axis) =>
+        c.AgentMass * s[2 + axis] + c.BallMass * s[6 + axis];
     private static float Energy(float[] s, PushBallConfig c) =>
         0.5f * c.AgentMass * (s[2] * s[2] + s[3] * s[3]) + 0.5f * c.BallMass * (s[6] * s[6] + s[7] * s[7]);
 
@@ -99,7 +100,11 @@ public sealed class PushBallTests
             var a = new float[6000];
             for (int t = 0; t < 20; t++)
             {
-                for (int i = 0; i < 6000; i++) { ulong r = Rng.Derive(5, (ulong)i, (ulong)t); a[i] = Rng.Uniform(ref r, -1, 1); }
+                for (int i = 0; i < 6000; i++)
+                {
+                    ulong r = Rng.Derive(5, (ulong)i, (ulong)t);
+                    a[i] = Rng.Uniform(ref r, -1, 1);
+                }
                 w.Step(a);
             }
             return w.State.ToArray();

@@ -18,7 +18,8 @@ public sealed class SuccessTrackerTests
             w.Step(a);
             tracker.Update(t);
         }
-        // Distance |10 − 1.2 t|: 4.0 after step 5 (< 4.5), 1.6 after step 7 (> √2), 0.4 after step 8, 5.6 after step 13.
+        // Distance |10 − 1.2 t|: 4.0 after step 5 (< 4.5), 1.6 after step 7 (> √2),
+        // 0.4 after step 8, 5.6 after step 13.
         Assert.Equal(5, tracker.LooseStep[0]);
         Assert.Equal(8, tracker.StrictStep[0]);
         Assert.True(tracker.Distance[0] > 4.5f, "it has moved on, yet success stays recorded");

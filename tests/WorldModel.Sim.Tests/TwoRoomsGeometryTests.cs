@@ -69,7 +69,8 @@ public sealed class TwoRoomsGeometryTests
                 var p = TwoRoomsGeometry.ShortestPath(w.Layouts[i], w.WallPieces(i), w.X[i], w.Y[i], gx, gy);
                 float straight = MathF.Sqrt((gx - w.X[i]) * (gx - w.X[i]) + (gy - w.Y[i]) * (gy - w.Y[i]));
                 if (!float.IsFinite(p.Length) || p.Length < straight - 1e-3f)
-                    failures.Add($"world {i} {w.Layouts[i]}: ({w.X[i]:R}, {w.Y[i]:R}) → ({gx:R}, {gy:R}) = {p.Length}");
+                    failures.Add($"world {i} {w.Layouts[i]}: ({w.X[i]:R}, {w.Y[i]:R}) → "
+                        + $"({gx:R}, {gy:R}) = {p.Length}");
             }
         }
         Assert.True(failures.Count == 0, $"{failures.Count} paths wrong, e.g. " + string.Join("; ", failures.Take(3)));

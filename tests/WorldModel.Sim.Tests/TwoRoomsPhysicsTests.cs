@@ -78,7 +78,8 @@ public sealed class TwoRoomsPhysicsTests
     [InlineData(false, 0f)]
     [InlineData(true, 0f)]
     [InlineData(true, 0.5f)]
-    public void Given_random_moves_with_any_layout_Then_no_agent_ever_tunnels_or_ends_inside_a_wall(bool randomLayout, float contactNoise)
+    public void Given_random_moves_with_any_layout_Then_no_agent_ever_tunnels_or_ends_inside_a_wall(
+        bool randomLayout, float contactNoise)
     {
         var config = Pldm with
         {
@@ -100,12 +101,15 @@ public sealed class TwoRoomsPhysicsTests
             w.Step(actions);
             for (int i = 0; i < n; i++)
             {
-                Assert.False(TwoRoomsPhysics.Inside(w.X[i], w.Y[i], w.WallPieces(i)), $"world {i} inside a wall at ({w.X[i]}, {w.Y[i]})");
+                Assert.False(TwoRoomsPhysics.Inside(w.X[i], w.Y[i], w.WallPieces(i)),
+                    $"world {i} inside a wall at ({w.X[i]}, {w.Y[i]})");
                 Assert.InRange(w.X[i], config.BorderLow, config.BorderHigh);
                 Assert.InRange(w.Y[i], config.BorderLow, config.BorderHigh);
                 // Without noise the agent moves along the segment it was given, never through a wall interior.
                 if (contactNoise == 0)
-                    Assert.True(TwoRoomsGeometry.Visible(before[i].Item1, before[i].Item2, w.X[i], w.Y[i], w.WallPieces(i)), $"world {i} tunnelled");
+                    Assert.True(
+                        TwoRoomsGeometry.Visible(before[i].Item1, before[i].Item2, w.X[i], w.Y[i], w.WallPieces(i)),
+                        $"world {i} tunnelled");
             }
         }
     }

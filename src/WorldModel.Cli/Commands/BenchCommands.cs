@@ -30,16 +30,35 @@ public static class BenchCommands
         return bench;
     }
 
-    private static Option<double> SecondsOption() => new("--seconds") { Description = "Time spent per measurement", DefaultValueFactory = _ => 0.5 };
-    private static Option<string?> JsonOutOption() => new("--out") { Description = "Also write the results as JSON to this file" };
+    private static Option<double> SecondsOption() => new("--seconds")
+    {
+        Description = "Time spent per measurement",
+        DefaultValueFactory = _ => 0.5,
+    };
+
+    private static Option<string?> JsonOutOption() => new("--out")
+    {
+        Description = "Also write the results as JSON to this file",
+    };
 
     private static Command Render()
     {
-        var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes", DefaultValueFactory = _ => "1,64,1024" };
-        var layout = new Option<string>("--layout") { Description = "rgb or channels", DefaultValueFactory = _ => "rgb" };
+        var batches = new Option<string>("--batches")
+        {
+            Description = "Comma-separated batch sizes",
+            DefaultValueFactory = _ => "1,64,1024",
+        };
+        var layout = new Option<string>("--layout")
+        {
+            Description = "rgb or channels",
+            DefaultValueFactory = _ => "rgb",
+        };
         var seconds = SecondsOption();
         var outOpt = JsonOutOption();
-        var cmd = new Command("render", "Frames per second of each renderer, per world and batch size") { batches, layout, seconds, outOpt };
+        var cmd = new Command("render", "Frames per second of each renderer, per world and batch size")
+        {
+            batches, layout, seconds, outOpt,
+        };
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
             var sizes = ParseBatches(parse.GetValue(batches)!);
@@ -57,7 +76,10 @@ public static class BenchCommands
                 ("two-rooms random layouts", World("""{"kind": "two-rooms", "layout": {"kind": "random"}}""")),
                 ("push-ball", World("""{"kind": "push-ball"}""")),
             ];
-            var table = new Table().Title($"frames/s, {obs.ToString().ToLowerInvariant()} 64×64 (incl. read-back)").AddColumn("renderer").AddColumn("batch");
+            var table = new Table()
+                .Title($"frames/s, {obs.ToString().ToLowerInvariant()} 64×64 (incl. read-back)")
+                .AddColumn("renderer")
+                .AddColumn("batch");
             foreach (var w in worlds) table.AddColumn(new TableColumn(w.Name).RightAligned());
             var results = new JsonArray();
             foreach (var kind in new[] { "cpu", "gl" })
@@ -68,14 +90,31 @@ public static class BenchCommands
                     {
                         var builder = new SceneBuilder(world, new RenderConfig { Layout = obs });
                         IRenderer renderer;
-                        try { renderer = kind == "cpu" ? new CpuRasterizer(builder.Format) : new GlRenderer(builder.Format); }
-                        catch (GlUnavailableException e) { row.Add("n/a"); AnsiConsole.MarkupLine($"[yellow]gl unavailable[/]: {Markup.Escape(e.Message)}"); continue; }
+                        try
+                        {
+                            renderer = kind == "cpu"
+                                ? new CpuRasterizer(builder.Format)
+                                : new GlRenderer(builder.Format);
+                        }
+                        catch (GlUnavailableException e)
+                        {
+                            row.Add("n/a");
+                            AnsiConsole.MarkupLine($"[yellow]gl unavailable[/]: {Markup.Escape(e.Message)}");
+                            continue;
+                        }
                         using (renderer)
                         {
                             double rate = MeasureRender(renderer, builder, world, batch, secs);
                             row.Add(Format.Rate(rate));
-                            results.Add(new JsonObject { ["renderer"] = renderer.Name, ["world"] = name, ["batch"] = batch, ["framesPerSecond"] = rate });
-                            if (batch == sizes[0] && name == worlds[0].Name) AnsiConsole.MarkupLine($"{kind}: {Markup.Escape(renderer.Name)}");
+                            results.Add(new JsonObject
+                            {
+                                ["renderer"] = renderer.Name,
+                                ["world"] = name,
+                                ["batch"] = batch,
+                                ["framesPerSecond"] = rate,
+                            });
+                            if (batch == sizes[0] && name == worlds[0].Name)
+                                AnsiConsole.MarkupLine($"{kind}: {Markup.Escape(renderer.Name)}");
                         }
                     }
                     table.AddRow(row.ToArray());
@@ -88,8 +127,18 @@ public static class BenchCommands
                 var parity = CompareWithCpu(world, obs, 256);
                 if (parity is null) break;
                 var (differing, total, maxDiff) = parity.Value;
-                AnsiConsole.MarkupLine($"gl vs cpu, {Markup.Escape(name)}, 256 frames: {(differing == 0 ? "[green]identical[/]" : $"[red]{differing:N0} of {total:N0} values differ (max {maxDiff})[/]")}");
-                results.Add(new JsonObject { ["parity"] = name, ["frames"] = 256, ["differingValues"] = differing, ["values"] = total, ["maxDifference"] = maxDiff });
+                AnsiConsole.MarkupLine($"gl vs cpu, {Markup.Escape(name)}, 256 frames: " +
+                    $"{(differing == 0
+                        ? "[green]identical[/]"
+                        : $"[red]{differing:N0} of {total:N0} values differ (max {maxDiff})[/]")}");
+                results.Add(new JsonObject
+                {
+                    ["parity"] = name,
+                    ["frames"] = 256,
+                    ["differingValues"] = differing,
+                    ["values"] = total,
+                    ["maxDifference"] = maxDiff,
+                });
             }
             Save(parse.GetValue(outOpt), "render", results);
             return CommandRunner.Ok;
@@ -97,7 +146,8 @@ public static class BenchCommands
         return cmd;
     }
 
-    private static (long Differing, long Total, int MaxDiff)? CompareWithCpu(WorldConfig world, ObservationLayout obs, int batch)
+    private static (long Differing, long Total, int MaxDiff)? CompareWithCpu(
+        WorldConfig world, ObservationLayout obs, int batch)
     {
         var builder = new SceneBuilder(world, new RenderConfig { Layout = obs });
         GlRenderer gl;
@@ -138,7 +188,8 @@ public static class BenchCommands
         return scenes;
     }
 
-    private static double MeasureRender(IRenderer renderer, SceneBuilder builder, WorldConfig world, int batch, double seconds)
+    private static double MeasureRender(
+        IRenderer renderer, SceneBuilder builder, WorldConfig world, int batch, double seconds)
     {
         var scenes = RolloutScenes(builder, world, batch);
         var frames = new byte[batch * builder.Format.BytesPerFrame];
@@ -152,19 +203,31 @@ public static class BenchCommands
     private static Command Sim()
     {
         var seconds = SecondsOption();
-        var transitions = new Option<int>("--transitions") { Description = "Size of the timed dataset generation", DefaultValueFactory = _ => 1_000_000 };
+        var transitions = new Option<int>("--transitions")
+        {
+            Description = "Size of the timed dataset generation",
+            DefaultValueFactory = _ => 1_000_000,
+        };
         var outOpt = JsonOutOption();
-        var cmd = new Command("sim", "World-steps per second, dataset generation and batch sampling speed") { seconds, transitions, outOpt };
+        var cmd = new Command("sim", "World-steps per second, dataset generation and batch sampling speed")
+        {
+            seconds, transitions, outOpt,
+        };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
             double secs = parse.GetValue(seconds);
             AnsiConsole.MarkupLine($"machine: {Markup.Escape(MachineInfo.Describe())}");
             var results = new JsonArray();
-            var table = new Table().Title("world-steps/s (random actions, batched)").AddColumn("world").AddColumn(new TableColumn("batch").RightAligned()).AddColumn(new TableColumn("steps/s").RightAligned());
+            var table = new Table()
+                .Title("world-steps/s (random actions, batched)")
+                .AddColumn("world")
+                .AddColumn(new TableColumn("batch").RightAligned())
+                .AddColumn(new TableColumn("steps/s").RightAligned());
             foreach (var (name, world, sizes) in new (string, WorldConfig, int[])[]
             {
                 ("two-rooms", World("""{"kind": "two-rooms"}"""), [1, 1024, 65_536, 1_048_576]),
-                ("two-rooms random layouts + contact noise", World("""{"kind": "two-rooms", "layout": {"kind": "random"}, "contactNoise": 0.1}"""), [65_536]),
+                ("two-rooms random layouts + contact noise",
+                    World("""{"kind": "two-rooms", "layout": {"kind": "random"}, "contactNoise": 0.1}"""), [65_536]),
                 ("push-ball", World("""{"kind": "push-ball"}"""), [1, 1024, 65_536]),
             })
                 foreach (int n in sizes)
@@ -183,8 +246,16 @@ public static class BenchCommands
                 var sw = Stopwatch.StartNew();
                 new DatasetGenerator(config).Generate(tmp, null, cancel);
                 double genSeconds = sw.Elapsed.TotalSeconds;
-                AnsiConsole.MarkupLine($"dataset generation: {config.Transitions:N0} two-rooms random-walk transitions in [bold]{genSeconds:F2} s[/] ({Format.Rate(config.Transitions / genSeconds)} transitions/s, written and checksummed)");
-                results.Add(new JsonObject { ["what"] = "generate", ["transitions"] = config.Transitions, ["seconds"] = genSeconds });
+                AnsiConsole.MarkupLine(
+                    $"dataset generation: {config.Transitions:N0} two-rooms random-walk transitions in " +
+                    $"[bold]{genSeconds:F2} s[/] ({Format.Rate(config.Transitions / genSeconds)} transitions/s, " +
+                    "written and checksummed)");
+                results.Add(new JsonObject
+                {
+                    ["what"] = "generate",
+                    ["transitions"] = config.Transitions,
+                    ["seconds"] = genSeconds,
+                });
 
                 var d = Dataset.Open(tmp);
                 var cpu = new CpuRasterizer(new SceneBuilder(d.Config.World, d.Config.Render).Format);
@@ -194,7 +265,9 @@ public static class BenchCommands
                 sw.Restart();
                 do sampler.Sample(++batches); while (sw.Elapsed.TotalSeconds < secs * 2);
                 double perBatch = sw.Elapsed.TotalMilliseconds / batches;
-                AnsiConsole.MarkupLine($"batch sampler: 64 × 17 frames (channels, rendered on the fly, cpu): [bold]{perBatch:F2} ms[/] per batch ({Format.Rate(64 * 17 / perBatch * 1000)} frames/s)");
+                AnsiConsole.MarkupLine(
+                    "batch sampler: 64 × 17 frames (channels, rendered on the fly, cpu): " +
+                    $"[bold]{perBatch:F2} ms[/] per batch ({Format.Rate(64 * 17 / perBatch * 1000)} frames/s)");
                 results.Add(new JsonObject { ["what"] = "sample 64x17", ["msPerBatch"] = perBatch });
             }
             finally
@@ -235,18 +308,27 @@ public static class BenchCommands
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], out sizes[i]) || sizes[i] < 1 || sizes[i] > 65536)
-                throw new ArgumentException($"--batches: '{parts[i]}' is not allowed; allowed: whole numbers 1 to 65536, comma-separated");
+                throw new ArgumentException(
+                    $"--batches: '{parts[i]}' is not allowed; allowed: whole numbers 1 to 65536, comma-separated");
         return sizes;
     }
 
     private static void Save(string? path, string what, JsonArray results)
     {
         if (path is null) return;
-        var doc = new JsonObject { ["bench"] = what, ["machine"] = MachineInfo.Describe(), ["utc"] = DateTime.UtcNow.ToString("O"), ["results"] = results };
+        var doc = new JsonObject
+        {
+            ["bench"] = what,
+            ["machine"] = MachineInfo.Describe(),
+            ["utc"] = DateTime.UtcNow.ToString("O"),
+            ["results"] = results,
+        };
         AtomicFile.WriteAllText(path, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         AnsiConsole.MarkupLine($"wrote {Markup.Escape(Paths.Show(path))}");
     }
 
-    /// <summary>A world as a config file would name it (the benchmark knows worlds only through the registry).</summary>
+    /// <summary>
+    /// A world as a config file would name it (the benchmark knows worlds only through the registry).
+    /// </summary>
     private static WorldConfig World(string json) => ConfigLoader.Parse<WorldConfig>(json, "bench");
 }

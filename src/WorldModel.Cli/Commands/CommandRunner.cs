@@ -7,7 +7,9 @@ using WorldModel.Render.Gl;
 
 namespace WorldModel.Cli.Commands;
 
-/// <summary>Runs a command body and turns expected failures into one clear message and an exit code (no stack traces).</summary>
+/// <summary>
+/// Runs a command body and turns expected failures into one clear message and an exit code (no stack traces).
+/// </summary>
 public static class CommandRunner
 {
     public const int Ok = 0, Failed = 1, BadInput = 2, Interrupted = 130;
@@ -33,10 +35,12 @@ public static class CommandRunner
         catch (NonFiniteLossException e) { return Error(e.Message + "; the last good checkpoint is kept", Failed); }
         catch (OperationCanceledException)
         {
-            AnsiConsole.MarkupLine("[yellow]interrupted[/]: finished chunks are kept; run the same command again to resume.");
+            AnsiConsole.MarkupLine(
+                "[yellow]interrupted[/]: finished chunks are kept; run the same command again to resume.");
             return Interrupted;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException
+            or InvalidDataException)
         {
             return Error(e.Message, Failed);
         }

@@ -17,25 +17,41 @@ public static class CompareCommand
 
     public static Command Build()
     {
-        var first = new Argument<string>("A") { Description = "A run folder or results.json, e.g. experiments/reference/quickstart" };
+        var first = new Argument<string>("A")
+        {
+            Description = "A run folder or results.json, e.g. experiments/reference/quickstart",
+        };
         var second = new Argument<string>("B") { Description = "Another, e.g. experiments/quickstart/run-<hash>" };
-        var cmd = new Command("compare", "Compare two runs' per-episode results (all columns but timing); exit 3 if they differ") { first, second };
+        var cmd = new Command(
+            "compare", "Compare two runs' per-episode results (all columns but timing); exit 3 if they differ")
+        {
+            first, second,
+        };
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
             string a = parse.GetValue(first)!, b = parse.GetValue(second)!;
             var comparison = ResultsComparison.Of(PlanResults.Read(a), PlanResults.Read(b));
             var table = new Table().AddColumns("method", "same", "different", $"only in A", $"only in B");
             foreach (var m in comparison.Methods)
-                table.AddRow(Markup.Escape(m.Name), m.Same.ToString(), m.Different.ToString(), m.OnlyInFirst.ToString(), m.OnlyInSecond.ToString());
+                table.AddRow(
+                    Markup.Escape(m.Name),
+                    m.Same.ToString(),
+                    m.Different.ToString(),
+                    m.OnlyInFirst.ToString(),
+                    m.OnlyInSecond.ToString());
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"A ran on: {Markup.Escape(Machine(a))}");
             AnsiConsole.MarkupLine($"B ran on: {Markup.Escape(Machine(b))}");
             if (comparison.Identical)
             {
-                AnsiConsole.MarkupLine($"[green]identical[/]: {comparison.Methods.Sum(m => m.Same)} episodes, every column but plan_seconds");
+                AnsiConsole.MarkupLine(
+                    $"[green]identical[/]: {comparison.Methods.Sum(m => m.Same)} episodes, " +
+                    "every column but plan_seconds");
                 return CommandRunner.Ok;
             }
-            AnsiConsole.MarkupLine("[red]different[/]: the rows above differ (on another CPU family, learned models' rows can differ by float rounding alone; oracle rows should not)");
+            AnsiConsole.MarkupLine(
+                "[red]different[/]: the rows above differ (on another CPU family, learned models' rows can differ " +
+                "by float rounding alone; oracle rows should not)");
             return Differ;
         }));
         return cmd;
@@ -46,7 +62,9 @@ public static class CompareCommand
     {
         string folder = Directory.Exists(path) ? path : Path.GetDirectoryName(Path.GetFullPath(path))!;
         string report = Path.Combine(folder, "report.md");
-        var line = File.Exists(report) ? File.ReadLines(report).FirstOrDefault(l => l.StartsWith("- Machine: ", StringComparison.Ordinal)) : null;
+        var line = File.Exists(report)
+            ? File.ReadLines(report).FirstOrDefault(l => l.StartsWith("- Machine: ", StringComparison.Ordinal))
+            : null;
         return line?["- Machine: ".Length..] ?? $"unknown (no report.md in {Paths.Show(folder)})";
     }
 }

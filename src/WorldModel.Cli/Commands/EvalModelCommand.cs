@@ -21,23 +21,43 @@ public static class EvalModelCommand
     public static Command Build()
     {
         var run = new Argument<string>("RUN_DIR") { Description = "A training run folder (made by 'wm train')" };
-        var outOpt = new Option<string>("--out") { Description = "Folder for summary.json and plots (default: RUN_DIR/eval)" };
-        var samples = new Option<int>("--samples") { Description = "Held-out sequences evaluated (and training frames for the probe)", DefaultValueFactory = _ => 2048 };
+        var outOpt = new Option<string>("--out")
+        {
+            Description = "Folder for summary.json and plots (default: RUN_DIR/eval)",
+        };
+        var samples = new Option<int>("--samples")
+        {
+            Description = "Held-out sequences evaluated (and training frames for the probe)",
+            DefaultValueFactory = _ => 2048,
+        };
         var device = TrainCommand.DeviceOption();
-        var cmd = new Command("eval-model", "Prediction error vs rollout length, collapse diagnostics and linear probes on held-out episodes") { run, outOpt, samples, device };
+        var cmd = new Command(
+            "eval-model",
+            "Prediction error vs rollout length, collapse diagnostics and linear probes on held-out episodes")
+        {
+            run, outOpt, samples, device,
+        };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
             string folder = parse.GetValue(run)!;
             int n = parse.GetValue(samples);
-            if (n is < 64 or > 100_000) throw new ArgumentException($"--samples {n} is not allowed; allowed: 64 to 100000");
+            if (n is < 64 or > 100_000)
+                throw new ArgumentException($"--samples {n} is not allowed; allowed: 64 to 100000");
             var config = TrainingRun.LoadConfig(folder);
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             var training = new TrainingRun(config, folder);
-            string checkpoint = training.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
+            string checkpoint = training.LatestCheckpoint()
+                ?? throw new CheckpointException(
+                    $"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
 
             var train = DataStage.OpenOrGenerate(config.Data, ConsoleObserver.Instance, cancel);
             // Held-out episodes: the same world and policy, another seed.
-            var heldOutConfig = config.Data with { Name = config.Data.Name + "-heldout", Seed = config.Data.Seed + 1_000_003, Episodes = Math.Min(config.Data.Episodes, 2000) };
+            var heldOutConfig = config.Data with
+            {
+                Name = config.Data.Name + "-heldout",
+                Seed = config.Data.Seed + 1_000_003,
+                Episodes = Math.Min(config.Data.Episodes, 2000),
+            };
             var heldOut = DataStage.OpenOrGenerate(heldOutConfig, ConsoleObserver.Instance, cancel);
             var format = new SceneBuilder(train.Config.World, train.Config.Render).Format;
             using var renderer = RendererFactory.Create(train.Config.Render.Renderer, format).Renderer;
@@ -45,8 +65,10 @@ public static class EvalModelCommand
             var model = training.CreateModel();
             model.to(torchDevice);
             int step = Checkpoint.Load(checkpoint, TrainingRun.Identity(folder), model, optimizer: null);
-            AnsiConsole.MarkupLine($"evaluating {Markup.Escape(Paths.Show(checkpoint))} (step {step}) on {n:N0} held-out sequences");
-            var report = ModelEvaluation.Run(model, config.Objective, train, heldOut, renderer, config.Train.Rollout, torchDevice, n);
+            AnsiConsole.MarkupLine(
+                $"evaluating {Markup.Escape(Paths.Show(checkpoint))} (step {step}) on {n:N0} held-out sequences");
+            var report = ModelEvaluation.Run(
+                model, config.Objective, train, heldOut, renderer, config.Train.Rollout, torchDevice, n);
             Print(report);
             Save(parse.GetValue(outOpt) ?? Path.Combine(folder, "eval"), config.Name, step, report);
             return CommandRunner.Ok;
@@ -54,22 +76,37 @@ public static class EvalModelCommand
         return cmd;
     }
 
-    /// <summary>`wm export RUN_DIR --format safetensors --out FILE`: the latest checkpoint's weights for PyTorch.</summary>
+    /// <summary>
+    /// `wm export RUN_DIR --format safetensors --out FILE`: the latest checkpoint's weights for PyTorch.
+    /// </summary>
     public static Command Export()
     {
         var run = new Argument<string>("RUN_DIR") { Description = "A training run folder" };
-        var format = new Option<string>("--format") { Description = "Export format (allowed: safetensors)", Required = true };
-        var outOpt = new Option<string>("--out") { Description = "Output file, e.g. model.safetensors", Required = true };
-        var cmd = new Command("export", "Export a trained model's weights for PyTorch (safetensors.torch.load_file)") { run, format, outOpt };
+        var format = new Option<string>("--format")
+        {
+            Description = "Export format (allowed: safetensors)",
+            Required = true,
+        };
+        var outOpt = new Option<string>("--out")
+        {
+            Description = "Output file, e.g. model.safetensors",
+            Required = true,
+        };
+        var cmd = new Command("export", "Export a trained model's weights for PyTorch (safetensors.torch.load_file)")
+        {
+            run, format, outOpt,
+        };
         cmd.SetAction(parse => CommandRunner.Run(() =>
         {
             string fmt = parse.GetValue(format)!;
-            if (fmt != "safetensors") throw new ArgumentException($"--format '{fmt}' is not supported; allowed: safetensors");
+            if (fmt != "safetensors")
+                throw new ArgumentException($"--format '{fmt}' is not supported; allowed: safetensors");
             string folder = parse.GetValue(run)!;
             var config = TrainingRun.LoadConfig(folder);
             TorchRuntime.Initialise(DeviceKind.Cpu);
             var training = new TrainingRun(config, folder);
-            string checkpoint = training.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet");
+            string checkpoint = training.LatestCheckpoint()
+                ?? throw new CheckpointException($"{folder} has no checkpoint yet");
             var model = training.CreateModel();
             int step = Checkpoint.Load(checkpoint, TrainingRun.Identity(folder), model, optimizer: null);
             string outPath = parse.GetValue(outOpt)!;
@@ -80,7 +117,7 @@ public static class EvalModelCommand
                 ["worldmodel_config"] = Core.Config.ConfigLoader.ToJson(config),
             });
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(Paths.Show(outPath))} (step {step}); in Python: [bold]" +
-                                   Markup.Escape("from safetensors.torch import load_file; weights = load_file(path)") + "[/]");
+                Markup.Escape("from safetensors.torch import load_file; weights = load_file(path)") + "[/]");
             return CommandRunner.Ok;
         }));
         return cmd;
@@ -88,12 +125,23 @@ public static class EvalModelCommand
 
     private static void Print(ModelReport r)
     {
-        var errors = new Table().Title($"{r.Objective}: {r.ErrorUnit} vs rollout length").AddColumn("k").AddColumn(new TableColumn("model").RightAligned()).AddColumn(new TableColumn("copy last").RightAligned()).AddColumn(new TableColumn("probe RMSE (px)").RightAligned());
+        var errors = new Table()
+            .Title($"{r.Objective}: {r.ErrorUnit} vs rollout length")
+            .AddColumn("k")
+            .AddColumn(new TableColumn("model").RightAligned())
+            .AddColumn(new TableColumn("copy last").RightAligned())
+            .AddColumn(new TableColumn("probe RMSE (px)").RightAligned());
         for (int k = 1; k <= r.ModelError.Length; k++)
-            errors.AddRow($"{k}", $"{r.ModelError[k - 1]:G4}", $"{r.CopyLastError[k - 1]:G4}", $"{r.PredictedProbeRmse[k - 1]:F2}");
+            errors.AddRow(
+                $"{k}",
+                $"{r.ModelError[k - 1]:G4}",
+                $"{r.CopyLastError[k - 1]:G4}",
+                $"{r.PredictedProbeRmse[k - 1]:F2}");
         AnsiConsole.Write(errors);
         var t = new Table().AddColumn("diagnostic").AddColumn(new TableColumn("value").RightAligned());
-        t.AddRow($"probe RMSE of encoder latents → {string.Join(", ", r.ProbeTargets)} (px)", $"{r.ProbeRmse:F2} (R² {r.ProbeR2:F3})");
+        t.AddRow(
+            $"probe RMSE of encoder latents → {string.Join(", ", r.ProbeTargets)} (px)",
+            $"{r.ProbeRmse:F2} (R² {r.ProbeR2:F3})");
         t.AddRow("baseline: predict the mean position (px)", $"{r.MeanPositionRmse:F2}");
         t.AddRow("latent size", $"{r.LatentSize}");
         t.AddRow("mean per-element std across inputs", $"{r.MeanFeatureStd:F4}");
@@ -102,7 +150,11 @@ public static class EvalModelCommand
         AnsiConsole.Write(t);
     }
 
-    private static readonly JsonSerializerOptions SummaryJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions SummaryJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
 
     private static void Save(string outFolder, string name, int step, ModelReport r)
     {
@@ -110,10 +162,23 @@ public static class EvalModelCommand
         var json = JsonSerializer.Serialize(new { step, report = r }, SummaryJson);
         AtomicFile.WriteAllText(Path.Combine(outFolder, "summary.json"), json);
         var ks = Enumerable.Range(1, r.ModelError.Length).Select(k => (double)k).ToArray();
-        LinePlot.Save(Path.Combine(outFolder, "prediction_error"), $"{name}: prediction error (held-out)", "rollout length k", r.ErrorUnit,
+        LinePlot.Save(
+            Path.Combine(outFolder, "prediction_error"),
+            $"{name}: prediction error (held-out)",
+            "rollout length k",
+            r.ErrorUnit,
             [new("model", ks, r.ModelError), new("copy last", ks, r.CopyLastError)]);
-        LinePlot.Save(Path.Combine(outFolder, "probe"), $"{name}: linear probe of predicted latents", "rollout length k", "position RMSE (px)",
-            [new("predicted latent", ks, r.PredictedProbeRmse), new("encoder latent (k = 0)", ks, ks.Select(_ => r.ProbeRmse).ToArray()), new("mean position", ks, ks.Select(_ => r.MeanPositionRmse).ToArray())]);
-        AnsiConsole.MarkupLine($"wrote {Markup.Escape(Paths.Show(outFolder))}/summary.json, prediction_error.png/.svg, probe.png/.svg");
+        LinePlot.Save(
+            Path.Combine(outFolder, "probe"),
+            $"{name}: linear probe of predicted latents",
+            "rollout length k",
+            "position RMSE (px)",
+            [
+                new("predicted latent", ks, r.PredictedProbeRmse),
+                new("encoder latent (k = 0)", ks, ks.Select(_ => r.ProbeRmse).ToArray()),
+                new("mean position", ks, ks.Select(_ => r.MeanPositionRmse).ToArray()),
+            ]);
+        AnsiConsole.MarkupLine(
+            $"wrote {Markup.Escape(Paths.Show(outFolder))}/summary.json, prediction_error.png/.svg, probe.png/.svg");
     }
 }

@@ -21,35 +21,69 @@ public static class LandscapeCommand
 {
     public static Command Build()
     {
-        var run = new Argument<string>("RUN_DIR") { Description = "A training run folder (made by 'wm train' or 'wm run')" };
-        var goalOpt = new Option<string>("--goal") { Description = "Goal as x,y in world units (default: the middle of the room after the wall)" };
-        var cellOpt = new Option<float>("--cell") { Description = "Grid spacing in world units", DefaultValueFactory = _ => 1f };
-        var outOpt = new Option<string>("--out") { Description = "Folder for landscape.json and the heatmaps (default: RUN_DIR/landscape)" };
+        var run = new Argument<string>("RUN_DIR")
+        {
+            Description = "A training run folder (made by 'wm train' or 'wm run')",
+        };
+        var goalOpt = new Option<string>("--goal")
+        {
+            Description = "Goal as x,y in world units (default: the middle of the room after the wall)",
+        };
+        var cellOpt = new Option<float>("--cell")
+        {
+            Description = "Grid spacing in world units",
+            DefaultValueFactory = _ => 1f,
+        };
+        var outOpt = new Option<string>("--out")
+        {
+            Description = "Folder for landscape.json and the heatmaps (default: RUN_DIR/landscape)",
+        };
         var device = TrainCommand.DeviceOption();
-        var cmd = new Command("landscape", "Heatmaps of each planning cost over the arena for one goal: does it lead through the door or trap at the wall?") { run, goalOpt, cellOpt, outOpt, device };
+        var cmd = new Command(
+            "landscape",
+            "Heatmaps of each planning cost over the arena for one goal: " +
+            "does it lead through the door or trap at the wall?")
+        {
+            run, goalOpt, cellOpt, outOpt, device,
+        };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
             string folder = parse.GetValue(run)!;
             var runConfig = TrainingRun.LoadConfig(folder);
             var world = runConfig.Data.World;
             if (world is not ICostLandscapeWorld landscapes)
-                throw new ArgumentException($"{folder} was trained on {ConfigNames.Kind(world.GetType())}, which draws no cost landscapes (two-rooms does)");
+                throw new ArgumentException(
+                    $"{folder} was trained on {ConfigNames.Kind(world.GetType())}, " +
+                    "which draws no cost landscapes (two-rooms does)");
             float cell = parse.GetValue(cellOpt);
-            if (cell is < 0.25f or > 8f) throw new ArgumentException($"--cell {cell} is not allowed; allowed: 0.25 to 8 world units");
-            ulong layoutSeed = (ulong)runConfig.Data.Seed; // a fixed layout ignores it; a random one gives the data seed's first layout
-            var (goalX, goalY) = parse.GetValue(goalOpt) is { } g ? PointOption.Parse(g, "--goal") : landscapes.LandscapeGoal(layoutSeed);
+            if (cell is < 0.25f or > 8f)
+                throw new ArgumentException($"--cell {cell} is not allowed; allowed: 0.25 to 8 world units");
+            // a fixed layout ignores it; a random one gives the data seed's first layout
+            ulong layoutSeed = (ulong)runConfig.Data.Seed;
+            var (goalX, goalY) = parse.GetValue(goalOpt) is { } g
+                ? PointOption.Parse(g, "--goal")
+                : landscapes.LandscapeGoal(layoutSeed);
             string outFolder = parse.GetValue(outOpt) ?? Path.Combine(folder, "landscape");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
-            var models = PlanningModels.OracleCosts(world).Select(c => PlanningModels.Oracle(world, c, CostShape.Sum)).ToList();
+            var models = PlanningModels.OracleCosts(world)
+                .Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
+                .ToList();
             models.AddRange(TrainedPlanningModels.FromRun(folder, torchDevice, CostShape.Sum, CostShape.Sum));
-            var results = landscapes.SaveLandscapes(outFolder, models, layoutSeed, runConfig.Data.Render, goalX, goalY, cell, cancel);
+            var results = landscapes.SaveLandscapes(
+                outFolder, models, layoutSeed, runConfig.Data.Render, goalX, goalY, cell, cancel);
 
-            var table = new Table().AddColumns("cost", "Spearman vs geodesic", "Spearman vs straight", "descent reaches goal", "from the other room");
+            var table = new Table().AddColumns(
+                "cost", "Spearman vs geodesic", "Spearman vs straight", "descent reaches goal", "from the other room");
             foreach (var l in results)
-                table.AddRow(Markup.Escape(l.Model), l.SpearmanGeodesic.ToString("0.00", CultureInfo.InvariantCulture), l.SpearmanStraight.ToString("0.00", CultureInfo.InvariantCulture),
-                    l.DescentReach.ToString("0%", CultureInfo.InvariantCulture), l.DescentReachAcross.ToString("0%", CultureInfo.InvariantCulture));
+                table.AddRow(
+                    Markup.Escape(l.Model),
+                    l.SpearmanGeodesic.ToString("0.00", CultureInfo.InvariantCulture),
+                    l.SpearmanStraight.ToString("0.00", CultureInfo.InvariantCulture),
+                    l.DescentReach.ToString("0%", CultureInfo.InvariantCulture),
+                    l.DescentReachAcross.ToString("0%", CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"[green]done[/]: landscape.json and heatmaps in {Markup.Escape(Paths.Show(outFolder))}");
+            AnsiConsole.MarkupLine(
+                $"[green]done[/]: landscape.json and heatmaps in {Markup.Escape(Paths.Show(outFolder))}");
             return CommandRunner.Ok;
         })));
         return cmd;

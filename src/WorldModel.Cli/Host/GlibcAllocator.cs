@@ -30,7 +30,8 @@ public static partial class GlibcAllocator
     /// </summary>
     public static void RestoreUserTunables(IDictionary<string, string?> environment)
     {
-        if (Environment.GetEnvironmentVariable(UserVariable) is not { } user) return; // not re-executed: nothing was added
+        if (Environment.GetEnvironmentVariable(UserVariable) is not { } user)
+            return; // not re-executed: nothing was added
         environment.Remove(UserVariable);
         if (user.Length == 0) environment.Remove(Variable);
         else environment[Variable] = user;
@@ -65,7 +66,8 @@ public static partial class GlibcAllocator
         {
             // mallopt returns 0 when it rejects a value; a rejected tuning only costs speed, so none is checked.
             _ = MallOpt(M_MMAP_MAX, 0);          // big blocks from the heap, not fresh mmaps per step
-            _ = MallOpt(M_TRIM_THRESHOLD, -1);   // never hand freed memory back (-1: no trimming at all; int.MaxValue still trimmed past 2 GiB)
+            _ = MallOpt(M_TRIM_THRESHOLD, -1);   // never hand freed memory back (-1: no trimming at all;
+                                                 // int.MaxValue still trimmed past 2 GiB)
             _ = MallOpt(M_TOP_PAD, TopPadBytes); // grow the heap in large steps
         }
         catch (DllNotFoundException) { }      // not glibc (e.g. musl): run untuned
@@ -137,7 +139,8 @@ public static partial class GlibcAllocator
         var set = Environment.GetEnvironmentVariable(Variable);
         return WithTunables(set) is null
             ? $"glibc {version}, {Variable}={set}"
-            : $"glibc {version}, tuned in-process only (mallopt; {Variable} lacks some of wm's settings, so threads keep their own arenas)";
+            : $"glibc {version}, tuned in-process only (mallopt; {Variable} lacks some of wm's settings, " +
+                "so threads keep their own arenas)";
     }
 
     private static unsafe void Exec(string path, string[] argv, string[] env)

@@ -8,7 +8,8 @@ public sealed class ConsoleObserver : IExperimentObserver
 {
     public static readonly ConsoleObserver Instance = new();
 
-    public T Track<T>(string task, double total, string unit, Func<IWorkProgress, T> work) => ProgressDisplay.Run(task, total, unit, work);
+    public T Track<T>(string task, double total, string unit, Func<IWorkProgress, T> work)
+        => ProgressDisplay.Run(task, total, unit, work);
 
     public void Info(string message) => AnsiConsole.MarkupLine(Markup.Escape(message));
 

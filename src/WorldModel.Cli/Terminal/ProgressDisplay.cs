@@ -20,7 +20,14 @@ public static class ProgressDisplay
             AnsiConsole.Progress()
                 .AutoClear(false)
                 .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(unit), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Columns(
+                    new TaskDescriptionColumn(),
+                    new ProgressBarColumn(),
+                    new PercentageColumn(),
+                    new RateColumn(unit),
+                    new ElapsedTimeColumn(),
+                    new RemainingTimeColumn(),
+                    new SpinnerColumn())
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask(Markup.Escape(description), maxValue: total);
@@ -32,7 +39,8 @@ public static class ProgressDisplay
 
         var plain = new PlainProgress();
         var sw = Stopwatch.StartNew();
-        using var timer = new Timer(_ => Console.WriteLine(Line(description, plain.Done, total, unit, sw.Elapsed)), null, 2000, 2000);
+        using var timer = new Timer(
+            _ => Console.WriteLine(Line(description, plain.Done, total, unit, sw.Elapsed)), null, 2000, 2000);
         var r = work(plain);
         timer.Dispose();
         Console.WriteLine(Line(description, total, total, unit, sw.Elapsed));
@@ -42,8 +50,11 @@ public static class ProgressDisplay
     private static string Line(string description, double value, double total, string unit, TimeSpan elapsed)
     {
         double rate = value / Math.Max(1e-9, elapsed.TotalSeconds);
-        string eta = rate > 0 && value < total ? $", ETA {TimeSpan.FromSeconds((total - value) / rate):hh\\:mm\\:ss}" : "";
-        return $"{description}: {100 * value / Math.Max(1, total):F0}% ({value:N0}/{total:N0} {unit}, {Format.Rate(rate)} {unit}/s, {elapsed:hh\\:mm\\:ss}{eta})";
+        string eta = rate > 0 && value < total
+            ? $", ETA {TimeSpan.FromSeconds((total - value) / rate):hh\\:mm\\:ss}"
+            : "";
+        return $"{description}: {100 * value / Math.Max(1, total):F0}% ({value:N0}/{total:N0} {unit}, " +
+            $"{Format.Rate(rate)} {unit}/s, {elapsed:hh\\:mm\\:ss}{eta})";
     }
 
     private sealed class LiveProgress(ProgressTask task, string description) : IWorkProgress

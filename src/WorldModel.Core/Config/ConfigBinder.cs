@@ -27,7 +27,12 @@ public static class ConfigBinder
         return (T)result;
     }
 
-    private static object? Bind(JsonNode? node, Type type, string path, List<ConfigError> errors, RangeAttribute? range = null)
+    private static object? Bind(
+        JsonNode? node,
+        Type type,
+        string path,
+        List<ConfigError> errors,
+        RangeAttribute? range = null)
     {
         var nullable = Nullable.GetUnderlyingType(type);
         if (node is null)
@@ -38,12 +43,16 @@ public static class ConfigBinder
         }
         type = nullable ?? type;
 
-        if (type == typeof(string)) return Scalar(node, path, errors, "a string", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out string? s); r = s; return ok; });
-        if (type == typeof(bool)) return Scalar(node, path, errors, "true or false", (JsonValue v, out object? r) => { var ok = v.TryGetValue(out bool b); r = b; return ok; });
+        if (type == typeof(string)) return Scalar(node, path, errors, "a string", (JsonValue v, out object? r) =>
+            { var ok = v.TryGetValue(out string? s); r = s; return ok; });
+        if (type == typeof(bool)) return Scalar(node, path, errors, "true or false", (JsonValue v, out object? r) =>
+            { var ok = v.TryGetValue(out bool b); r = b; return ok; });
         if (type == typeof(int)) return Integer(node, path, errors, int.MinValue, int.MaxValue, range, x => (int)x);
         if (type == typeof(long)) return Integer(node, path, errors, long.MinValue, long.MaxValue, range, x => x);
-        if (type == typeof(double)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = TryNumber(v, out double d); r = d; return ok && double.IsFinite(d); });
-        if (type == typeof(float)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) => { var ok = TryNumber(v, out double d); r = (float)d; return ok && double.IsFinite(d); });
+        if (type == typeof(double)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) =>
+            { var ok = TryNumber(v, out double d); r = d; return ok && double.IsFinite(d); });
+        if (type == typeof(float)) return Scalar(node, path, errors, "a number", (JsonValue v, out object? r) =>
+            { var ok = TryNumber(v, out double d); r = (float)d; return ok && double.IsFinite(d); });
         if (type.IsEnum) return BindEnum(node, type, path, errors);
         if (type.IsArray) return BindArray(node, type.GetElementType()!, path, errors, range);
         if (type.IsClass) return BindObject(node, type, path, errors);
@@ -54,18 +63,29 @@ public static class ConfigBinder
 
     private static object? Scalar(JsonNode node, string path, List<ConfigError> errors, string expected, TryRead read)
     {
-        if (node is JsonValue v && v.GetValueKind() is not JsonValueKind.Object and not JsonValueKind.Array && read(v, out var r)) return r;
+        if (node is JsonValue v && v.GetValueKind() is not JsonValueKind.Object and not JsonValueKind.Array
+            && read(v, out var r))
+            return r;
         errors.Add(new ConfigError(path, $"{Show(node)} is not allowed; expected {expected}"));
         return null;
     }
 
-    private static object? Integer(JsonNode node, string path, List<ConfigError> errors, long min, long max, RangeAttribute? range, Func<long, object> cast)
+    private static object? Integer(
+        JsonNode node,
+        string path,
+        List<ConfigError> errors,
+        long min,
+        long max,
+        RangeAttribute? range,
+        Func<long, object> cast)
     {
         if (node is JsonValue v && TryNumber(v, out double d) && double.IsFinite(d) && d == Math.Floor(d))
         {
             if (d >= min && d <= max) return cast((long)d);
             // A whole number too large for the key: say what is allowed, not "not a whole number".
-            string allowed = range is null ? string.Create(CultureInfo.InvariantCulture, $"{min} to {max}") : $"{Num(range.Min)} to {Num(range.Max)}";
+            string allowed = range is null
+                ? string.Create(CultureInfo.InvariantCulture, $"{min} to {max}")
+                : $"{Num(range.Min)} to {Num(range.Max)}";
             errors.Add(new ConfigError(path, $"{Show(node)} is out of range; allowed: {allowed}"));
             return null;
         }
@@ -81,11 +101,17 @@ public static class ConfigBinder
             foreach (var e in values)
                 if (string.Equals(ConfigNames.EnumValue(e), s, StringComparison.OrdinalIgnoreCase)) return e;
         }
-        errors.Add(new ConfigError(path, $"{Show(node)} is not allowed; allowed: {string.Join(", ", values.Select(ConfigNames.EnumValue))}"));
+        errors.Add(new ConfigError(path,
+            $"{Show(node)} is not allowed; allowed: {string.Join(", ", values.Select(ConfigNames.EnumValue))}"));
         return null;
     }
 
-    private static object? BindArray(JsonNode node, Type elementType, string path, List<ConfigError> errors, RangeAttribute? range)
+    private static object? BindArray(
+        JsonNode node,
+        Type elementType,
+        string path,
+        List<ConfigError> errors,
+        RangeAttribute? range)
     {
         if (node is not JsonArray array)
         {
@@ -99,7 +125,8 @@ public static class ConfigBinder
             int before = errors.Count;
             var element = Bind(array[i], elementType, $"{path}[{i}]", errors, range);
             if (errors.Count == before && range is not null && !InRange(element, range))
-                errors.Add(new ConfigError($"{path}[{i}]", $"{Show(array[i])} is out of range; allowed: {Num(range.Min)} to {Num(range.Max)}"));
+                errors.Add(new ConfigError($"{path}[{i}]",
+                    $"{Show(array[i])} is out of range; allowed: {Num(range.Min)} to {Num(range.Max)}"));
             result.SetValue(element, i);
         }
         return result;
@@ -109,7 +136,8 @@ public static class ConfigBinder
     {
         if (node is not JsonObject obj)
         {
-            errors.Add(new ConfigError(path, $"{Show(node)} is not allowed; expected an object with keys {Keys(type)}"));
+            errors.Add(new ConfigError(path,
+                $"{Show(node)} is not allowed; expected an object with keys {Keys(type)}"));
             return null;
         }
 
@@ -140,11 +168,13 @@ public static class ConfigBinder
             foreach (var former in p.GetCustomAttributes<FormerKeyAttribute>())
                 if (obj.ContainsKey(former.Key) && obj.ContainsKey(ConfigNames.Key(p)))
                 {
-                    errors.Add(new ConfigError(Join(path, former.Key), $"former name of {ConfigNames.Key(p)}, which is also set; keep {ConfigNames.Key(p)} only"));
+                    errors.Add(new ConfigError(Join(path, former.Key),
+                        $"former name of {ConfigNames.Key(p)}, which is also set; keep {ConfigNames.Key(p)} only"));
                     reported.Add(former.Key);
                 }
                 else props[former.Key] = p;
-        var removed = concrete.GetCustomAttributes<RemovedKeyAttribute>().ToDictionary(r => r.Key, r => r.Advice, StringComparer.Ordinal);
+        var removed = concrete.GetCustomAttributes<RemovedKeyAttribute>()
+            .ToDictionary(r => r.Key, r => r.Advice, StringComparer.Ordinal);
         foreach (var (key, value) in obj)
         {
             if ((cases is not null && key == KindKey) || reported.Contains(key)) continue;
@@ -161,7 +191,8 @@ public static class ConfigBinder
             if (errors.Count != before) continue;
             if (range is not null && bound is not Array && !InRange(bound, range))
             {
-                errors.Add(new ConfigError(Join(path, key), $"{Show(value)} is out of range; allowed: {Num(range.Min)} to {Num(range.Max)}"));
+                errors.Add(new ConfigError(Join(path, key),
+                    $"{Show(value)} is out of range; allowed: {Num(range.Min)} to {Num(range.Max)}"));
                 continue;
             }
             prop.SetValue(instance, bound);
@@ -203,12 +234,14 @@ public static class ConfigBinder
     }
 
     private static string Keys(Type type) =>
-        string.Join(", ", (!ConfigUnions.IsUnion(type) ? ConfigNames.Properties(type).Select(ConfigNames.Key) : [KindKey]));
+        string.Join(", ",
+            (!ConfigUnions.IsUnion(type) ? ConfigNames.Properties(type).Select(ConfigNames.Key) : [KindKey]));
 
     /// <summary>What a key takes, in the words of a config file (never a .NET type name).</summary>
     private static string Describe(Type t)
     {
-        if (t.IsEnum) return "one of " + string.Join(", ", Enum.GetValues(t).Cast<Enum>().Select(ConfigNames.EnumValue));
+        if (t.IsEnum)
+            return "one of " + string.Join(", ", Enum.GetValues(t).Cast<Enum>().Select(ConfigNames.EnumValue));
         if (t == typeof(int) || t == typeof(long)) return "a whole number";
         if (t == typeof(double) || t == typeof(float)) return "a number";
         if (t == typeof(bool)) return "true or false";
@@ -217,7 +250,8 @@ public static class ConfigBinder
         return "an object with keys " + Keys(t);
     }
 
-    public static string Join(string path, string key) => path.Length == 0 ? key : key.Length == 0 ? path : path + "." + key;
+    public static string Join(string path, string key) =>
+        path.Length == 0 ? key : key.Length == 0 ? path : path + "." + key;
 
     private static string Show(JsonNode? node)
     {

@@ -20,7 +20,8 @@ public static class ConfigDiff
     {
         var diff = Of(JsonNode.Parse(before), JsonNode.Parse(after));
         if (diff.Count == 0) return "no key differs";
-        var shown = diff.Take(most).Select(d => $"{(d.Path.Length == 0 ? "(whole file)" : d.Path)}: {d.Before ?? "(absent)"} → {d.After ?? "(absent)"}");
+        var shown = diff.Take(most).Select(d =>
+            $"{(d.Path.Length == 0 ? "(whole file)" : d.Path)}: {d.Before ?? "(absent)"} → {d.After ?? "(absent)"}");
         return string.Join("; ", shown) + (diff.Count > most ? $"; and {diff.Count - most} more" : "");
     }
 

@@ -42,31 +42,45 @@ public static class ConfigLoader
     public static JsonNode LoadTree(string path, IReadOnlyList<string> extending)
     {
         if (!File.Exists(path))
-            throw new ConfigException(path, [new ConfigError("", $"config file not found: '{path}' (run from the repository root, or give a full path; committed configs are in configs/)")]);
+            throw new ConfigException(path, [new ConfigError("",
+                $"config file not found: '{path}' (run from the repository root, or give a full path; " +
+                "committed configs are in configs/)")]);
         var tree = ParseTree(File.ReadAllText(path), path);
         if (tree is not JsonObject obj || obj[ExtendsKey] is not { } extends) return tree;
         if (extends is not JsonValue v || !v.TryGetValue(out string? name) || name.Length == 0)
-            throw new ConfigException(path, [new ConfigError(ExtendsKey, "expected the path of a base config file, relative to this one, e.g. \"quickstart.json\"")]);
+            throw new ConfigException(path, [new ConfigError(ExtendsKey,
+                "expected the path of a base config file, relative to this one, e.g. \"quickstart.json\"")]);
         string full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, name));
         if (extending.Contains(full) || full == Path.GetFullPath(path))
-            throw new ConfigException(path, [new ConfigError(ExtendsKey, $"'{name}' extends this file again: {string.Join(" → ", [.. extending, full])}")]);
-        if (!File.Exists(full)) throw new ConfigException(path, [new ConfigError(ExtendsKey, $"base file '{name}' not found (looked for {full})")]);
+            throw new ConfigException(path, [new ConfigError(ExtendsKey,
+                $"'{name}' extends this file again: {string.Join(" → ", [.. extending, full])}")]);
+        if (!File.Exists(full))
+            throw new ConfigException(path,
+                [new ConfigError(ExtendsKey, $"base file '{name}' not found (looked for {full})")]);
         var merged = LoadTree(full, [.. extending, Path.GetFullPath(path)]);
         obj.Remove(ExtendsKey);
-        if (merged is JsonObject baseObj && baseObj[FileKindKey] is { } baseKind && obj[FileKindKey] is { } kind && !JsonNode.DeepEquals(baseKind, kind))
-            throw new ConfigException(path, [new ConfigError(FileKindKey, $"{kind.ToJsonString()} extends a {baseKind.ToJsonString()} config ('{name}'); a file extends one of its own kind")]);
+        if (merged is JsonObject baseObj && baseObj[FileKindKey] is { } baseKind && obj[FileKindKey] is { } kind
+            && !JsonNode.DeepEquals(baseKind, kind))
+            throw new ConfigException(path, [new ConfigError(FileKindKey,
+                $"{kind.ToJsonString()} extends a {baseKind.ToJsonString()} config ('{name}'); " +
+                "a file extends one of its own kind")]);
         return Merge(merged, obj);
     }
 
-    /// <summary><paramref name="over"/>'s keys on top of <paramref name="under"/>'s (see <see cref="LoadTree"/>).</summary>
+    /// <summary>
+    /// <paramref name="over"/>'s keys on top of <paramref name="under"/>'s (see <see cref="LoadTree"/>).
+    /// </summary>
     public static JsonNode Merge(JsonNode under, JsonNode over)
     {
         if (under is not JsonObject u || over is not JsonObject o) return over.DeepClone();
-        bool otherKind = o[ConfigBinder.KindKey] is { } k && u[ConfigBinder.KindKey] is { } uk && !JsonNode.DeepEquals(k, uk);
+        bool otherKind = o[ConfigBinder.KindKey] is { } k && u[ConfigBinder.KindKey] is { } uk
+            && !JsonNode.DeepEquals(k, uk);
         if (otherKind) return o.DeepClone();
         var result = (JsonObject)u.DeepClone();
         foreach (var (key, value) in o)
-            result[key] = value is null ? null : result[key] is { } existing ? Merge(existing, value) : value.DeepClone();
+            result[key] = value is null
+                ? null
+                : result[key] is { } existing ? Merge(existing, value) : value.DeepClone();
         return result;
     }
 
@@ -78,7 +92,11 @@ public static class ConfigLoader
         // Overrides apply to the resolved tree (defaults included), so --set can reach keys the file omits.
         // If the file alone does not bind, they apply to the file's tree and every error is reported.
         JsonNode tree;
-        try { tree = JsonNode.Parse(ConfigBinder.Unbind(ConfigBinder.Bind<T>(root.DeepClone(), source))!.ToJsonString())!; }
+        try
+        {
+            tree = JsonNode.Parse(
+                ConfigBinder.Unbind(ConfigBinder.Bind<T>(root.DeepClone(), source))!.ToJsonString())!;
+        }
         catch (ConfigException) { tree = root; }
         ApplyOverrides(tree, sets, source);
         return ConfigBinder.Bind<T>(tree, source + " with --set " + string.Join(" ", sets));
@@ -95,20 +113,23 @@ public static class ConfigLoader
         if (expected is null || root is not JsonObject obj || obj[FileKindKey] is not { } node) return;
         string? kind = node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
         if (kind != expected)
-            throw new ConfigException(source, [new ConfigError(FileKindKey, $"{node.ToJsonString()} is not allowed here: this command takes a config of kind \"{expected}\"" +
+            throw new ConfigException(source, [new ConfigError(FileKindKey,
+                $"{node.ToJsonString()} is not allowed here: this command takes a config of kind \"{expected}\"" +
                 (kind is null ? "" : $" and this file is a \"{kind}\" config"))]);
         obj.Remove(FileKindKey);
     }
 
     /// <summary>The kind a config file says it is, or null when it says none.</summary>
-    public static string? FileKind(JsonNode root) => root is JsonObject o && o[FileKindKey] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+    public static string? FileKind(JsonNode root) =>
+        root is JsonObject o && o[FileKindKey] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
     public static JsonNode ParseTree(string json, string source)
     {
         try
         {
             return JsonNode.Parse(json, documentOptions: DocumentOptions)
-                ?? throw new ConfigException(source, [new ConfigError("", "the file holds JSON null; expected an object")]);
+                ?? throw new ConfigException(source,
+                    [new ConfigError("", "the file holds JSON null; expected an object")]);
         }
         catch (JsonException e)
         {
@@ -149,7 +170,8 @@ public static class ConfigLoader
             int eq = o.IndexOf('=');
             if (eq <= 0)
             {
-                errors.Add(new ConfigError(o, "an override must look like path.to.key=value (e.g. --set world.maxStep=1.5)"));
+                errors.Add(new ConfigError(o,
+                    "an override must look like path.to.key=value (e.g. --set world.maxStep=1.5)"));
                 continue;
             }
             var keys = o[..eq].Split('.');
@@ -183,7 +205,9 @@ public static class ConfigLoader
                 }
                 else
                 {
-                    errors.Add(new ConfigError(string.Join('.', keys[..(i + 1)]), $"--set {o}: cannot descend here; the value at '{string.Join('.', keys[..i])}' is not an object"));
+                    errors.Add(new ConfigError(string.Join('.', keys[..(i + 1)]),
+                        $"--set {o}: cannot descend here; " +
+                        $"the value at '{string.Join('.', keys[..i])}' is not an object"));
                     break;
                 }
             }

@@ -15,7 +15,9 @@ public static class ConfigNames
         {
             char c = name[i];
             if (char.IsUpper(c) && i > 0 && !char.IsUpper(name[i - 1])) sb.Append('-');
-            else if (char.IsUpper(c) && i > 0 && i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1])) sb.Append('-');
+            else if (char.IsUpper(c) && i > 0 && i + 1 < name.Length && char.IsLower(name[i + 1])
+                && char.IsUpper(name[i - 1]))
+                sb.Append('-');
             sb.Append(char.ToLowerInvariant(c));
         }
         return sb.ToString();
@@ -34,7 +36,8 @@ public static class ConfigNames
     /// <summary>Settable properties in declaration order: the keys a config type accepts.</summary>
     public static PropertyInfo[] Properties(Type t) =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-         .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<NotAKeyAttribute>() is null)
+         .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0
+                     && p.GetCustomAttribute<NotAKeyAttribute>() is null)
          .OrderBy(p => p.MetadataToken)
          .ToArray();
 }

@@ -19,7 +19,9 @@ public sealed class FormerKeyAttribute(string key) : Attribute
     public string Key { get; } = key;
 }
 
-/// <summary>A key this config type no longer has: a file that sets it gets <see cref="Advice"/> instead of "unknown key".</summary>
+/// <summary>
+/// A key this config type no longer has: a file that sets it gets <see cref="Advice"/> instead of "unknown key".
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
 public sealed class RemovedKeyAttribute(string key, string advice) : Attribute
 {
@@ -27,11 +29,15 @@ public sealed class RemovedKeyAttribute(string key, string advice) : Attribute
     public string Advice { get; } = advice;
 }
 
-/// <summary>A property of a config record that code sets and config files do not (not bound, not written, not hashed).</summary>
+/// <summary>
+/// A property of a config record that code sets and config files do not (not bound, not written, not hashed).
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class NotAKeyAttribute : Attribute;
 
-/// <summary>The JSON name of a config type when it is a case of a <see cref="ConfigUnionAttribute"/>, or of an enum value.</summary>
+/// <summary>
+/// The JSON name of a config type when it is a case of a <see cref="ConfigUnionAttribute"/>, or of an enum value.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Field)]
 public sealed class ConfigNameAttribute(string name) : Attribute
 {
@@ -49,21 +55,28 @@ public sealed class ConfigUnionAttribute : Attribute
 {
     public ConfigUnionAttribute(params Type[] cases) => Listed = cases;
 
-    /// <param name="registry">Assembly-qualified name of an <see cref="IConfigUnionRegistry"/> with a public parameterless constructor.</param>
+    /// <param name="registry">
+    /// Assembly-qualified name of an <see cref="IConfigUnionRegistry"/> with a public parameterless constructor.
+    /// </param>
     public ConfigUnionAttribute(string registry) => Registry = registry;
 
     public IReadOnlyList<Type>? Listed { get; }
     public string? Registry { get; }
 }
 
-/// <summary>What a config file of this type says it is in its top-level "kind": experiment, training, data, evaluation.</summary>
+/// <summary>
+/// What a config file of this type says it is in its top-level "kind": experiment, training, data, evaluation.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class ConfigFileKindAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
 }
 
-/// <summary>Supplies the cases of unions whose cases live above the union's own assembly, and which one a config gets by default.</summary>
+/// <summary>
+/// Supplies the cases of unions whose cases live above the union's own assembly, and which one a config gets
+/// by default.
+/// </summary>
 public interface IConfigUnionRegistry
 {
     IReadOnlyList<Type> CasesOf(Type union);
@@ -74,7 +87,8 @@ public interface IConfigUnionRegistry
 /// <summary>The cases of a config union, listed or registered.</summary>
 public static class ConfigUnions
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, IReadOnlyList<Type>?> Cache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, IReadOnlyList<Type>?> Cache =
+        new();
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Type> Defaults = new();
 
     public static bool IsUnion(Type type) => type.GetCustomAttribute<ConfigUnionAttribute>(inherit: false) is not null;
@@ -86,21 +100,28 @@ public static class ConfigUnions
         if (attribute is null) return null;
         if (attribute.Listed is not null) return attribute.Listed;
         var cases = Registry(t, attribute).CasesOf(t);
-        if (cases.Count == 0) throw new InvalidOperationException($"{attribute.Registry} registers no case of {t.Name}");
+        if (cases.Count == 0)
+            throw new InvalidOperationException($"{attribute.Registry} registers no case of {t.Name}");
         return cases;
     });
 
-    /// <summary>A new instance of the union's default case (a registered union's registry says which; else the first listed), with its defaults.</summary>
+    /// <summary>
+    /// A new instance of the union's default case (a registered union's registry says which; else the first
+    /// listed), with its defaults.
+    /// </summary>
     public static T Default<T>() where T : class => (T)Activator.CreateInstance(Defaults.GetOrAdd(typeof(T), static t =>
     {
-        var attribute = t.GetCustomAttribute<ConfigUnionAttribute>(inherit: false) ?? throw new InvalidOperationException($"{t.Name} is not a config union");
+        var attribute = t.GetCustomAttribute<ConfigUnionAttribute>(inherit: false)
+            ?? throw new InvalidOperationException($"{t.Name} is not a config union");
         return attribute.Listed is { } listed ? listed[0] : Registry(t, attribute).DefaultOf(t);
     }))!;
 
     private static IConfigUnionRegistry Registry(Type union, ConfigUnionAttribute attribute)
     {
         var registry = Type.GetType(attribute.Registry!, throwOnError: false)
-            ?? throw new InvalidOperationException($"{union.Name}'s cases come from {attribute.Registry}, which is not loaded: reference its project from the program or test project");
+            ?? throw new InvalidOperationException(
+                $"{union.Name}'s cases come from {attribute.Registry}, which is not loaded: " +
+                "reference its project from the program or test project");
         return (IConfigUnionRegistry)Activator.CreateInstance(registry)!;
     }
 }

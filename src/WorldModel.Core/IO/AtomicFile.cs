@@ -28,12 +28,15 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>For libraries that write to a path themselves: they write a temporary path, which is then renamed over.</summary>
+    /// <summary>
+    /// For libraries that write to a path themselves: they write a temporary path, which is then renamed over.
+    /// </summary>
     public static void WriteVia(string path, Action<string> writeTemporary)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Environment.ProcessId}.{Guid.NewGuid():N}.{Path.GetFileName(full)}");
+        var tmp = Path.Combine(Path.GetDirectoryName(full)!,
+            $".{Environment.ProcessId}.{Guid.NewGuid():N}.{Path.GetFileName(full)}");
         try
         {
             writeTemporary(tmp);

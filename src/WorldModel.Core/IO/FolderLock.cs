@@ -30,7 +30,8 @@ public sealed class FolderLock : IDisposable
         {
             string holder = "";
             try { holder = File.ReadAllText(path + ".owner").Trim(); } catch (IOException) { }
-            throw new FolderLockedException($"{folder} is in use by another run{(holder.Length > 0 ? $" (process {holder.Split(' ')[0]})" : "")}; " +
+            throw new FolderLockedException($"{folder} is in use by another run" +
+                                            $"{(holder.Length > 0 ? $" (process {holder.Split(' ')[0]})" : "")}; " +
                                             "wait for it to finish, or choose another --out");
         }
     }

@@ -11,17 +11,29 @@ namespace WorldModel.Experiments.Evaluation;
 /// <summary>An experiment's results.csv/json, plots and report.md, from its plan parts and landscapes.</summary>
 public static class ExperimentReport
 {
-    public static void Write(ExperimentConfig config, string folder, IReadOnlyList<PlanRow> rows, PlanEpisode[] episodes, IReadOnlyList<UnitRecord> stages)
+    public static void Write(
+        ExperimentConfig config,
+        string folder,
+        IReadOnlyList<PlanRow> rows,
+        PlanEpisode[] episodes,
+        IReadOnlyList<UnitRecord> stages)
     {
         PlanResults.Write(folder, rows);
         var plots = PlanReport.SavePlots(Path.Combine(folder, "plots"), rows, config.Name);
         string landscapes = Path.Combine(folder, "plots");
         AtomicFile.WriteAllText(Path.Combine(folder, "report.md"),
-            Markdown(config, rows, plots, File.Exists(Path.Combine(landscapes, "landscape.json")) ? Landscapes.Read(landscapes) : null, episodes, stages));
+            Markdown(config, rows, plots,
+                File.Exists(Path.Combine(landscapes, "landscape.json")) ? Landscapes.Read(landscapes) : null,
+                episodes, stages));
     }
 
-    private static string Markdown(ExperimentConfig config, IReadOnlyList<PlanRow> rows, IReadOnlyList<string> plots,
-        (float GoalX, float GoalY, List<Landscapes.Summary> Costs)? landscapes, PlanEpisode[] episodes, IReadOnlyList<UnitRecord> stages)
+    private static string Markdown(
+        ExperimentConfig config,
+        IReadOnlyList<PlanRow> rows,
+        IReadOnlyList<string> plots,
+        (float GoalX, float GoalY, List<Landscapes.Summary> Costs)? landscapes,
+        PlanEpisode[] episodes,
+        IReadOnlyList<UnitRecord> stages)
     {
         var e = config.Evaluation;
         var planning = PlanningWorld.Of(config.Data.World);
@@ -29,30 +41,36 @@ public static class ExperimentReport
         sb.AppendLine($"# {config.Name}: planning success, latent versus pixel world models").AppendLine();
         sb.AppendLine($"- Machine: {MachineInfo.Describe()}");
         double ranNow = stages.Where(s => !s.Reused).Sum(s => s.Seconds);
-        sb.AppendLine($"- Written {DateTime.Now:yyyy-MM-dd HH:mm}; this invocation's stages took {ranNow / 60:F1} min (stages reused from earlier invocations are marked).");
-        sb.AppendLine($"- Data: {config.Data.Episodes:N0} episodes × {config.Data.Steps} steps of {ConfigNames.Kind(config.Data.Policy.GetType())} on {ConfigNames.Kind(config.Data.World.GetType())}, " +
-                      $"{config.Data.Render.Size}×{config.Data.Render.Size} {config.Data.Render.Layout.ToString().ToLowerInvariant()} frames.");
+        sb.AppendLine($"- Written {DateTime.Now:yyyy-MM-dd HH:mm}; " +
+                      $"this invocation's stages took {ranNow / 60:F1} min " +
+                      "(stages reused from earlier invocations are marked).");
+        sb.AppendLine($"- Data: {config.Data.Episodes:N0} episodes × {config.Data.Steps} steps of " +
+                      $"{ConfigNames.Kind(config.Data.Policy.GetType())} " +
+                      $"on {ConfigNames.Kind(config.Data.World.GetType())}, " +
+                      $"{config.Data.Render.Size}×{config.Data.Render.Size} " +
+                      $"{config.Data.Render.Layout.ToString().ToLowerInvariant()} frames.");
         foreach (var m in config.Models)
-            sb.AppendLine($"- Model `{m.Name}`: {ConfigNames.Kind(m.Objective.GetType())} objective, IMPALA widths {string.Join('-', m.Model.Widths)}, " +
-                          $"{m.Model.Latent.ToString().ToLowerInvariant()} latent, {m.Model.Predictor.ToString().ToLowerInvariant()} predictor; " +
-                          $"{m.Train.Steps:N0} steps of {m.Train.BatchSize} × {m.Train.Rollout + 1} frames; seeds {string.Join(", ", config.Seeds)}.");
-        sb.AppendLine($"- Planning: {ConfigNames.Kind(e.Plan.Planner.GetType())}, {e.Plan.Planner.Samples} samples × {e.Plan.Planner.Iterations} iterations, " +
-                      $"noise {e.Plan.Planner.Noise} {planning.ActionUnit}, " +
-                      $"horizons {string.Join(", ", e.PlannerHorizons)} (capped by steps left), replan every {e.Plan.ReplanEvery} steps, " +
-                      $"cost {e.Plan.Cost.ToString().ToLowerInvariant()} over the horizon in latents and {e.Plan.PixelCost.ToString().ToLowerInvariant()} in decoded frames, " +
-                      $"{e.Plan.BatchEpisodes} episodes per batch.");
+            sb.AppendLine($"- Model `{m.Name}`: {ConfigNames.Kind(m.Objective.GetType())} objective, " +
+                          $"IMPALA widths {string.Join('-', m.Model.Widths)}, " +
+                          $"{m.Model.Latent.ToString().ToLowerInvariant()} latent, " +
+                          $"{m.Model.Predictor.ToString().ToLowerInvariant()} predictor; " +
+                          $"{m.Train.Steps:N0} steps of {m.Train.BatchSize} × {m.Train.Rollout + 1} frames; " +
+                          $"seeds {string.Join(", ", config.Seeds)}.");
+        sb.AppendLine($"- Planning: {PlanningSettings(e, planning)}");
         sb.AppendLine($"- Episodes: {planning.DescribeEpisodes(episodes)}");
         sb.AppendLine().AppendLine("## Results").AppendLine();
-        sb.AppendLine("Success rates pooled over seeds with Wilson 95% intervals; with several seeds, the mean ± standard deviation of per-seed rates follows. " +
-                      "Planning time: wall time of the batch divided by its episodes.").AppendLine();
+        sb.AppendLine(ResultsNote).AppendLine();
         sb.AppendLine(PlanReport.Table(rows));
         foreach (var p in plots) sb.AppendLine($"![{p}](plots/{p}.png)").AppendLine();
         if (landscapes is { } l && l.Costs.Count > 0)
         {
             sb.AppendLine("## Cost landscapes").AppendLine();
-            sb.AppendLine($"Each planning cost of standing at each free point, for a goal at ({l.GoalX:0.#}, {l.GoalY:0.#}) across the wall (seed {config.Seeds[0]}). " +
-                          "Spearman: how well the cost orders points by true path length (geodesic) and by straight-line distance. " +
-                          "Descent: the share of points from which stepping to the lowest neighbour ends at the goal; " +
+            sb.AppendLine("Each planning cost of standing at each free point, " +
+                          $"for a goal at ({l.GoalX:0.#}, {l.GoalY:0.#}) across the wall (seed {config.Seeds[0]}). " +
+                          "Spearman: how well the cost orders points by true path length (geodesic) " +
+                          "and by straight-line distance. " +
+                          "Descent: the share of points from which stepping to the lowest neighbour " +
+                          "ends at the goal; " +
                           "straight-line distance traps the other room at the wall.").AppendLine();
             sb.AppendLine(Landscapes.Table(l.Costs));
             foreach (var c in l.Costs.Where(c => !c.Model.StartsWith("oracle", StringComparison.Ordinal)))
@@ -61,7 +79,27 @@ public static class ExperimentReport
         sb.AppendLine("## Stages").AppendLine();
         sb.AppendLine("| stage | what | time |").AppendLine("|---|---|---|");
         foreach (var s in stages)
-            sb.AppendLine($"| {s.Stage} | {s.Summary} | {(!s.Reused ? $"{s.Seconds:F0} s" : s.Seconds > 0 ? $"reused ({s.Seconds:F0} s when made)" : "reused")} |");
+            sb.AppendLine($"| {s.Stage} | {s.Summary} | " +
+                (!s.Reused ? $"{s.Seconds:F0} s"
+                    : s.Seconds > 0 ? $"reused ({s.Seconds:F0} s when made)" : "reused") +
+                " |");
         return sb.ToString();
     }
+
+    /// <summary>What the results table's rates and times mean (the experiment's report and eval-plan's).</summary>
+    internal const string ResultsNote =
+        "Success rates pooled over seeds with Wilson 95% intervals; with several seeds, " +
+        "the mean ± standard deviation of per-seed rates follows. " +
+        "Planning time: wall time of the batch divided by its episodes.";
+
+    /// <summary>The planner settings in a sentence (the experiment's report and eval-plan's).</summary>
+    internal static string PlanningSettings(PlanEvalConfig e, IPlanningWorld planning) =>
+        $"{ConfigNames.Kind(e.Plan.Planner.GetType())}, " +
+        $"{e.Plan.Planner.Samples} samples × {e.Plan.Planner.Iterations} iterations, " +
+        $"noise {e.Plan.Planner.Noise} {planning.ActionUnit}, " +
+        $"horizons {string.Join(", ", e.PlannerHorizons)} (capped by steps left), " +
+        $"replan every {e.Plan.ReplanEvery} steps, " +
+        $"cost {e.Plan.Cost.ToString().ToLowerInvariant()} over the horizon in latents and " +
+        $"{e.Plan.PixelCost.ToString().ToLowerInvariant()} in decoded frames, " +
+        $"{e.Plan.BatchEpisodes} episodes per batch.";
 }

@@ -15,6 +15,9 @@ namespace WorldModel.Experiments.Graph;
 /// </summary>
 public sealed class ExperimentGraph
 {
+    /// <summary>The run's subfolder of training units: train/&lt;model&gt;-seed&lt;s&gt;.</summary>
+    public const string TrainFolder = "train";
+
     private readonly List<UnitRecord> _records = [];
 
     private ExperimentGraph(string folder, IReadOnlyList<ExperimentUnit> units)
@@ -34,9 +37,13 @@ public sealed class ExperimentGraph
     internal void Done(UnitRecord record) => _records.Add(record);
 
     public ExperimentUnit this[string id] => Units.FirstOrDefault(u => u.Id == id)
-        ?? throw new ArgumentException($"no unit '{id}' in this experiment; units: {string.Join(", ", Units.Select(u => u.Id))}");
+        ?? throw new ArgumentException(
+            $"no unit '{id}' in this experiment; units: {string.Join(", ", Units.Select(u => u.Id))}");
 
-    /// <summary>The graph of <paramref name="config"/> in <paramref name="folder"/>; with <paramref name="trainOnly"/>, data and training only.</summary>
+    /// <summary>
+    /// The graph of <paramref name="config"/> in <paramref name="folder"/>; with <paramref name="trainOnly"/>,
+    /// data and training only.
+    /// </summary>
     public static ExperimentGraph Build(ExperimentConfig config, string folder, bool trainOnly = false)
     {
         var world = config.Data.World;
@@ -46,7 +53,8 @@ public sealed class ExperimentGraph
         var trains = new List<TrainStage.Unit>();
         foreach (var entry in config.Models)
             foreach (int seed in config.Seeds)
-                trains.Add(new TrainStage.Unit(entry, seed, config.RunOf(entry, seed), Path.Combine(folder, "train", $"{entry.Name}-seed{seed}"), data));
+                trains.Add(new TrainStage.Unit(entry, seed, config.RunOf(entry, seed),
+                    Path.Combine(folder, TrainFolder, $"{entry.Name}-seed{seed}"), data));
         units.AddRange(trains);
         if (trainOnly) return new ExperimentGraph(folder, units);
 
@@ -54,27 +62,31 @@ public sealed class ExperimentGraph
         var stage = new PlanStage(eval, world, config.Data.Render, episodes, Path.Combine(folder, "plan"));
         string evalKey = ConfigLoader.Hash(eval, "plan-v1" + PlanEpisodes.ToJson(episodes, world));
         var plans = new List<PlanStage.Unit>();
-        foreach (var cost in eval.Oracles)
+        foreach (var cost in eval.OraclesFor(world))
         {
             // The oracle names itself (a unit's folder is named before it runs); building one costs nothing.
             string name;
             using (var oracle = PlanningModels.Oracle(world, cost, eval.Plan.Cost)) name = oracle.Name;
             foreach (int h in eval.PlannerHorizons)
-                plans.Add(new PlanStage.Unit(stage, name, 0, h, _ => PlanningModels.Oracle(world, cost, eval.Plan.Cost), evalKey, []));
+                plans.Add(new PlanStage.Unit(stage, name, 0, h,
+                    _ => PlanningModels.Oracle(world, cost, eval.Plan.Cost), evalKey, []));
         }
         foreach (var train in trains)
             foreach (string method in train.Methods)
                 foreach (int h in eval.PlannerHorizons)
-                    plans.Add(new PlanStage.Unit(stage, method, train.Seed, h, device => Trained(train, method, device, eval.Plan.Cost, eval.Plan.PixelCost),
+                    plans.Add(new PlanStage.Unit(stage, method, train.Seed, h,
+                        device => Trained(train, method, device, eval.Plan.Cost, eval.Plan.PixelCost),
                         evalKey + train.Key, [train]));
         units.AddRange(plans);
 
         if (world is ICostLandscapeWorld landscapes)
         {
             var firstSeed = trains.Where(t => t.Seed == config.Seeds[0]).ToList();
-            units.Add(new LandscapeUnit(landscapes, (ulong)config.Data.Seed, config.Data.Render, Path.Combine(folder, "plots"),
-                device => eval.Oracles.Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
-                    .Concat(firstSeed.SelectMany(t => TrainedPlanningModels.FromRun(t.Folder, device, CostShape.Sum, CostShape.Sum, t.Entry.Name))),
+            units.Add(new LandscapeUnit(landscapes, (ulong)config.Data.Seed, config.Data.Render,
+                Path.Combine(folder, "plots"),
+                device => eval.OraclesFor(world).Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
+                    .Concat(firstSeed.SelectMany(t =>
+                        TrainedPlanningModels.FromRun(t.Folder, device, CostShape.Sum, CostShape.Sum, t.Entry.Name))),
                 string.Join(",", firstSeed.Select(t => t.Key)), [.. firstSeed]));
         }
         var graph = new ExperimentGraph(folder, units);
@@ -83,15 +95,27 @@ public sealed class ExperimentGraph
     }
 
     /// <summary>One planning method of a trained run (a pixel run offers two); the other is disposed.</summary>
-    private static IPlanningModel Trained(TrainStage.Unit train, string method, TorchSharp.torch.Device device, CostShape cost, CostShape pixelCost)
+    private static IPlanningModel Trained(
+        TrainStage.Unit train,
+        string method,
+        TorchSharp.torch.Device device,
+        CostShape cost,
+        CostShape pixelCost)
     {
         var all = TrainedPlanningModels.FromRun(train.Folder, device, cost, pixelCost, train.Entry.Name);
         foreach (var other in all.Where(m => m.Name != method)) other.Dispose();
         return all.Single(m => m.Name == method);
     }
 
-    /// <summary>results.csv/json, plots and report.md from every plan part; always rewritten (it is cheap and names this invocation).</summary>
-    private sealed class ReportUnit(ExperimentConfig config, ExperimentGraph graph, IReadOnlyList<PlanStage.Unit> plans, PlanEpisode[] episodes)
+    /// <summary>
+    /// results.csv/json, plots and report.md from every plan part; always rewritten (it is cheap and names
+    /// this invocation).
+    /// </summary>
+    private sealed class ReportUnit(
+        ExperimentConfig config,
+        ExperimentGraph graph,
+        IReadOnlyList<PlanStage.Unit> plans,
+        PlanEpisode[] episodes)
         : ExperimentUnit("report", graph.Folder, [.. plans])
     {
         public override string Title => "report";
@@ -102,7 +126,8 @@ public sealed class ExperimentGraph
         {
             var rows = plans.SelectMany(p => p.Rows()).ToList();
             ExperimentReport.Write(config, graph.Folder, rows, episodes, graph.Records);
-            context.Observer.Info($"done: {rows.Count:N0} planned episodes; results.csv, results.json, plots/ and report.md in {Paths.Show(graph.Folder)}");
+            context.Observer.Info($"done: {rows.Count:N0} planned episodes; " +
+                $"results.csv, results.json, plots/ and report.md in {Paths.Show(graph.Folder)}");
             return $"{rows.Count:N0} planned episodes";
         }
     }

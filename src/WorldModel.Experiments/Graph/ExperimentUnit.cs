@@ -9,7 +9,10 @@ namespace WorldModel.Experiments.Graph;
 /// </summary>
 public abstract class ExperimentUnit(string id, string folder, IReadOnlyList<ExperimentUnit> dependsOn)
 {
-    /// <summary>Unique in its graph and usable as a file name: "data", "train/jepa-seed0", "plan/jepa-latent-seed0-h16".</summary>
+    /// <summary>
+    /// Unique in its graph and usable as a file name: "data", "train/jepa-seed0",
+    /// "plan/jepa-latent-seed0-h16".
+    /// </summary>
     public string Id { get; } = id;
 
     /// <summary>The stage it belongs to: data, train, plan, landscape or report.</summary>

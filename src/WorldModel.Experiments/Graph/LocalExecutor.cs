@@ -18,24 +18,42 @@ public sealed class LocalExecutor : IExperimentExecutor
             {
                 var earlier = UnitRecord.Load(graph.Folder, unit.Id);
                 context.Observer.Info($"{unit.Title}: reusing {Paths.Show(unit.Folder)}");
-                record = (earlier ?? new UnitRecord(unit.Id, unit.Stage, unit.Key, unit.Title, 0, DateTime.UtcNow, Reused: true)) with { Reused = true };
+                record = (earlier ?? new UnitRecord(
+                    Id: unit.Id,
+                    Stage: unit.Stage,
+                    Key: unit.Key,
+                    Summary: unit.Title,
+                    Seconds: 0,
+                    FinishedUtc: DateTime.UtcNow,
+                    Reused: true)) with { Reused = true };
             }
             else
             {
                 var sw = Stopwatch.StartNew();
                 string summary = unit.Run(context);
-                record = new UnitRecord(unit.Id, unit.Stage, unit.Key, summary, sw.Elapsed.TotalSeconds, DateTime.UtcNow, Reused: false);
+                record = new UnitRecord(
+                    Id: unit.Id,
+                    Stage: unit.Stage,
+                    Key: unit.Key,
+                    Summary: summary,
+                    Seconds: sw.Elapsed.TotalSeconds,
+                    FinishedUtc: DateTime.UtcNow,
+                    Reused: false);
                 record.Save(graph.Folder);
             }
             File.AppendAllText(Path.Combine(graph.Folder, "log.txt"),
-                $"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {unit.Id}: {record.Summary}: {(record.Reused ? "reused" : $"{record.Seconds:F0} s")}\n");
+                $"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {unit.Id}: {record.Summary}: " +
+                $"{(record.Reused ? "reused" : $"{record.Seconds:F0} s")}\n");
             graph.Done(record);
             context.Observer.UnitDone(record);
         }
     }
 }
 
-/// <summary>Runs an experiment's units: in this process (<see cref="LocalExecutor"/>), or elsewhere (a cluster) by unit id.</summary>
+/// <summary>
+/// Runs an experiment's units: in this process (<see cref="LocalExecutor"/>), or elsewhere (a cluster)
+/// by unit id.
+/// </summary>
 public interface IExperimentExecutor
 {
     void Run(ExperimentGraph graph, UnitContext context);

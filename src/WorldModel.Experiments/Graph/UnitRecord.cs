@@ -7,11 +7,19 @@ namespace WorldModel.Experiments.Graph;
 /// A finished unit's entry in the run folder's units/ (one JSON file each): what it did, how long it
 /// took and the key its output was made with. The report's stage table and `wm status` read these.
 /// </summary>
-public sealed record UnitRecord(string Id, string Stage, string Key, string Summary, double Seconds, DateTime FinishedUtc, bool Reused)
+public sealed record UnitRecord(
+    string Id,
+    string Stage,
+    string Key,
+    string Summary,
+    double Seconds,
+    DateTime FinishedUtc,
+    bool Reused)
 {
     public const string FolderName = "units";
 
-    public static string PathOf(string runFolder, string id) => Path.Combine(runFolder, FolderName, id.Replace('/', '_') + ".json");
+    public static string PathOf(string runFolder, string id) =>
+        Path.Combine(runFolder, FolderName, id.Replace('/', '_') + ".json");
 
     public void Save(string runFolder)
     {
@@ -29,5 +37,9 @@ public sealed record UnitRecord(string Id, string Stage, string Key, string Summ
         catch (JsonException) { return null; }
     }
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase
+    };
 }

@@ -4,10 +4,13 @@ using WorldModel.Render;
 
 namespace WorldModel.Experiments.Stages;
 
-/// <summary>The data a later stage needs: reused when its content-hash folder is complete, generated otherwise.</summary>
+/// <summary>
+/// The data a later stage needs: reused when its content-hash folder is complete, generated otherwise.
+/// </summary>
 public static class DataStage
 {
-    public static string Folder(DataConfig config) => Path.Combine(Paths.Experiments, config.Name, "data-" + DatasetGenerator.ContentHash(config));
+    public static string Folder(DataConfig config) =>
+        Path.Combine(Paths.Experiments, config.Name, "data-" + DatasetGenerator.ContentHash(config));
 
     /// <summary>Whether the dataset for this config is complete on disk (then OpenOrGenerate reuses it).</summary>
     public static bool Exists(DataConfig config) => File.Exists(Path.Combine(Folder(config), DatasetManifest.FileName));
@@ -28,12 +31,22 @@ public static class DataStage
     {
         string folder = Folder(config);
         observer.Info($"data: generating {config.Episodes:N0} episodes into {Paths.Show(folder)}");
-        using var renderer = config.CacheFrames ? RendererFactory.Create(config.Render.Renderer, new SceneBuilder(config.World, config.Render).Format).Renderer : null;
+        using var renderer = config.CacheFrames
+            ? RendererFactory.Create(config.Render.Renderer,
+                new SceneBuilder(config.World, config.Render).Format).Renderer
+            : null;
         observer.Track("data", config.Episodes, "episodes",
-            progress => { new DatasetGenerator(config, renderer).Generate(folder, new SyncProgress<int>(v => progress.Report(v)), cancel); return 0; });
+            progress =>
+            {
+                new DatasetGenerator(config, renderer)
+                    .Generate(folder, new SyncProgress<int>(v => progress.Report(v)), cancel);
+                return 0;
+            });
     }
 
-    /// <summary>The dataset every model of an experiment trains on (shared by content hash with other experiments).</summary>
+    /// <summary>
+    /// The dataset every model of an experiment trains on (shared by content hash with other experiments).
+    /// </summary>
     public sealed class Unit(DataConfig config) : ExperimentUnit("data", Folder(config), [])
     {
         private Dataset? _opened;

@@ -21,7 +21,8 @@ public sealed class LandscapeUnit(ICostLandscapeWorld world, ulong layoutSeed, R
     public override string Run(UnitContext context)
     {
         var goal = world.LandscapeGoal(layoutSeed);
-        var landscapes = world.SaveLandscapes(Folder, models(context.Device), layoutSeed, render, goal.X, goal.Y, cell: 1f, context.Cancel);
+        var landscapes = world.SaveLandscapes(Folder, models(context.Device), layoutSeed, render, goal.X, goal.Y,
+            cell: 1f, context.Cancel);
         return $"{landscapes.Count} costs over the arena, goal ({goal.X:0.#}, {goal.Y:0.#})";
     }
 }

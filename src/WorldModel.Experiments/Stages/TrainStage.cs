@@ -15,22 +15,33 @@ public static class TrainStage
     /// a note with the losses every LogEvery steps, loss.png at the end. Returns the step it started from.
     /// Frames are drawn with <paramref name="renderer"/>, or one made for the data when null.
     /// </summary>
-    public static int Train(TrainingRun run, Data.Dataset data, string task, UnitContext context, IRenderer? renderer = null)
+    public static int Train(
+        TrainingRun run,
+        Data.Dataset data,
+        string task,
+        UnitContext context,
+        IRenderer? renderer = null)
     {
         var config = run.Config;
         int steps = config.Train.Steps;
-        using var own = renderer is null ? RendererFactory.Create(data.Config.Render.Renderer, new SceneBuilder(data.Config.World, data.Config.Render).Format).Renderer : null;
+        using var own = renderer is null
+            ? RendererFactory.Create(data.Config.Render.Renderer,
+                new SceneBuilder(data.Config.World, data.Config.Render).Format).Renderer
+            : null;
         renderer ??= own!;
-        // A resumed run's bar counts the steps left, so its rate and ETA are this invocation's, not inflated by the steps already done.
+        // A resumed run's bar counts the steps left, so its rate and ETA are this invocation's, not inflated
+        // by the steps already done.
         int from = run.CompletedSteps();
         string title = from > 0 ? $"{task} (from step {from:N0})" : task;
-        int start = context.Observer.Track(title, steps - from, "steps", progress => run.Run(data, renderer, context.Device, m =>
-        {
-            progress.Report(m.Step + 1 - from);
-            if (m.Step % config.LogEvery == 0 || m.Step + 1 == steps)
-                progress.Note($"step {m.Step + 1,7}/{steps}  loss {m.Loss:F4}  " + string.Join("  ", m.Terms.Select(t => $"{t.Key} {t.Value:F4}")) +
-                              $"  {config.Train.BatchSize / m.Seconds:F0} sequences/s");
-        }, context.Cancel, context.Observer.Warning));
+        int start = context.Observer.Track(title, steps - from, "steps",
+            progress => run.Run(data, renderer, context.Device, m =>
+            {
+                progress.Report(m.Step + 1 - from);
+                if (m.Step % config.LogEvery == 0 || m.Step + 1 == steps)
+                    progress.Note($"step {m.Step + 1,7}/{steps}  loss {m.Loss:F4}  " +
+                                  string.Join("  ", m.Terms.Select(t => $"{t.Key} {t.Value:F4}")) +
+                                  $"  {config.Train.BatchSize / m.Seconds:F0} sequences/s");
+            }, context.Cancel, context.Observer.Warning));
         PlotLosses(run);
         return start;
     }
@@ -44,8 +55,10 @@ public static class TrainStage
         if (rows.Count < 2) return;
         var keys = rows[0].Select(p => p.Key).Where(k => k is not ("step" or "lr" or "seconds")).ToList();
         var steps = rows.Select(r => (double)r["step"]!.GetValue<int>()).ToArray();
-        var series = keys.Select(k => new LinePlot.Series(k, steps, rows.Select(r => r[k] is { } v ? v.GetValue<double>() : double.NaN).ToArray()));
-        LinePlot.Save(Path.Combine(run.Folder, "loss"), $"{run.Config.Name}: training loss", "step", "loss (log scale)", series, logY: true);
+        var series = keys.Select(k => new LinePlot.Series(k, steps,
+            rows.Select(r => r[k] is { } v ? v.GetValue<double>() : double.NaN).ToArray()));
+        LinePlot.Save(Path.Combine(run.Folder, "loss"), $"{run.Config.Name}: training loss",
+            "step", "loss (log scale)", series, logY: true);
     }
 
     /// <summary>One model × seed of an experiment, in train/NAME-seedS.</summary>
@@ -61,7 +74,8 @@ public static class TrainStage
         public override string Run(UnitContext context)
         {
             Train(new TrainingRun(config, Folder), data.Open(), Title, context);
-            return $"{entry.Name} seed {seed}: {config.Train.Steps:N0} steps of {config.Train.BatchSize} × {config.Train.Rollout + 1} frames";
+            return $"{entry.Name} seed {seed}: {config.Train.Steps:N0} steps of " +
+                $"{config.Train.BatchSize} × {config.Train.Rollout + 1} frames";
         }
 
         /// <summary>The planning methods this run offers, by result name, before it is trained.</summary>

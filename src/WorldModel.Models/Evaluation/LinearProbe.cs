@@ -18,7 +18,9 @@ public sealed class LinearProbe
         _targetMean = targetMean;
     }
 
-    /// <summary>Fits on features (N × D) and targets (N × T); ridge strength relative to the mean feature variance.</summary>
+    /// <summary>
+    /// Fits on features (N × D) and targets (N × T); ridge strength relative to the mean feature variance.
+    /// </summary>
     public static LinearProbe Fit(double[,] features, double[,] targets, double ridge = 1e-3)
     {
         var x = Matrix<double>.Build.DenseOfArray(features);

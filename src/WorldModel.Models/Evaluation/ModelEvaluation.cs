@@ -13,7 +13,15 @@ namespace WorldModel.Models.Evaluation;
 /// </summary>
 public static class ModelEvaluation
 {
-    public static ModelReport Run(LatentWorldModel model, ObjectiveConfig objective, Dataset train, Dataset heldOut, IRenderer renderer, int horizon, Device device, int samples = 2048)
+    public static ModelReport Run(
+        LatentWorldModel model,
+        ObjectiveConfig objective,
+        Dataset train,
+        Dataset heldOut,
+        IRenderer renderer,
+        int horizon,
+        Device device,
+        int samples = 2048)
     {
         int batch = 64, batches = Math.Max(1, samples / batch);
         var targets = PositionIndices(train);
@@ -24,7 +32,8 @@ public static class ModelEvaluation
             : PredictionError.Latent(model, heldOutSampler, batches, device, firstBatch: 0);
 
         // Probe: fit on training frames' latents, score on held-out latents (encoder and predicted).
-        var (trainX, trainY) = Encode(model, new BatchSampler(train, batch, 1, seed: 23, renderer), batches, targets, device);
+        var (trainX, trainY) = Encode(
+            model, new BatchSampler(train, batch, 1, seed: 23, renderer), batches, targets, device);
         var probe = LinearProbe.Fit(trainX, trainY);
         model.eval();
         var predictedRmse = new double[horizon];
@@ -44,7 +53,8 @@ public static class ModelEvaluation
                 var sample = heldOutSampler.Sample(b);
                 var z = model.Encode(FrameTensors.Frames(sample, device));
                 zs.Add(z.flatten(2).cpu().MoveToOuterDisposeScope());
-                preds.Add(model.Rollout(z[.., 0], FrameTensors.Actions(sample, device)).flatten(2).cpu().MoveToOuterDisposeScope());
+                preds.Add(model.Rollout(z[.., 0], FrameTensors.Actions(sample, device))
+                    .flatten(2).cpu().MoveToOuterDisposeScope());
                 states.Add(sample.States);
             }
             using var zAll = cat(zs, 0);       // (N, L, D)
@@ -56,7 +66,8 @@ public static class ModelEvaluation
             (encoderRmse, encoderR2) = LinearProbe.Score(probe.Predict(ToArray(zAll[.., 0])), truth0);
             meanRmse = LinearProbe.Score(MeanPrediction(trainY, (int)n), truth0).Rmse;
             for (int k = 1; k <= horizon; k++)
-                (predictedRmse[k - 1], predictedR2[k - 1]) = LinearProbe.Score(probe.Predict(ToArray(pAll[.., k - 1])), truth(k));
+                (predictedRmse[k - 1], predictedR2[k - 1]) =
+                    LinearProbe.Score(probe.Predict(ToArray(pAll[.., k - 1])), truth(k));
 
             using var first = zAll[.., 0];
             using var std = Regularisers.FeatureStd(first);
@@ -69,15 +80,29 @@ public static class ModelEvaluation
         // models with different latent sizes and scales compare; pixel errors stay plain MSE.
         bool pixel = objective is PixelObjectiveConfig;
         double scale = pixel ? 1 : errors.LatentVariance;
-        return new ModelReport(pixel ? "pixel" : "jepa", pixel ? "pixel MSE" : "latent error / latent variance",
-            errors.Model.Select(e => e / scale).ToArray(), errors.CopyLast.Select(e => e / scale).ToArray(), latentSize, meanStd, collapsed, erank,
-            targets.Select(i => train.Spec.StateNames[i]).ToArray(), encoderRmse, encoderR2, meanRmse, predictedRmse, predictedR2);
+        return new ModelReport(
+            Objective: pixel ? "pixel" : "jepa",
+            ErrorUnit: pixel ? "pixel MSE" : "latent error / latent variance",
+            ModelError: errors.Model.Select(e => e / scale).ToArray(),
+            CopyLastError: errors.CopyLast.Select(e => e / scale).ToArray(),
+            LatentSize: latentSize,
+            MeanFeatureStd: meanStd,
+            CollapsedFeatureShare: collapsed,
+            EffectiveRank: erank,
+            ProbeTargets: targets.Select(i => train.Spec.StateNames[i]).ToArray(),
+            ProbeRmse: encoderRmse,
+            ProbeR2: encoderR2,
+            MeanPositionRmse: meanRmse,
+            PredictedProbeRmse: predictedRmse,
+            PredictedProbeR2: predictedR2);
     }
 
     /// <summary>Entries of the state that are positions (x, y of the agent, and of the ball in Push-Ball).</summary>
     public static int[] PositionIndices(Dataset d) => d.Spec.StateNames
         .Select((name, i) => (name, i))
-        .Where(p => p.name is "x" or "y" || p.name.EndsWith("_x", StringComparison.Ordinal) || p.name.EndsWith("_y", StringComparison.Ordinal))
+        .Where(p => p.name is "x" or "y"
+            || p.name.EndsWith("_x", StringComparison.Ordinal)
+            || p.name.EndsWith("_y", StringComparison.Ordinal))
         .Select(p => p.i).ToArray();
 
     /// <summary>exp(entropy of the normalised singular values) of centred latents (Roy &amp; Vetterli 2007).</summary>
@@ -91,7 +116,12 @@ public static class ModelEvaluation
         return Math.Exp(entropy.item<double>());
     }
 
-    private static (double[,] X, double[,] Y) Encode(LatentWorldModel model, BatchSampler sampler, int batches, int[] targets, Device device)
+    private static (double[,] X, double[,] Y) Encode(
+        LatentWorldModel model,
+        BatchSampler sampler,
+        int batches,
+        int[] targets,
+        Device device)
     {
         var rows = new List<float[]>();
         var ys = new List<double[]>();
@@ -108,7 +138,9 @@ public static class ModelEvaluation
                 for (int i = 0; i < sample.Size; i++)
                 {
                     rows.Add(data.AsSpan(i * d, d).ToArray());
-                    ys.Add(targets.Select(t => (double)sample.States[i * (sample.States.Length / sample.Size) + t]).ToArray());
+                    ys.Add(targets
+                        .Select(t => (double)sample.States[i * (sample.States.Length / sample.Size) + t])
+                        .ToArray());
                 }
             }
         }
@@ -134,7 +166,8 @@ public static class ModelEvaluation
     }
 
     /// <summary>Reads a CPU float tensor at memcpy speed (element-wise data&lt;T&gt;() is ~100× slower).</summary>
-    private static float[] ToFloats(Tensor t) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.contiguous().bytes).ToArray();
+    private static float[] ToFloats(Tensor t) =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.contiguous().bytes).ToArray();
 
     private static double[,] Positions(List<float[]> states, int stateDim, int length, int t, int[] targets)
     {
@@ -151,7 +184,8 @@ public static class ModelEvaluation
     {
         int t = trainY.GetLength(1);
         var mean = new double[t];
-        for (int i = 0; i < trainY.GetLength(0); i++) for (int j = 0; j < t; j++) mean[j] += trainY[i, j] / trainY.GetLength(0);
+        for (int i = 0; i < trainY.GetLength(0); i++)
+            for (int j = 0; j < t; j++) mean[j] += trainY[i, j] / trainY.GetLength(0);
         var y = new double[n, t];
         for (int i = 0; i < n; i++) for (int j = 0; j < t; j++) y[i, j] = mean[j];
         return y;

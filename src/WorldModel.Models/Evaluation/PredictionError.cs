@@ -13,11 +13,21 @@ public sealed record PredictionErrors(double[] Model, double[] CopyLast, double 
 
 public static class PredictionError
 {
-    /// <summary>Adds one batch's errors for k = 1..H to <paramref name="model"/> and <paramref name="copy"/>; returns the batch's variance.</summary>
+    /// <summary>
+    /// Adds one batch's errors for k = 1..H to <paramref name="model"/> and <paramref name="copy"/>; returns the
+    /// batch's variance.
+    /// </summary>
     private delegate double Measure(Batch batch, Span<double> model, Span<double> copy);
 
-    /// <summary>Open-loop rollouts from each sequence's first frame, compared with the encoder's latents of the true frames.</summary>
-    public static PredictionErrors Latent(LatentWorldModel model, BatchSampler sampler, int batches, Device device, long firstBatch = 1_000_000) =>
+    /// <summary>
+    /// Open-loop rollouts from each sequence's first frame, compared with the encoder's latents of the true frames.
+    /// </summary>
+    public static PredictionErrors Latent(
+        LatentWorldModel model,
+        BatchSampler sampler,
+        int batches,
+        Device device,
+        long firstBatch = 1_000_000) =>
         Average(model, sampler, batches, firstBatch, (batch, modelErr, copyErr) =>
         {
             var z = model.Encode(FrameTensors.Frames(batch, device));
@@ -31,10 +41,18 @@ public static class PredictionError
             return z.flatten(0, 1).flatten(1).var(0).sum().item<float>();
         });
 
-    /// <summary>Pixel MSE per rollout length k of decoded predictions, and of "copy the first frame", against the true frames.</summary>
-    public static PredictionErrors Pixel(LatentWorldModel model, BatchSampler sampler, int batches, Device device, long firstBatch = 1_000_000)
+    /// <summary>
+    /// Pixel MSE per rollout length k of decoded predictions, and of "copy the first frame", against the true frames.
+    /// </summary>
+    public static PredictionErrors Pixel(
+        LatentWorldModel model,
+        BatchSampler sampler,
+        int batches,
+        Device device,
+        long firstBatch = 1_000_000)
     {
-        var decoder = model.Decoder ?? throw new InvalidOperationException("pixel prediction error needs a model with a decoder");
+        var decoder = model.Decoder
+            ?? throw new InvalidOperationException("pixel prediction error needs a model with a decoder");
         return Average(model, sampler, batches, firstBatch, (batch, modelErr, copyErr) =>
         {
             var frames = FrameTensors.Frames(batch, device);
@@ -50,7 +68,12 @@ public static class PredictionError
     }
 
     /// <summary>Evaluation mode, no gradients, one dispose scope per batch; errors averaged over batches.</summary>
-    private static PredictionErrors Average(LatentWorldModel model, BatchSampler sampler, int batches, long firstBatch, Measure measure)
+    private static PredictionErrors Average(
+        LatentWorldModel model,
+        BatchSampler sampler,
+        int batches,
+        long firstBatch,
+        Measure measure)
     {
         int h = sampler.Length - 1;
         var modelErr = new double[h];
@@ -66,6 +89,9 @@ public static class PredictionError
             }
         }
         model.train();
-        return new PredictionErrors(modelErr.Select(e => e / batches).ToArray(), copyErr.Select(e => e / batches).ToArray(), variance / batches);
+        return new PredictionErrors(
+            modelErr.Select(e => e / batches).ToArray(),
+            copyErr.Select(e => e / batches).ToArray(),
+            variance / batches);
     }
 }

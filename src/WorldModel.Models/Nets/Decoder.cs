@@ -5,7 +5,9 @@ using static TorchSharp.torch.nn;
 
 namespace WorldModel.Models.Nets;
 
-/// <summary>Latent → frame logits (sigmoid gives pixel values in [0, 1]): for the pixel model and for looking at latents.</summary>
+/// <summary>
+/// Latent → frame logits (sigmoid gives pixel values in [0, 1]): for the pixel model and for looking at latents.
+/// </summary>
 public sealed class Decoder : Module<Tensor, Tensor>
 {
     private readonly Module<Tensor, Tensor> _stem;

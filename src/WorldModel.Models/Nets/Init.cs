@@ -5,7 +5,9 @@ namespace WorldModel.Models.Nets;
 
 internal static class Init
 {
-    /// <summary>TorchSharp 0.107.0 leaves GroupNorm's affine parameters uninitialised (NaN losses): set PyTorch's defaults.</summary>
+    /// <summary>
+    /// TorchSharp 0.107.0 leaves GroupNorm's affine parameters uninitialised (NaN losses): set PyTorch's defaults.
+    /// </summary>
     public static void FixGroupNorm(GroupNorm norm)
     {
         using var _ = torch.no_grad();

@@ -5,16 +5,23 @@ using static TorchSharp.torch.nn;
 
 namespace WorldModel.Models.Nets;
 
-/// <summary>One step of latent dynamics: (z_t, a_t) → z_t+1, for a batch. Rolled out autoregressively by the world model.</summary>
+/// <summary>
+/// One step of latent dynamics: (z_t, a_t) → z_t+1, for a batch. Rolled out autoregressively by the world model.
+/// </summary>
 public abstract class Predictor(string name) : Module<Tensor, Tensor, Tensor>(name)
 {
-    public static Predictor Create(ModelConfig config, long[] latentShape, int actionDim) => (config.Latent, config.Predictor) switch
-    {
-        (LatentKind.Flat, PredictorKind.Residual) => new ResidualMlpPredictor(latentShape[0], actionDim, config.PredictorHidden),
-        (LatentKind.Flat, PredictorKind.Gru) => new GruPredictor(latentShape[0], actionDim, config.PredictorHidden),
-        (LatentKind.Spatial, PredictorKind.Residual) => new ConvPredictor(latentShape, actionDim, config.PredictorHidden),
-        _ => throw new ArgumentException($"predictor {config.Predictor} does not work with a {config.Latent} latent"),
-    };
+    public static Predictor Create(ModelConfig config, long[] latentShape, int actionDim) =>
+        (config.Latent, config.Predictor) switch
+        {
+            (LatentKind.Flat, PredictorKind.Residual) =>
+                new ResidualMlpPredictor(latentShape[0], actionDim, config.PredictorHidden),
+            (LatentKind.Flat, PredictorKind.Gru) =>
+                new GruPredictor(latentShape[0], actionDim, config.PredictorHidden),
+            (LatentKind.Spatial, PredictorKind.Residual) =>
+                new ConvPredictor(latentShape, actionDim, config.PredictorHidden),
+            _ => throw new ArgumentException(
+                $"predictor {config.Predictor} does not work with a {config.Latent} latent"),
+        };
 }
 
 /// <summary>z' = z + MLP([z, a]).</summary>
@@ -24,7 +31,10 @@ public sealed class ResidualMlpPredictor : Predictor
 
     public ResidualMlpPredictor(long latentDim, int actionDim, int hidden) : base(nameof(ResidualMlpPredictor))
     {
-        _mlp = Sequential(Linear(latentDim + actionDim, hidden), ReLU(), Linear(hidden, hidden), ReLU(), Linear(hidden, latentDim));
+        _mlp = Sequential(
+            Linear(latentDim + actionDim, hidden), ReLU(),
+            Linear(hidden, hidden), ReLU(),
+            Linear(hidden, latentDim));
         RegisterComponents();
     }
 
@@ -55,7 +65,10 @@ public sealed class ConvPredictor : Predictor
     public ConvPredictor(long[] latentShape, int actionDim, int hidden) : base(nameof(ConvPredictor))
     {
         long c = latentShape[0];
-        int h = (int)Math.Max(16, Math.Min(hidden, 128));
+        // ModelConfig.Validate keeps hidden within the conv predictor's bounds; a caller outside them is a bug.
+        ArgumentOutOfRangeException.ThrowIfLessThan(hidden, ModelConfig.MinConvPredictorHidden);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(hidden, ModelConfig.MaxConvPredictorHidden);
+        int h = hidden;
         _net = Sequential(
             Conv2d(c + actionDim, h, 3, padding: 1L), ReLU(),
             Conv2d(h, h, 3, padding: 1L), ReLU(),

@@ -8,12 +8,13 @@ public sealed record LossTerms(Tensor Total, IReadOnlyDictionary<string, Tensor>
 public static class Objective
 {
     /// <summary>frames (B, L, C, H, W), actions (B, L − 1, A).</summary>
-    public static LossTerms Compute(ObjectiveConfig config, LatentWorldModel model, Tensor frames, Tensor actions) => config switch
-    {
-        JepaObjectiveConfig c => Jepa(c, model, frames, actions),
-        PixelObjectiveConfig c => Pixel(c, model, frames, actions),
-        _ => throw new ArgumentOutOfRangeException(nameof(config), config.GetType().Name, "unknown objective"),
-    };
+    public static LossTerms Compute(ObjectiveConfig config, LatentWorldModel model, Tensor frames, Tensor actions) =>
+        config switch
+        {
+            JepaObjectiveConfig c => Jepa(c, model, frames, actions),
+            PixelObjectiveConfig c => Pixel(c, model, frames, actions),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.GetType().Name, "unknown objective"),
+        };
 
     private static LossTerms Jepa(JepaObjectiveConfig c, LatentWorldModel model, Tensor frames, Tensor actions)
     {
@@ -43,11 +44,13 @@ public static class Objective
 
     private static LossTerms Pixel(PixelObjectiveConfig c, LatentWorldModel model, Tensor frames, Tensor actions)
     {
-        var decoder = model.Decoder ?? throw new InvalidOperationException("the pixel objective needs a model with a decoder");
+        var decoder = model.Decoder
+            ?? throw new InvalidOperationException("the pixel objective needs a model with a decoder");
         long b = frames.shape[0], l = frames.shape[1];
         var z0 = model.Encoder.call(frames[.., 0]);
         var predicted = model.Rollout(z0, actions).flatten(0, 1);
-        var predictedLogits = decoder.call(predicted).reshape(b, l - 1, frames.shape[2], frames.shape[3], frames.shape[4]);
+        var predictedLogits = decoder.call(predicted)
+            .reshape(b, l - 1, frames.shape[2], frames.shape[3], frames.shape[4]);
         var reconstructionLogits = decoder.call(z0);
         // Pixels are coverages in [0, 1]: binary cross-entropy on logits. Plain MSE let a model that draws
         // the walls and no agent win (the agent is a few pixels of a frame); BCE keeps sparse pixels in play.

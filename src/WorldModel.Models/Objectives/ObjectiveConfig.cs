@@ -2,7 +2,10 @@ using WorldModel.Core.Config;
 
 namespace WorldModel.Models.Objectives;
 
-/// <summary>What the world model is trained to do: <c>{"kind": "jepa", ...}</c> or <c>{"kind": "pixel", ...}</c>. A weight of 0 switches a term off.</summary>
+/// <summary>
+/// What the world model is trained to do: <c>{"kind": "jepa", ...}</c> or <c>{"kind": "pixel", ...}</c>. A weight
+/// of 0 switches a term off.
+/// </summary>
 [ConfigUnion(typeof(JepaObjectiveConfig), typeof(PixelObjectiveConfig))]
 public abstract record ObjectiveConfig;
 
@@ -19,7 +22,9 @@ public sealed record JepaObjectiveConfig : ObjectiveConfig
     [Range(0, 1000)] public float Covariance { get; init; } = 6.92f;
     [Range(0, 1000)] public float Temporal { get; init; } = 0.74f;
     [Range(0, 1000)] public float InverseDynamics { get; init; } = 1.07f;
-    /// <summary>Apply variance and covariance to the first frame's latents only (one of PLDM's configs), else to all.</summary>
+    /// <summary>
+    /// Apply variance and covariance to the first frame's latents only (one of PLDM's configs), else to all.
+    /// </summary>
     public bool RegulariseFirstFrameOnly { get; init; } = true;
     /// <summary>
     /// Targets from an exponential-moving-average copy of the encoder with this momentum (BYOL, I-JEPA:
@@ -28,7 +33,9 @@ public sealed record JepaObjectiveConfig : ObjectiveConfig
     [Range(0, 0.99999)] public double TargetEma { get; init; } = 0;
 }
 
-/// <summary>The same encoder and predictor trained through a decoder to predict future frames (reconstruction).</summary>
+/// <summary>
+/// The same encoder and predictor trained through a decoder to predict future frames (reconstruction).
+/// </summary>
 [ConfigName("pixel")]
 public sealed record PixelObjectiveConfig : ObjectiveConfig
 {

@@ -11,7 +11,9 @@ public static class Regularisers
     /// element across inputs instead would chase an unreachable target (most of a frame never changes)
     /// and swamp the prediction loss.
     /// </summary>
-    public static Tensor AsSamples(Tensor z) => z.dim() == 4 ? z.permute(0, 2, 3, 1).reshape(-1, z.shape[1]) : z.reshape(z.shape[0], -1);
+    public static Tensor AsSamples(Tensor z) => z.dim() == 4
+        ? z.permute(0, 2, 3, 1).reshape(-1, z.shape[1])
+        : z.reshape(z.shape[0], -1);
 
     /// <summary>Hinge on each feature's standard deviation across samples: mean(relu(1 − std)).</summary>
     public static Tensor Variance(Tensor z)

@@ -6,7 +6,10 @@ namespace WorldModel.Models.Planning;
 /// <summary>Where a learned model compares its imagined future with the goal.</summary>
 public enum CostSpace
 {
-    /// <summary>Squared distance between predicted latents and the goal frame's latent (JEPA; PLDM's reconstruction baseline on a pixel model).</summary>
+    /// <summary>
+    /// Squared distance between predicted latents and the goal frame's latent (JEPA; PLDM's reconstruction
+    /// baseline on a pixel model).
+    /// </summary>
     Latent,
     /// <summary>Squared distance between decoded predicted frames and the goal frame: "imagine every pixel".</summary>
     Pixel,
@@ -27,7 +30,8 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
     public LearnedPlanningModel(string name, LatentWorldModel model, Device device, CostSpace space, CostShape shape)
     {
         if (space == CostSpace.Pixel && model.Decoder is null)
-            throw new ArgumentException($"{name}: pixel-space planning needs a model with a decoder (one trained with objective.kind = pixel)");
+            throw new ArgumentException(
+                $"{name}: pixel-space planning needs a model with a decoder (one trained with objective.kind = pixel)");
         Name = name;
         _model = model;
         _device = device;
@@ -63,19 +67,32 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
         scored.CopyTo(costs);
     }
 
-    public void ScoreWithGradient(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient)
+    public void ScoreWithGradient(
+        ReadOnlySpan<float> actions,
+        int candidates,
+        int horizon,
+        Span<float> costs,
+        Span<float> gradient)
     {
-        if (gradient.Length != actions.Length) throw new ArgumentException($"gradient holds {gradient.Length} values; the actions {actions.Length}");
+        if (gradient.Length != actions.Length)
+            throw new ArgumentException($"gradient holds {gradient.Length} values; the actions {actions.Length}");
         var plans = actions.ToArray();
         var (scored, grad) = TorchGuard.Pure(() => ScoreOnce(plans, candidates, horizon, differentiate: true));
         scored.CopyTo(costs);
         grad!.CopyTo(gradient);
     }
 
-    /// <summary>Rolls out every candidate; with a non-empty gradient span also back-propagates the costs to the actions.</summary>
-    private (float[] Costs, float[]? Gradient) ScoreOnce(float[] actions, int candidates, int horizon, bool differentiate)
+    /// <summary>
+    /// Rolls out every candidate; with a non-empty gradient span also back-propagates the costs to the actions.
+    /// </summary>
+    private (float[] Costs, float[]? Gradient) ScoreOnce(
+        float[] actions,
+        int candidates,
+        int horizon,
+        bool differentiate)
     {
-        if (_current is null || _goalLatent is null || _goalFrame is null) throw new InvalidOperationException("call SetGoals and Observe before Score");
+        if (_current is null || _goalLatent is null || _goalFrame is null)
+            throw new InvalidOperationException("call SetGoals and Observe before Score");
         using var _ = differentiate ? enable_grad() : no_grad();
         using var scope = NewDisposeScope();
         long episodes = _current.shape[0], worlds = episodes * candidates;
@@ -84,7 +101,9 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
         if (differentiate) plans.requires_grad_(true);
         var z = _current.repeat_interleave(candidates, 0);
         var goal = (_space == CostSpace.Latent ? _goalLatent : _goalFrame).repeat_interleave(candidates, 0);
-        var total = _shape == CostShape.Min ? full([worlds], float.PositiveInfinity, device: _device) : zeros([worlds], device: _device);
+        var total = _shape == CostShape.Min
+            ? full([worlds], float.PositiveInfinity, device: _device)
+            : zeros([worlds], device: _device);
         for (int h = 0; h < horizon; h++)
         {
             z = _model.Predictor.call(z, plans[.., h]);
@@ -95,7 +114,8 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
         }
         var costs = total.detach().cpu().data<float>().ToArray();
         if (!differentiate) return (costs, null);
-        // Candidates are independent, so the gradient of the summed cost is each candidate's own; autograd.grad leaves the weights' .grad alone.
+        // Candidates are independent, so the gradient of the summed cost is each candidate's own; autograd.grad
+        // leaves the weights' .grad alone.
         var grad = autograd.grad([total.sum()], [plans])[0];
         return (costs, grad.cpu().data<float>().ToArray());
     }

@@ -6,7 +6,9 @@ using static TorchSharp.torch;
 
 namespace WorldModel.Models.Planning;
 
-/// <summary>The planning models a trained run offers, by the names results use (the oracles are in WorldModel.Plan).</summary>
+/// <summary>
+/// The planning models a trained run offers, by the names results use (the oracles are in WorldModel.Plan).
+/// </summary>
 public static class TrainedPlanningModels
 {
     /// <summary>
@@ -14,21 +16,33 @@ public static class TrainedPlanningModels
     /// imagined frames ("pixel/frames") and in its own reconstruction-trained latent ("pixel/latent").
     /// Names are prefixed with <paramref name="label"/> when given (e.g. the experiment's model name).
     /// </summary>
-    public static IReadOnlyList<IPlanningModel> FromRun(string folder, Device device, CostShape shape, CostShape pixelShape, string? label = null)
+    public static IReadOnlyList<IPlanningModel> FromRun(
+        string folder,
+        Device device,
+        CostShape shape,
+        CostShape pixelShape,
+        string? label = null)
     {
         var (config, model) = LoadTrained(folder, device);
         string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
         return config.Objective is PixelObjectiveConfig
-            ? [new LearnedPlanningModel($"{prefix}/frames", model, device, CostSpace.Pixel, pixelShape), new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)]
+            ? [
+                new LearnedPlanningModel($"{prefix}/frames", model, device, CostSpace.Pixel, pixelShape),
+                new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)
+            ]
             : [new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)];
     }
 
-    /// <summary>A training run's config and its latest checkpoint's model, on <paramref name="device"/>, in eval mode.</summary>
+    /// <summary>
+    /// A training run's config and its latest checkpoint's model, on <paramref name="device"/>, in eval mode.
+    /// </summary>
     public static (RunConfig Config, LatentWorldModel Model) LoadTrained(string folder, Device device)
     {
         var config = TrainingRun.LoadConfig(folder);
         var run = new TrainingRun(config, folder);
-        string checkpoint = run.LatestCheckpoint() ?? throw new CheckpointException($"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
+        string checkpoint = run.LatestCheckpoint()
+            ?? throw new CheckpointException(
+                $"{folder} has no checkpoint yet; train first ('wm train --resume {folder}')");
         var model = run.CreateModel();
         model.to(device);
         Checkpoint.Load(checkpoint, TrainingRun.Identity(folder), model, optimizer: null);

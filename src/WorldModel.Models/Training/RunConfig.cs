@@ -15,18 +15,24 @@ public sealed record RunConfig : IValidatable
     public ObjectiveConfig Objective { get; init; } = new JepaObjectiveConfig();
     public TrainConfig Train { get; init; } = new();
     /// <summary>The defaults of both a training and an experiment config (one place for each).</summary>
-    public const int DefaultCheckpointEvery = 500, DefaultLogEvery = 25;
+    public const int DefaultCheckpointEvery = 500, DefaultLogEvery = 25, DefaultKeepCheckpoints = 3;
 
     /// <summary>Steps between checkpoints (the last step is always saved).</summary>
     [Range(1, 10_000_000)] public int CheckpointEvery { get; init; } = DefaultCheckpointEvery;
+    /// <summary>Checkpoints kept: the newest K (the last one is the final step's once finished); 0 keeps all.</summary>
+    [Range(0, 1_000_000)] public int KeepCheckpoints { get; init; } = DefaultKeepCheckpoints;
     /// <summary>Steps between lines in metrics.jsonl and on the console.</summary>
     [Range(1, 1_000_000)] public int LogEvery { get; init; } = DefaultLogEvery;
 
     public IEnumerable<ConfigError> Validate()
     {
         if (Name.Length == 0 || Name.IndexOfAny(['/', '\\', ' ']) >= 0 || Name.StartsWith('.'))
-            yield return new("name", $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");
+            yield return new(
+                "name", $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");
         if (Train.Rollout + 1 > Data.Steps + 1)
-            yield return new("train.rollout", $"{Train.Rollout} needs sequences of {Train.Rollout + 1} states, but data episodes hold {Data.Steps + 1}; lower train.rollout or raise data.steps");
+            yield return new(
+                "train.rollout",
+                $"{Train.Rollout} needs sequences of {Train.Rollout + 1} states, but data episodes hold " +
+                $"{Data.Steps + 1}; lower train.rollout or raise data.steps");
     }
 }

@@ -6,7 +6,12 @@ using static TorchSharp.torch;
 namespace WorldModel.Models.Training;
 
 /// <summary>One training step's numbers, as logged to metrics.jsonl.</summary>
-public sealed record StepMetrics(int Step, double LearningRate, float Loss, IReadOnlyDictionary<string, float> Terms, double Seconds);
+public sealed record StepMetrics(
+    int Step,
+    double LearningRate,
+    float Loss,
+    IReadOnlyDictionary<string, float> Terms,
+    double Seconds);
 
 /// <summary>Stopped because a loss became NaN or infinite; the last good checkpoint is kept.</summary>
 public sealed class NonFiniteLossException(string message) : Exception(message);
@@ -29,13 +34,21 @@ public sealed class Trainer
         _config = config;
         _device = device;
         // Only trainable parameters: an EMA target encoder is updated by UpdateTargetEncoder, not by gradients.
-        Optimizer = optim.AdamW(model.parameters().Where(p => p.requires_grad), config.LearningRate, weight_decay: config.WeightDecay);
+        Optimizer = optim.AdamW(
+            model.parameters().Where(p => p.requires_grad), config.LearningRate, weight_decay: config.WeightDecay);
     }
 
     public TorchSharp.Modules.OptimizerHelper Optimizer { get; }
 
-    /// <summary>Runs steps [from, to) on batches from <paramref name="sampler"/>; calls <paramref name="onStep"/> after each.</summary>
-    public void Run(BatchSampler sampler, int from, int to, Action<StepMetrics>? onStep = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs steps [from, to) on batches from <paramref name="sampler"/>; calls <paramref name="onStep"/> after each.
+    /// </summary>
+    public void Run(
+        BatchSampler sampler,
+        int from,
+        int to,
+        Action<StepMetrics>? onStep = null,
+        CancellationToken cancel = default)
     {
         _model.train();
         foreach (var batch in sampler.Stream(first: from, cancel: cancel))
@@ -53,13 +66,21 @@ public sealed class Trainer
             var loss = Objective.Compute(_objective, _model, frames, actions);
             float total = loss.Total.item<float>();
             if (!float.IsFinite(total))
-                throw new NonFiniteLossException($"the loss became {total} at step {step} ({string.Join(", ", loss.Terms.Select(t => $"{t.Key} {t.Value.item<float>()}"))}); lower train.learningRate or check the data");
+                throw new NonFiniteLossException(
+                    $"the loss became {total} at step {step} " +
+                    $"({string.Join(", ", loss.Terms.Select(t => $"{t.Key} {t.Value.item<float>()}"))}); " +
+                    $"lower train.learningRate or check the data");
             Optimizer.zero_grad();
             loss.Total.backward();
             if (_config.GradClip > 0) nn.utils.clip_grad_norm_(_model.parameters(), _config.GradClip);
             Optimizer.step();
             if (_objective is JepaObjectiveConfig { TargetEma: > 0 } jepa) _model.UpdateTargetEncoder(jepa.TargetEma);
-            onStep?.Invoke(new StepMetrics(step, lr, total, loss.Terms.ToDictionary(t => t.Key, t => t.Value.item<float>()), sw.Elapsed.TotalSeconds));
+            onStep?.Invoke(new StepMetrics(
+                Step: step,
+                LearningRate: lr,
+                Loss: total,
+                Terms: loss.Terms.ToDictionary(t => t.Key, t => t.Value.item<float>()),
+                Seconds: sw.Elapsed.TotalSeconds));
         }
     }
 }

@@ -17,7 +17,8 @@ namespace WorldModel.Models.Training;
 /// </summary>
 public sealed class TrainingRun
 {
-    public const string ConfigFile = "config.json", MetricsFile = "metrics.jsonl", CheckpointsFolder = "checkpoints", LatestFile = "latest";
+    public const string ConfigFile = "config.json", MetricsFile = "metrics.jsonl", CheckpointsFolder = "checkpoints",
+        LatestFile = "latest";
     public TrainingRun(RunConfig config, string folder)
     {
         Config = config;
@@ -38,7 +39,8 @@ public sealed class TrainingRun
     public static Checkpoint.RunIdentity Identity(string folder)
     {
         string path = Path.Combine(folder, ConfigFile);
-        if (!File.Exists(path)) throw new CheckpointException($"{path} is missing: '{folder}' is not a training run folder");
+        if (!File.Exists(path))
+            throw new CheckpointException($"{path} is missing: '{folder}' is not a training run folder");
         string text = File.ReadAllText(path);
         string canonical = ConfigLoader.ParseTree(text, path).ToJsonString();
         return new(Hash(canonical), Hash(text), canonical);
@@ -46,14 +48,17 @@ public sealed class TrainingRun
         static string Hash(string s) => AtomicFile.Sha256(System.Text.Encoding.UTF8.GetBytes(s))[..16];
     }
 
-    /// <summary>The canonical hash of <see cref="Identity"/>: names outputs derived from the run (eval-plan folders).</summary>
+    /// <summary>
+    /// The canonical hash of <see cref="Identity"/>: names outputs derived from the run (eval-plan folders).
+    /// </summary>
     public static string RunHash(string folder) => Identity(folder).Hash;
 
     /// <summary>Reads the resolved config of an existing run folder (for --resume and eval-model).</summary>
     public static RunConfig LoadConfig(string folder)
     {
         string path = Path.Combine(folder, ConfigFile);
-        if (!File.Exists(path)) throw new CheckpointException($"{path} is missing: '{folder}' is not a training run folder");
+        if (!File.Exists(path))
+            throw new CheckpointException($"{path} is missing: '{folder}' is not a training run folder");
         return ConfigLoader.LoadFile<RunConfig>(path);
     }
 
@@ -73,37 +78,55 @@ public sealed class TrainingRun
     {
         string dir = Path.Combine(Folder, CheckpointsFolder);
         var steps = Directory.Exists(dir)
-            ? Directory.GetDirectories(dir, "step-*").Select(d => (Folder: d, Step: StepOf(d))).Where(c => c.Step >= 0).OrderBy(c => c.Step).ToArray()
+            ? Directory.GetDirectories(dir, "step-*")
+                .Select(d => (Folder: d, Step: StepOf(d))).Where(c => c.Step >= 0).OrderBy(c => c.Step).ToArray()
             : [];
         string latestFile = Path.Combine(dir, LatestFile);
         string? named = ResumeFrom ?? (File.Exists(latestFile) ? File.ReadAllText(latestFile).Trim() : null);
         ResumePoint point;
         if (named is not null && Directory.Exists(Path.Combine(dir, named)) && StepOf(named) >= 0)
         {
-            point = new ResumePoint(Path.Combine(dir, named), StepOf(named), ResumeFrom is null ? null : $"resuming from {named}, as asked");
+            point = new ResumePoint(
+                Path.Combine(dir, named),
+                StepOf(named),
+                ResumeFrom is null ? null : $"resuming from {named}, as asked");
         }
         else if (ResumeFrom is not null)
         {
-            throw new CheckpointException($"{Path.Combine(dir, ResumeFrom)} is not a checkpoint; intact checkpoints: {Intact(steps)}");
+            throw new CheckpointException(
+                $"{Path.Combine(dir, ResumeFrom)} is not a checkpoint; intact checkpoints: {Intact(steps)}");
         }
         else if (steps.Length == 0)
         {
             if (named is not null)
-                throw new CheckpointException($"{latestFile} names {named}, but no checkpoint is left in {dir}; start afresh with another --out (or delete {Folder})");
+                throw new CheckpointException(
+                    $"{latestFile} names {named}, but no checkpoint is left in {dir}; " +
+                    $"start afresh with another --out (or delete {Folder})");
             return new ResumePoint(null, 0, null);
         }
         else
         {
             var intact = steps.Where(c => IsIntact(c.Folder)).ToArray();
             if (intact.Length == 0)
-                throw new CheckpointException($"no intact checkpoint in {dir} (all of {string.Join(", ", steps.Select(c => Path.GetFileName(c.Folder)))} fail their checks); start afresh with another --out");
+                throw new CheckpointException(
+                    $"no intact checkpoint in {dir} " +
+                    $"(all of {string.Join(", ", steps.Select(c => Path.GetFileName(c.Folder)))} " +
+                    $"fail their checks); start afresh with another --out");
             var newest = intact[^1];
-            string why = named is null ? $"{latestFile} is missing" : $"{latestFile} names {named}, which is missing";
-            point = new ResumePoint(newest.Folder, newest.Step, $"{why}; resuming from the newest intact checkpoint, {Path.GetFileName(newest.Folder)}");
+            string why = named is null
+                ? $"{latestFile} is missing"
+                : $"{latestFile} names {named}, which is missing";
+            point = new ResumePoint(
+                newest.Folder,
+                newest.Step,
+                $"{why}; resuming from the newest intact checkpoint, {Path.GetFileName(newest.Folder)}");
         }
         var later = steps.Where(c => c.Step > point.Step).Select(c => Path.GetFileName(c.Folder)).ToArray();
         if (later.Length > 0)
-            throw new CheckpointException($"checkpoints after {Path.GetFileName(point.Folder)} exist ({string.Join(", ", later)}); training on would overwrite them: resume from one of them (--from {later[^1]}), or delete them first");
+            throw new CheckpointException(
+                $"checkpoints after {Path.GetFileName(point.Folder)} exist ({string.Join(", ", later)}); " +
+                $"training on would overwrite them: resume from one of them (--from {later[^1]}), " +
+                $"or delete them first");
         return point;
 
         static string Intact((string Folder, int Step)[] all)
@@ -126,12 +149,17 @@ public sealed class TrainingRun
         foreach (var tmp in Directory.GetDirectories(dir, "step-*.tmp"))
         {
             var parts = Path.GetFileName(tmp).Split('.');
-            if (parts.Length == 3 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid != Environment.ProcessId && IsRunning(pid))
+            if (parts.Length == 3
+                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                && pid != Environment.ProcessId && IsRunning(pid))
                 continue;
             Directory.Delete(tmp, recursive: true);
             removed++;
         }
-        if (removed > 0) onWarning?.Invoke($"removed {removed} unfinished checkpoint folder{(removed == 1 ? "" : "s")} left by an interrupted run in {dir}");
+        if (removed > 0)
+            onWarning?.Invoke(
+                $"removed {removed} unfinished checkpoint folder{(removed == 1 ? "" : "s")} " +
+                $"left by an interrupted run in {dir}");
         return removed;
 
         static bool IsRunning(int pid)
@@ -161,14 +189,23 @@ public sealed class TrainingRun
     /// <summary>Steps the checkpoint a resume would load has reached (0 without one).</summary>
     public int CompletedSteps() => FindResumePoint().Step;
 
-    /// <summary>Builds the model this run trains (architecture from the config, weights random until loaded).</summary>
+    /// <summary>
+    /// Builds the model this run trains (architecture from the config, weights random until loaded).
+    /// </summary>
     public LatentWorldModel CreateModel()
     {
         var format = new SceneBuilder(Config.Data.World, Config.Data.Render).Format;
         bool idm = Config.Objective is JepaObjectiveConfig j && j.InverseDynamics > 0;
         int actionDim = Config.Data.World.Spec.ActionDim;
         bool ema = Config.Objective is JepaObjectiveConfig { TargetEma: > 0 };
-        return new LatentWorldModel(Config.Model, format.Channels, format.Size, actionDim, withDecoder: Config.Objective is PixelObjectiveConfig, withInverseDynamics: idm, withTargetEncoder: ema);
+        return new LatentWorldModel(
+            Config.Model,
+            format.Channels,
+            format.Size,
+            actionDim,
+            withDecoder: Config.Objective is PixelObjectiveConfig,
+            withInverseDynamics: idm,
+            withTargetEncoder: ema);
     }
 
     /// <summary>Times a run resumes itself after TorchSharp's intermittent Scalar error before giving up.</summary>
@@ -180,9 +217,16 @@ public sealed class TrainingRun
     /// resumes from its latest checkpoint, which reproduces the uninterrupted run exactly (batches depend on
     /// (seed, step) only), and says so through <paramref name="onWarning"/>.
     /// </summary>
-    public int Run(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep = null, CancellationToken cancel = default, Action<string>? onWarning = null)
+    public int Run(
+        Dataset data,
+        IRenderer renderer,
+        torch.Device device,
+        Action<StepMetrics>? onStep = null,
+        CancellationToken cancel = default,
+        Action<string>? onWarning = null)
     {
-        using var running = FolderLock.Acquire(Folder, "wm train"); // a second run on this folder is refused, not interleaved
+        // a second run on this folder is refused, not interleaved
+        using var running = FolderLock.Acquire(Folder, "wm train");
         int start = CompletedSteps();
         for (int attempt = 0; ; attempt++)
         {
@@ -191,15 +235,25 @@ public sealed class TrainingRun
                 RunOnce(data, renderer, device, onStep, cancel, onWarning);
                 return start;
             }
-            catch (System.Runtime.InteropServices.ExternalException e) when (attempt < ScalarRaceRetries && TorchGuard.IsScalarRace(e))
+            catch (System.Runtime.InteropServices.ExternalException e)
+                when (attempt < ScalarRaceRetries && TorchGuard.IsScalarRace(e))
             {
-                ResumeFrom = null; // a retry continues from what this attempt saved, not from the checkpoint first asked for
-                onWarning?.Invoke($"TorchSharp's intermittent Scalar error (a known issue); resuming from step {CompletedSteps()} (retry {attempt + 1} of {ScalarRaceRetries})");
+                // a retry continues from what this attempt saved, not from the checkpoint first asked for
+                ResumeFrom = null;
+                onWarning?.Invoke(
+                    $"TorchSharp's intermittent Scalar error (a known issue); " +
+                    $"resuming from step {CompletedSteps()} (retry {attempt + 1} of {ScalarRaceRetries})");
             }
         }
     }
 
-    private int RunOnce(Dataset data, IRenderer renderer, torch.Device device, Action<StepMetrics>? onStep, CancellationToken cancel, Action<string>? onWarning)
+    private int RunOnce(
+        Dataset data,
+        IRenderer renderer,
+        torch.Device device,
+        Action<StepMetrics>? onStep,
+        CancellationToken cancel,
+        Action<string>? onWarning)
     {
         Directory.CreateDirectory(Folder);
         RemoveAbandonedCheckpoints(onWarning);
@@ -208,7 +262,9 @@ public sealed class TrainingRun
         {
             var existing = LoadConfig(Folder);
             if (ContentHash(existing) != ContentHash(Config))
-                throw new CheckpointException($"{Folder} holds a run of another config; resume it with --resume {Folder}, or choose another --out");
+                throw new CheckpointException(
+                    $"{Folder} holds a run of another config; " +
+                    $"resume it with --resume {Folder}, or choose another --out");
         }
         else AtomicFile.WriteAllText(configPath, ConfigLoader.ToJson(Config));
         var runHash = Identity(Folder);
@@ -223,22 +279,54 @@ public sealed class TrainingRun
         if (point.Folder is { } checkpoint) start = Checkpoint.Load(checkpoint, runHash, model, trainer.Optimizer);
         KeepMetricsBefore(start, onWarning);
 
-        var sampler = new BatchSampler(data, Config.Train.BatchSize, Config.Train.Rollout + 1, (ulong)Config.Train.Seed, renderer);
+        var sampler = new BatchSampler(
+            data, Config.Train.BatchSize, Config.Train.Rollout + 1, (ulong)Config.Train.Seed, renderer);
         using var metrics = new StreamWriter(Path.Combine(Folder, MetricsFile), append: true);
-        trainer.Run(sampler, start, Config.Train.Steps, m =>
+        int trained = start, saved = start;
+        // Ctrl+C (cancellation) ends the run after the step in flight; the steps since the last checkpoint are
+        // saved as one more, so an interrupted run resumes where it stopped.
+        void SaveOnInterrupt()
+        {
+            if (!cancel.IsCancellationRequested || trained <= saved) return;
+            SaveCheckpoint(trained, runHash, model, trainer);
+            onWarning?.Invoke($"interrupted: saved step {trained} as {Checkpoint.FolderName(trained)}");
+        }
+        try
+        {
+            Train();
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            SaveOnInterrupt();
+            throw;
+        }
+        SaveOnInterrupt();
+        return start;
+
+        void Train() => trainer.Run(sampler, start, Config.Train.Steps, m =>
         {
             int done = m.Step + 1;
             if (m.Step % Config.LogEvery == 0 || done == Config.Train.Steps)
             {
-                var line = new JsonObject { ["step"] = m.Step, ["lr"] = m.LearningRate, ["loss"] = m.Loss, ["seconds"] = m.Seconds };
+                var line = new JsonObject
+                {
+                    ["step"] = m.Step,
+                    ["lr"] = m.LearningRate,
+                    ["loss"] = m.Loss,
+                    ["seconds"] = m.Seconds
+                };
                 foreach (var (k, v) in m.Terms) line[k] = v;
                 metrics.WriteLine(line.ToJsonString());
                 metrics.Flush();
             }
-            if (done % Config.CheckpointEvery == 0 || done == Config.Train.Steps) SaveCheckpoint(done, runHash, model, trainer);
+            trained = done;
+            if (done % Config.CheckpointEvery == 0 || done == Config.Train.Steps)
+            {
+                SaveCheckpoint(done, runHash, model, trainer);
+                saved = done;
+            }
             onStep?.Invoke(m);
         }, cancel);
-        return start;
     }
 
     private void SaveCheckpoint(int step, Checkpoint.RunIdentity runHash, LatentWorldModel model, Trainer trainer)
@@ -246,6 +334,31 @@ public sealed class TrainingRun
         string name = Checkpoint.FolderName(step);
         Checkpoint.Save(Path.Combine(Folder, CheckpointsFolder, name), step, runHash, model, trainer.Optimizer);
         AtomicFile.WriteAllText(Path.Combine(Folder, CheckpointsFolder, LatestFile), name);
+        PruneCheckpoints();
+    }
+
+    /// <summary>
+    /// Keeps the newest <see cref="RunConfig.KeepCheckpoints"/> checkpoints (0: all); the newest is the one
+    /// `latest` names, and a finished run's newest is its final step. A folder is renamed to step-N.PID.tmp
+    /// before it is deleted, so a kill mid-delete leaves one that the next start removes, never a torn
+    /// checkpoint that looks whole.
+    /// </summary>
+    private void PruneCheckpoints()
+    {
+        if (Config.KeepCheckpoints == 0) return;
+        string dir = Path.Combine(Folder, CheckpointsFolder);
+        var old = Directory.GetDirectories(dir, "step-*")
+            .Where(d => !d.EndsWith(".tmp", StringComparison.Ordinal))
+            .Select(d => (Folder: d, Step: StepOf(d)))
+            .Where(c => c.Step >= 0)
+            .OrderByDescending(c => c.Step)
+            .Skip(Config.KeepCheckpoints);
+        foreach (var (folder, _) in old)
+        {
+            string doomed = $"{folder}.{Environment.ProcessId}.tmp";
+            Directory.Move(folder, doomed);
+            Directory.Delete(doomed, recursive: true);
+        }
     }
 
     /// <summary>
@@ -263,15 +376,23 @@ public sealed class TrainingRun
             if (line.Length == 0) continue;
             int? lineStep;
             try { lineStep = JsonNode.Parse(line)?["step"]?.GetValue<int>(); }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException) { lineStep = null; }
+            catch (Exception e)
+                when (e is JsonException or InvalidOperationException or FormatException) { lineStep = null; }
             if (lineStep is null) { torn++; continue; }
             if (lineStep < step) kept.Add(line);
         }
-        if (torn > 0) onWarning?.Invoke($"{path}: dropped {torn} line{(torn == 1 ? "" : "s")} that did not parse (cut off by an interrupted write)");
+        if (torn > 0)
+            onWarning?.Invoke(
+                $"{path}: dropped {torn} line{(torn == 1 ? "" : "s")} that did not parse " +
+                $"(cut off by an interrupted write)");
         AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n");
     }
 
-    /// <summary>A new run's folder name: its start time, to the millisecond, and a short random suffix so two runs started together differ.</summary>
+    /// <summary>
+    /// A new run's folder name: its start time, to the millisecond, and a short random suffix so two runs started
+    /// together differ.
+    /// </summary>
     public static string NewRunId() =>
-        DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
+        DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture) + "-"
+            + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
 }

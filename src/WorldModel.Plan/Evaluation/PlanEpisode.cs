@@ -10,7 +10,14 @@ namespace WorldModel.Plan.Evaluation;
 /// reports (Two-Rooms: same room or across; Push-Ball: push); TaskSteps is the steps an expert needs
 /// (the task steps). Each world draws, reads and writes its own (<see cref="IPlanningWorld"/>).
 /// </summary>
-public sealed record PlanEpisode(int Id, string Kind, float[] Layout, float[] Start, float[] Goal, int Budget, int TaskSteps)
+public sealed record PlanEpisode(
+    int Id,
+    string Kind,
+    float[] Layout,
+    float[] Start,
+    float[] Goal,
+    int Budget,
+    int TaskSteps)
 {
     public const string Across = "across", Same = "same";
 }
@@ -18,11 +25,15 @@ public sealed record PlanEpisode(int Id, string Kind, float[] Layout, float[] St
 /// <summary>Which start/goal pairs an evaluation uses, drawn as PLDM does.</summary>
 public sealed record EpisodesConfig
 {
-    /// <summary>Pairs with start and goal in different rooms (one uniformly in each, sides swapped half the time).</summary>
+    /// <summary>
+    /// Pairs with start and goal in different rooms (one uniformly in each, sides swapped half the time).
+    /// </summary>
     [Range(0, 100_000)] public int AcrossRooms { get; init; } = 50;
     /// <summary>Pairs with start and goal in the same room.</summary>
     [Range(0, 100_000)] public int SameRoom { get; init; } = 50;
-    /// <summary>Push-Ball: episodes, each an agent, a ball and a target drawn as the world's reset draws them.</summary>
+    /// <summary>
+    /// Push-Ball: episodes, each an agent, a ball and a target drawn as the world's reset draws them.
+    /// </summary>
     [Range(0, 100_000)] public int Pushes { get; init; } = 50;
     /// <summary>Steps allowed per episode (PLDM: 200).</summary>
     [Range(1, 100_000)] public int Budget { get; init; } = 200;
@@ -35,16 +46,20 @@ public sealed record EpisodesConfig
     [Range(0, long.MaxValue)] public long Seed { get; init; } = 1_000_003;
 }
 
-/// <summary>Evaluation episodes of any world: drawn from a config, or read from and written to a benchmark file.</summary>
+/// <summary>
+/// Evaluation episodes of any world: drawn from a config, or read from and written to a benchmark file.
+/// </summary>
 public static class PlanEpisodes
 {
     /// <summary>Draws the configured episodes of <paramref name="world"/>; deterministic in (config, world).</summary>
-    public static PlanEpisode[] Generate(EpisodesConfig config, WorldConfig world) => PlanningWorld.Of(world).Episodes(config);
+    public static PlanEpisode[] Generate(EpisodesConfig config, WorldConfig world) =>
+        PlanningWorld.Of(world).Episodes(config);
 
     /// <summary>
     /// Writes a benchmark file: a JSON list of the world's entries (Two-Rooms: {layout: {horizontal, wall_low, …},
     /// start: [x, y], goal: [x, y], budget}; Push-Ball: {agent, ball, target, budget}, both at rest).
-    /// Kind, task horizon and the goal frame's state are recomputed on reading, so a hand-written file needs only those.
+    /// Kind, task horizon and the goal frame's state are recomputed on reading, so a hand-written file needs only
+    /// those.
     /// </summary>
     public static string ToJson(IEnumerable<PlanEpisode> episodes, WorldConfig world)
     {
@@ -54,26 +69,46 @@ public static class PlanEpisodes
         return list.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    /// <summary>Reads a benchmark file for <paramref name="world"/>; every problem is reported with its path in the file (e.g. "[3].start").</summary>
+    /// <summary>
+    /// Reads a benchmark file for <paramref name="world"/>; every problem is reported with its path in the file
+    /// (e.g. "[3].start").
+    /// </summary>
     public static PlanEpisode[] Load(string path, WorldConfig world)
     {
-        if (!File.Exists(path)) throw new ConfigException(path, [new ConfigError("", $"episodes file '{path}' does not exist")]);
+        if (!File.Exists(path))
+            throw new ConfigException(path, [new ConfigError("", $"episodes file '{path}' does not exist")]);
         var planning = PlanningWorld.Of(world);
         string example = planning.EpisodeExample;
         JsonNode? root;
-        try { root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        try
+        {
+            root = JsonNode.Parse(
+                File.ReadAllText(path),
+                documentOptions: new JsonDocumentOptions
+                {
+                    CommentHandling = JsonCommentHandling.Skip,
+                    AllowTrailingCommas = true
+                });
+        }
         catch (JsonException e) { throw new ConfigException(path, [new ConfigError("", ConfigLoader.InvalidJson(e))]); }
-        if (root is not JsonArray items) throw new ConfigException(path, [new ConfigError("", "expected a JSON list of episodes: [" + example + ", ...]")]);
+        if (root is not JsonArray items)
+            throw new ConfigException(
+                path, [new ConfigError("", "expected a JSON list of episodes: [" + example + ", ...]")]);
         var errors = new List<ConfigError>();
         var episodes = new List<PlanEpisode>();
         for (int i = 0; i < items.Count; i++)
         {
             string at = $"[{i}]";
-            if (items[i] is not JsonObject item) { errors.Add(new(at, "expected an object like " + example)); continue; }
+            if (items[i] is not JsonObject item)
+            {
+                errors.Add(new(at, "expected an object like " + example));
+                continue;
+            }
             if (planning.ReadEpisode(item, at, i, errors) is { } episode) episodes.Add(episode);
         }
         if (errors.Count > 0) throw new ConfigException(path, errors);
-        if (episodes.Count == 0) throw new ConfigException(path, [new ConfigError("", "the list is empty; expected at least one episode")]);
+        if (episodes.Count == 0)
+            throw new ConfigException(path, [new ConfigError("", "the list is empty; expected at least one episode")]);
         return episodes.ToArray();
     }
 }
@@ -81,16 +116,22 @@ public static class PlanEpisodes
 /// <summary>Checks shared by every world's benchmark-file reader.</summary>
 public static class EpisodeJson
 {
-    public static void UnknownKeys(JsonObject item, string at, IReadOnlyCollection<string> allowed, List<ConfigError> errors)
+    public static void UnknownKeys(
+        JsonObject item,
+        string at,
+        IReadOnlyCollection<string> allowed,
+        List<ConfigError> errors)
     {
         foreach (var (key, _) in item)
-            if (!allowed.Contains(key)) errors.Add(new($"{at}.{key}", $"unknown key; allowed keys here: {string.Join(", ", allowed)}"));
+            if (!allowed.Contains(key))
+                errors.Add(new($"{at}.{key}", $"unknown key; allowed keys here: {string.Join(", ", allowed)}"));
     }
 
     public static int Budget(JsonObject item, string at, List<ConfigError> errors)
     {
         int budget = 0;
-        if (item["budget"] is not JsonValue bv || !bv.TryGetValue(out budget) || budget < 1) errors.Add(new($"{at}.budget", "missing or not a whole number ≥ 1"));
+        if (item["budget"] is not JsonValue bv || !bv.TryGetValue(out budget) || budget < 1)
+            errors.Add(new($"{at}.budget", "missing or not a whole number ≥ 1"));
         return budget;
     }
 

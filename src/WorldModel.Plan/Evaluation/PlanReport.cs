@@ -4,10 +4,14 @@ using WorldModel.Report;
 
 namespace WorldModel.Plan.Evaluation;
 
-/// <summary>Plots and tables of planning results: success versus task horizon and versus planner horizon, per method.</summary>
+/// <summary>
+/// Plots and tables of planning results: success versus task horizon and versus planner horizon, per method.
+/// </summary>
 public static class PlanReport
 {
-    /// <summary>success_vs_task_horizon(_loose) and, with several planner horizons, success_vs_planner_horizon; PNG and SVG.</summary>
+    /// <summary>
+    /// success_vs_task_horizon(_loose) and, with several planner horizons, success_vs_planner_horizon; PNG and SVG.
+    /// </summary>
     public static IReadOnlyList<string> SavePlots(string folder, IReadOnlyList<PlanRow> rows, string title)
     {
         Directory.CreateDirectory(folder);
@@ -22,10 +26,17 @@ public static class PlanReport
                 int h = g.Max(r => r.PlannerHorizon);
                 var bins = SuccessSummary.ByTaskSteps(g.Where(r => r.PlannerHorizon == h), width).ToArray();
                 var rates = bins.Select(b => Rate.Of(b.Rows, SuccessSummary.Threshold(strict))).ToArray();
-                return new SuccessPlot.Series($"{g.Key} (H={h})", bins.Select(b => b.Centre).ToArray(), rates.Select(r => r.Value).ToArray(), rates.Select(r => r.Low).ToArray(), rates.Select(r => r.High).ToArray());
+                return new SuccessPlot.Series(
+                    $"{g.Key} (H={h})",
+                    bins.Select(b => b.Centre).ToArray(),
+                    rates.Select(r => r.Value).ToArray(),
+                    rates.Select(r => r.Low).ToArray(),
+                    rates.Select(r => r.High).ToArray());
             }).ToList();
             string name = strict ? "success_vs_task_horizon" : "success_vs_task_horizon_loose";
-            SuccessPlot.Save(Path.Combine(folder, name), $"{title}\nsuccess vs task horizon ({(strict ? "strict, < √2 px" : "< 4.5 px")}; Wilson 95%)",
+            SuccessPlot.Save(
+                Path.Combine(folder, name),
+                $"{title}\nsuccess vs task horizon ({(strict ? "strict, < √2 px" : "< 4.5 px")}; Wilson 95%)",
                 $"task horizon: steps the expert needs (bins of {width})", "success (%)", series);
             written.Add(name);
         }
@@ -38,9 +49,19 @@ public static class PlanReport
             {
                 var byH = g.GroupBy(r => r.PlannerHorizon).OrderBy(x => x.Key).ToArray();
                 var rates = byH.Select(x => Rate.Of(x.ToArray(), SuccessSummary.Threshold(true))).ToArray();
-                return new SuccessPlot.Series(g.Key, byH.Select(x => (double)x.Key).ToArray(), rates.Select(r => r.Value).ToArray(), rates.Select(r => r.Low).ToArray(), rates.Select(r => r.High).ToArray());
+                return new SuccessPlot.Series(
+                    g.Key,
+                    byH.Select(x => (double)x.Key).ToArray(),
+                    rates.Select(r => r.Value).ToArray(),
+                    rates.Select(r => r.Low).ToArray(),
+                    rates.Select(r => r.High).ToArray());
             }).ToList();
-            SuccessPlot.Save(Path.Combine(folder, "success_vs_planner_horizon"), $"{title}\n{(rooms ? "across-room " : "")}success vs planner horizon (strict; Wilson 95%)", "planner horizon H (steps)", "success (%)", series);
+            SuccessPlot.Save(
+                Path.Combine(folder, "success_vs_planner_horizon"),
+                $"{title}\n{(rooms ? "across-room " : "")}success vs planner horizon (strict; Wilson 95%)",
+                "planner horizon H (steps)",
+                "success (%)",
+                series);
             written.Add("success_vs_planner_horizon");
         }
         return written;
@@ -51,25 +72,36 @@ public static class PlanReport
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        // Two-Rooms splits same-room from across-room episodes; Push-Ball has one kind: all its episodes, at both thresholds.
+        // Two-Rooms splits same-room from across-room episodes; Push-Ball has one kind: all its episodes, at both
+        // thresholds.
         bool rooms = HasRooms(rows);
         sb.AppendLine(rooms
-            ? "| method | H | same room, strict | across rooms, strict | across rooms, < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |"
+            ? "| method | H | same room, strict | across rooms, strict | across rooms, < 4.5 px | steps (successes) " +
+                "| plan s/episode | ms/replan per episode |"
             : "| method | H | strict | < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |");
         sb.AppendLine(rooms ? "|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|");
-        foreach (var g in rows.GroupBy(r => (r.Method, r.PlannerHorizon)).OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.PlannerHorizon))
+        foreach (var g in rows.GroupBy(r => (r.Method, r.PlannerHorizon))
+            .OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.PlannerHorizon))
         {
             var same = g.Where(r => r.Result.Kind == PlanEpisode.Same).ToArray();
             var across = rooms ? g.Where(r => r.Result.Kind == PlanEpisode.Across).ToArray() : g.ToArray();
             var solved = g.Where(r => r.Result.Strict).ToArray();
-            string Cell(PlanRow[] xs, bool strict) => xs.Length == 0 ? "—" : Rate.Of(xs, SuccessSummary.Threshold(strict)).ToString() + $" of {xs.Length}";
+            string Cell(PlanRow[] xs, bool strict) => xs.Length == 0
+                ? "—"
+                : Rate.Of(xs, SuccessSummary.Threshold(strict)).ToString() + $" of {xs.Length}";
             double seconds = g.Average(r => r.Result.PlanSeconds);
             double msPerReplan = 1000 * g.Sum(r => r.Result.PlanSeconds) / Math.Max(1, g.Sum(r => r.Result.Replans));
             string sameCell = rooms ? $" {Cell(same, true)} |" : "";
-            sb.AppendLine(string.Create(c, $"| {g.Key.Method} | {g.Key.PlannerHorizon} |{sameCell} {Cell(across, true)} | {Cell(across, false)} | {(solved.Length == 0 ? "—" : solved.Average(r => r.Result.StrictStep).ToString("F0", c))} | {seconds:F2} | {msPerReplan:F1} |"));
+            sb.AppendLine(
+                string.Create(c, $"| {g.Key.Method} | {g.Key.PlannerHorizon} |{sameCell} {Cell(across, true)} | ") +
+                string.Create(c, $"{Cell(across, false)} | ") +
+                string.Create(
+                    c, $"{(solved.Length == 0 ? "—" : solved.Average(r => r.Result.StrictStep).ToString("F0", c))}") +
+                string.Create(c, $" | {seconds:F2} | {msPerReplan:F1} |"));
         }
         return sb.ToString();
     }
 
-    private static bool HasRooms(IEnumerable<PlanRow> rows) => rows.Any(r => r.Result.Kind is PlanEpisode.Same or PlanEpisode.Across);
+    private static bool HasRooms(IEnumerable<PlanRow> rows) =>
+        rows.Any(r => r.Result.Kind is PlanEpisode.Same or PlanEpisode.Across);
 }

@@ -7,17 +7,42 @@ using WorldModel.Plan.Mpc;
 
 namespace WorldModel.Plan.Evaluation;
 
-/// <summary>One episode of one evaluation: which method (model/cost space), training seed, planner and horizon.</summary>
+/// <summary>
+/// One episode of one evaluation: which method (model/cost space), training seed, planner and horizon.
+/// </summary>
 public sealed record PlanRow(string Method, int Seed, string Planner, int PlannerHorizon, EpisodeResult Result);
 
-/// <summary>results.csv (one row per episode, for pandas and spreadsheets) and results.json (the same rows, for `wm plot`).</summary>
+/// <summary>
+/// results.csv (one row per episode, for pandas and spreadsheets) and results.json (the same rows, for `wm plot`).
+/// </summary>
 public static class PlanResults
 {
-    /// <summary>2: rows name the planner horizon plannerHorizon and the expert's steps taskSteps (1: horizon, taskHorizon; still read).</summary>
+    /// <summary>
+    /// 2: rows name the planner horizon plannerHorizon and the expert's steps taskSteps (1: horizon, taskHorizon;
+    /// still read).
+    /// </summary>
     public const int FormatVersion = 2;
 
     private static readonly string[] Columns =
-        ["method", "seed", "planner", "planner_horizon", "episode", "kind", "task_steps", "budget", "strict", "loose", "strict_step", "loose_step", "steps", "final_distance", "min_distance", "replans", "plan_seconds"];
+        [
+            "method",
+            "seed",
+            "planner",
+            "planner_horizon",
+            "episode",
+            "kind",
+            "task_steps",
+            "budget",
+            "strict",
+            "loose",
+            "strict_step",
+            "loose_step",
+            "steps",
+            "final_distance",
+            "min_distance",
+            "replans",
+            "plan_seconds"
+        ];
 
     public static void Write(string folder, IReadOnlyList<PlanRow> rows)
     {
@@ -32,9 +57,12 @@ public static class PlanResults
         var sb = new StringBuilder(string.Join(',', Columns)).Append('\n');
         var c = CultureInfo.InvariantCulture;
         foreach (var (method, seed, planner, horizon, r) in rows)
-            sb.Append(string.Join(',', [method, seed.ToString(c), planner, horizon.ToString(c), r.Episode.ToString(c), r.Kind, r.TaskSteps.ToString(c), r.Budget.ToString(c),
-                r.Strict ? "1" : "0", r.Loose ? "1" : "0", r.StrictStep.ToString(c), r.LooseStep.ToString(c), r.Steps.ToString(c),
-                r.FinalDistance.ToString("G6", c), r.MinDistance.ToString("G6", c), r.Replans.ToString(c), r.PlanSeconds.ToString("G6", c)])).Append('\n');
+            sb.Append(string.Join(',', [method, seed.ToString(c), planner, horizon.ToString(c), r.Episode.ToString(c),
+                r.Kind, r.TaskSteps.ToString(c), r.Budget.ToString(c),
+                r.Strict ? "1" : "0", r.Loose ? "1" : "0", r.StrictStep.ToString(c), r.LooseStep.ToString(c),
+                r.Steps.ToString(c),
+                r.FinalDistance.ToString("G6", c), r.MinDistance.ToString("G6", c), r.Replans.ToString(c),
+                r.PlanSeconds.ToString("G6", c)])).Append('\n');
         return sb.ToString();
     }
 
@@ -42,7 +70,10 @@ public static class PlanResults
     public static PlanRow[] Read(string path)
     {
         if (Directory.Exists(path)) path = Path.Combine(path, "results.json");
-        if (!File.Exists(path)) throw new FileNotFoundException($"results file '{path}' does not exist; pass a results.json or a folder holding one (eval-plan and run write them)");
+        if (!File.Exists(path))
+            throw new FileNotFoundException(
+                $"results file '{path}' does not exist; " +
+                $"pass a results.json or a folder holding one (eval-plan and run write them)");
         ResultsFile? file;
         try
         {
@@ -54,12 +85,17 @@ public static class PlanResults
         {
             throw new InvalidDataException($"{path} is not a results file: {e.Message}");
         }
-        if (file is null || file.Rows is null) throw new InvalidDataException($"{path} is not a results file (no rows)");
-        if (file.Version != FormatVersion) throw new InvalidDataException($"{path} has results format {file.Version}; this build reads formats 1 and {FormatVersion}");
+        if (file is null || file.Rows is null)
+            throw new InvalidDataException($"{path} is not a results file (no rows)");
+        if (file.Version != FormatVersion)
+            throw new InvalidDataException(
+                $"{path} has results format {file.Version}; this build reads formats 1 and {FormatVersion}");
         return file.Rows;
     }
 
-    /// <summary>Format 1 (before the planner horizon and the task's steps had distinct names) read as format 2.</summary>
+    /// <summary>
+    /// Format 1 (before the planner horizon and the task's steps had distinct names) read as format 2.
+    /// </summary>
     private static void UpgradeFromVersion1(JsonObject tree)
     {
         tree["version"] = FormatVersion;
@@ -80,5 +116,9 @@ public static class PlanResults
 
     private sealed record ResultsFile(int Version, PlanRow[] Rows);
 
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = false, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = false,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase
+    };
 }

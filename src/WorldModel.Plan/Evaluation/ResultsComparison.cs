@@ -18,25 +18,30 @@ public sealed record ResultsComparison(IReadOnlyList<ResultsComparison.Method> M
     {
         var a = Keyed(first, "first");
         var b = Keyed(second, "second");
-        var methods = a.Keys.Concat(b.Keys).Select(k => k.Method).Distinct().Order(StringComparer.Ordinal).Select(name =>
-        {
-            int same = 0, different = 0, onlyFirst = 0, onlySecond = 0;
-            foreach (var (key, row) in a.Where(x => x.Key.Method == name))
-                if (!b.TryGetValue(key, out var other)) onlyFirst++;
-                else if (WithoutTiming(row) == WithoutTiming(other)) same++;
-                else different++;
-            onlySecond = b.Keys.Count(k => k.Method == name && !a.ContainsKey(k));
-            return new Method(name, same, different, onlyFirst, onlySecond);
-        }).ToList();
+        var methods = a.Keys.Concat(b.Keys).Select(k => k.Method).Distinct().Order(StringComparer.Ordinal)
+            .Select(name =>
+            {
+                int same = 0, different = 0, onlyFirst = 0, onlySecond = 0;
+                foreach (var (key, row) in a.Where(x => x.Key.Method == name))
+                    if (!b.TryGetValue(key, out var other)) onlyFirst++;
+                    else if (WithoutTiming(row) == WithoutTiming(other)) same++;
+                    else different++;
+                onlySecond = b.Keys.Count(k => k.Method == name && !a.ContainsKey(k));
+                return new Method(name, same, different, onlyFirst, onlySecond);
+            }).ToList();
         return new ResultsComparison(methods);
     }
 
-    private static Dictionary<(string Method, int Seed, int PlannerHorizon, int Episode), PlanRow> Keyed(IReadOnlyList<PlanRow> rows, string which)
+    private static Dictionary<(string Method, int Seed, int PlannerHorizon, int Episode), PlanRow> Keyed(
+        IReadOnlyList<PlanRow> rows,
+        string which)
     {
         var keyed = new Dictionary<(string, int, int, int), PlanRow>();
         foreach (var r in rows)
             if (!keyed.TryAdd((r.Method, r.Seed, r.PlannerHorizon, r.Result.Episode), r))
-                throw new InvalidDataException($"the {which} results hold episode {r.Result.Episode} of {r.Method} seed {r.Seed} H={r.PlannerHorizon} twice");
+                throw new InvalidDataException(
+                    $"the {which} results hold episode {r.Result.Episode} of {r.Method} " +
+                    $"seed {r.Seed} H={r.PlannerHorizon} twice");
         return keyed;
     }
 

@@ -1,6 +1,9 @@
 namespace WorldModel.Plan.Evaluation;
 
-/// <summary>A success rate over some episodes: pooled rate with its Wilson 95% interval, and the spread across training seeds.</summary>
+/// <summary>
+/// A success rate over some episodes: pooled rate with its Wilson 95% interval, and the spread across training
+/// seeds.
+/// </summary>
 public sealed record Rate(int Successes, int Trials, double Low, double High, double SeedMean, double SeedSd, int Seeds)
 {
     public double Value => Trials == 0 ? 0 : (double)Successes / Trials;
@@ -11,8 +14,17 @@ public sealed record Rate(int Successes, int Trials, double Low, double High, do
         var (lo, hi) = Wilson.Interval(s, n);
         var perSeed = rows.GroupBy(r => r.Seed).Select(g => g.Count(success) / (double)g.Count()).ToArray();
         double mean = perSeed.Length == 0 ? 0 : perSeed.Average();
-        double sd = perSeed.Length < 2 ? 0 : Math.Sqrt(perSeed.Sum(v => (v - mean) * (v - mean)) / (perSeed.Length - 1));
-        return new Rate(s, n, lo, hi, mean, sd, perSeed.Length);
+        double sd = perSeed.Length < 2
+            ? 0
+            : Math.Sqrt(perSeed.Sum(v => (v - mean) * (v - mean)) / (perSeed.Length - 1));
+        return new Rate(
+            Successes: s,
+            Trials: n,
+            Low: lo,
+            High: hi,
+            SeedMean: mean,
+            SeedSd: sd,
+            Seeds: perSeed.Length);
     }
 
     public override string ToString() => Seeds > 1
@@ -27,5 +39,6 @@ public static class SuccessSummary
 
     /// <summary>Task-horizon bins of <paramref name="width"/> steps: (bin centre, rows).</summary>
     public static IEnumerable<(double Centre, PlanRow[] Rows)> ByTaskSteps(IEnumerable<PlanRow> rows, int width) =>
-        rows.GroupBy(r => r.Result.TaskSteps / width).OrderBy(g => g.Key).Select(g => (g.Key * width + width / 2.0, g.ToArray()));
+        rows.GroupBy(r => r.Result.TaskSteps / width).OrderBy(g => g.Key)
+            .Select(g => (g.Key * width + width / 2.0, g.ToArray()));
 }

@@ -2,7 +2,9 @@ using MathNet.Numerics.Distributions;
 
 namespace WorldModel.Plan.Evaluation;
 
-/// <summary>Wilson score interval for a binomial proportion (Wilson 1927): honest near 0 and 1 and for small n.</summary>
+/// <summary>
+/// Wilson score interval for a binomial proportion (Wilson 1927): honest near 0 and 1 and for small n.
+/// </summary>
 public static class Wilson
 {
     public static (double Low, double High) Interval(int successes, int trials, double confidence = 0.95)

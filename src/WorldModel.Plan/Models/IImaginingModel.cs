@@ -7,9 +7,15 @@ namespace WorldModel.Plan.Models;
 /// </summary>
 public interface IImaginingModel
 {
-    /// <summary>horizon + 1 flattened latents of the first observed episode: the observed one, then one per action of <paramref name="actions"/> (horizon × ActionDim).</summary>
+    /// <summary>
+    /// horizon + 1 flattened latents of the first observed episode: the observed one, then one per action of
+    /// <paramref name="actions"/> (horizon × ActionDim).
+    /// </summary>
     float[][] ImagineLatents(ReadOnlySpan<float> actions, int horizon);
 
-    /// <summary>Frames (channels × size × size, values in [0, 1]) imagined after each of <paramref name="steps"/> actions; null without a decoder.</summary>
+    /// <summary>
+    /// Frames (channels × size × size, values in [0, 1]) imagined after each of <paramref name="steps"/> actions;
+    /// null without a decoder.
+    /// </summary>
     float[][]? ImagineFrames(ReadOnlySpan<float> actions, int horizon, IReadOnlyList<int> steps);
 }

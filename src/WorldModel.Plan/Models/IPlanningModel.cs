@@ -46,6 +46,14 @@ public interface IPlanningModel : IDisposable
 /// </summary>
 public interface IDifferentiablePlanningModel : IPlanningModel
 {
-    /// <summary>As <see cref="IPlanningModel.Score"/>, and writes ∂cost/∂action of every candidate into gradient (E × N × H × A).</summary>
-    void ScoreWithGradient(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs, Span<float> gradient);
+    /// <summary>
+    /// As <see cref="IPlanningModel.Score"/>, and writes ∂cost/∂action of every candidate into gradient
+    /// (E × N × H × A).
+    /// </summary>
+    void ScoreWithGradient(
+        ReadOnlySpan<float> actions,
+        int candidates,
+        int horizon,
+        Span<float> costs,
+        Span<float> gradient);
 }

@@ -3,15 +3,21 @@ using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Models;
 
-/// <summary>The oracle planning models of a world, by the names configs use (trained models: WorldModel.Models.Planning).</summary>
+/// <summary>
+/// The oracle planning models of a world, by the names configs use (trained models: WorldModel.Models.Planning).
+/// </summary>
 public static class PlanningModels
 {
-    /// <summary>The true simulator of <paramref name="world"/> as a planning model, scored by <paramref name="cost"/>.</summary>
+    /// <summary>
+    /// The true simulator of <paramref name="world"/> as a planning model, scored by <paramref name="cost"/>.
+    /// </summary>
     public static IPlanningModel Oracle(WorldConfig world, OracleCost cost, CostShape shape)
     {
         var allowed = OracleCosts(world);
         if (!allowed.Contains(cost))
-            throw new ArgumentException($"oracle cost '{Name(cost)}' is not an oracle of {ConfigNames.Kind(world.GetType())}; allowed: {string.Join(", ", allowed.Select(Name))}");
+            throw new ArgumentException(
+                $"oracle cost '{Name(cost)}' is not an oracle of {ConfigNames.Kind(world.GetType())}; " +
+                $"allowed: {string.Join(", ", allowed.Select(Name))}");
         return PlanningWorld.Of(world).Oracle(cost, shape);
     }
 

@@ -4,8 +4,13 @@ using WorldModel.Plan.Planners;
 
 namespace WorldModel.Plan.Mpc;
 
-/// <summary>Model-predictive control: plan H steps ahead, execute the first few on the real simulator, replan.</summary>
-[RemovedKey("horizon", "the planner horizon is plannerHorizons, beside plan: a list, e.g. plannerHorizons = [32] (--set plannerHorizons=[48] in wm eval-plan, evaluation.plannerHorizons=[48] in wm run)")]
+/// <summary>
+/// Model-predictive control: plan H steps ahead, execute the first few on the real simulator, replan.
+/// </summary>
+[RemovedKey(
+    "horizon",
+    "the planner horizon is plannerHorizons, beside plan: a list, e.g. plannerHorizons = [32] " +
+    "(--set plannerHorizons=[48] in wm eval-plan, evaluation.plannerHorizons=[48] in wm run)")]
 public sealed record MpcConfig
 {
     public PlannerConfig Planner { get; init; } = new MppiConfig();
@@ -16,7 +21,9 @@ public sealed record MpcConfig
     [NotAKey] public int PlannerHorizon { get; init; } = 32;
     /// <summary>Actions executed between replanning steps.</summary>
     [Range(1, 1024)] public int ReplanEvery { get; init; } = 2;
-    /// <summary>Distance to the goal summed over the horizon, at its end only, or its minimum over the horizon.</summary>
+    /// <summary>
+    /// Distance to the goal summed over the horizon, at its end only, or its minimum over the horizon.
+    /// </summary>
     public CostShape Cost { get; init; } = CostShape.Sum;
     /// <summary>
     /// The same for planning in decoded frames. Terminal by default: summing costs one decoder pass per

@@ -33,13 +33,24 @@ public sealed class MpcLoop
     private int _goalsFor;
     private double _planSeconds;
 
-    /// <param name="stream">Seeds the planner's noise with (config seed, stream, step): the batch's index in an evaluation.</param>
-    public MpcLoop(WorldConfig world, IRenderer renderer, SceneBuilder scenes, MpcConfig config, IPlanningModel model, IReadOnlyList<PlanEpisode> episodes, ulong stream = 0)
+    /// <param name="stream">
+    /// Seeds the planner's noise with (config seed, stream, step): the batch's index in an evaluation.
+    /// </param>
+    public MpcLoop(
+        WorldConfig world,
+        IRenderer renderer,
+        SceneBuilder scenes,
+        MpcConfig config,
+        IPlanningModel model,
+        IReadOnlyList<PlanEpisode> episodes,
+        ulong stream = 0)
     {
-        (_renderer, _scenes, _config, _model, _episodes, _stream) = (renderer, scenes, config, model, episodes.ToArray(), stream);
+        (_renderer, _scenes, _config, _model, _episodes, _stream) =
+            (renderer, scenes, config, model, episodes.ToArray(), stream);
         _planner = config.Planner.Create(world.ActionLimit);
         var spec = world.Spec;
-        (_e, _a, _hMax, _ld, _sd) = (_episodes.Length, spec.ActionDim, config.PlannerHorizon, spec.LayoutDim, spec.StateDim);
+        (_e, _a, _hMax, _ld, _sd) =
+            (_episodes.Length, spec.ActionDim, config.PlannerHorizon, spec.LayoutDim, spec.StateDim);
         _budget = _episodes.Max(x => x.Budget);
         _sim = world.CreateBatch(_e);
         _layouts = _episodes.SelectMany(x => x.Layout).ToArray();
@@ -75,10 +86,15 @@ public sealed class MpcLoop
     /// <summary>Current distance of each episode's success point to its goal.</summary>
     public IReadOnlyList<float> Distance => _tracker.Distance;
 
-    /// <summary>The share of the batch done: finished episodes count 1, running ones the share of their budget used.</summary>
-    public double Progress => Enumerable.Range(0, _e).Sum(i => _done[i] ? 1.0 : Math.Min(1.0, (double)T / _episodes[i].Budget));
+    /// <summary>
+    /// The share of the batch done: finished episodes count 1, running ones the share of their budget used.
+    /// </summary>
+    public double Progress => Enumerable.Range(0, _e)
+        .Sum(i => _done[i] ? 1.0 : Math.Min(1.0, (double)T / _episodes[i].Budget));
 
-    /// <summary>One replan: plan for the running episodes from their observation, then execute the first actions.</summary>
+    /// <summary>
+    /// One replan: plan for the running episodes from their observation, then execute the first actions.
+    /// </summary>
     public MpcStep Step()
     {
         if (Finished) throw new InvalidOperationException("the batch has finished; read its Results()");
@@ -94,16 +110,29 @@ public sealed class MpcLoop
         var sw = Stopwatch.StartNew();
         if (active.Length != _goalsFor)
         {
-            _model.SetGoals(Observe(activeGoals, activeLayouts, active.Length)); // the batch shrank: goals of the episodes still running
+            // the batch shrank: goals of the episodes still running
+            _model.SetGoals(Observe(activeGoals, activeLayouts, active.Length));
             _goalsFor = active.Length;
         }
         _model.Observe(Observe(activeStates, activeLayouts, active.Length));
         var plan = new float[active.Length * h * a];
-        for (int j = 0; j < active.Length; j++) _plans.AsSpan(active[j] * hMax * a, h * a).CopyTo(plan.AsSpan(j * h * a));
-        var found = _planner.Plan(_model, plan, active.Length, h, a, Rng.Derive((ulong)_config.Seed, _stream, (ulong)t));
+        for (int j = 0; j < active.Length; j++)
+            _plans.AsSpan(active[j] * hMax * a, h * a).CopyTo(plan.AsSpan(j * h * a));
+        var found = _planner.Plan(
+            _model, plan, active.Length, h, a, Rng.Derive((ulong)_config.Seed, _stream, (ulong)t));
         _planSeconds += sw.Elapsed.TotalSeconds;
-        for (int j = 0; j < active.Length; j++) { plan.AsSpan(j * h * a, h * a).CopyTo(_plans.AsSpan(active[j] * hMax * a)); _replans[active[j]]++; }
-        var result = new MpcStep(t, (float[])_states.Clone(), _done.Select(d => !d).ToArray(), found, plan, h);
+        for (int j = 0; j < active.Length; j++)
+        {
+            plan.AsSpan(j * h * a, h * a).CopyTo(_plans.AsSpan(active[j] * hMax * a));
+            _replans[active[j]]++;
+        }
+        var result = new MpcStep(
+            Step: t,
+            States: (float[])_states.Clone(),
+            Active: _done.Select(d => !d).ToArray(),
+            Plan: found,
+            PlannedActions: plan,
+            PlannerHorizon: h);
 
         // Execute the first actions of each plan on the real simulator.
         int k = Math.Min(_config.ReplanEvery, Math.Min(h, _budget - t));
@@ -140,8 +169,19 @@ public sealed class MpcLoop
     {
         var stoppedAt = _stoppedAt.Select((s, i) => _done[i] ? s : _budget).ToArray();
         return _episodes.Select((x, i) => new EpisodeResult(
-            x.Id, x.Kind, x.TaskSteps, x.Budget, _tracker.Strict(i), _tracker.Loose(i), _tracker.StrictStep[i], _tracker.LooseStep[i],
-            stoppedAt[i], _tracker.Distance[i], _minDistance[i], _replans[i], _planSeconds / _e)).ToArray();
+            Episode: x.Id,
+            Kind: x.Kind,
+            TaskSteps: x.TaskSteps,
+            Budget: x.Budget,
+            Strict: _tracker.Strict(i),
+            Loose: _tracker.Loose(i),
+            StrictStep: _tracker.StrictStep[i],
+            LooseStep: _tracker.LooseStep[i],
+            Steps: stoppedAt[i],
+            FinalDistance: _tracker.Distance[i],
+            MinDistance: _minDistance[i],
+            Replans: _replans[i],
+            PlanSeconds: _planSeconds / _e)).ToArray();
     }
 
     /// <summary>Renders what the agents see (frames) and keeps the true states for the oracle.</summary>

@@ -9,7 +9,13 @@ using WorldModel.Sim.Worlds;
 namespace WorldModel.Plan.Mpc;
 
 /// <summary>One step of a running batch, for progress, recordings and the demo.</summary>
-public sealed record MpcStep(int Step, float[] States, bool[] Active, PlanResult? Plan, float[]? PlannedActions, int PlannerHorizon);
+public sealed record MpcStep(
+    int Step,
+    float[] States,
+    bool[] Active,
+    PlanResult? Plan,
+    float[]? PlannedActions,
+    int PlannerHorizon);
 
 /// <summary>
 /// Runs planned episodes on the real simulator of any world, a batch at a time, each batch by the one
@@ -23,20 +29,32 @@ public sealed class MpcRunner(WorldConfig world, IRenderer renderer, SceneBuilde
     /// a running episode counting as the share of its budget used (a whole batch can take minutes, so
     /// counting finished batches only would leave a progress bar at 0% with no rate or ETA).
     /// </summary>
-    public EpisodeResult[] Run(IPlanningModel model, IReadOnlyList<PlanEpisode> episodes, Action<double>? onEpisodes = null, Action<MpcStep>? onStep = null, CancellationToken cancel = default)
+    public EpisodeResult[] Run(
+        IPlanningModel model,
+        IReadOnlyList<PlanEpisode> episodes,
+        Action<double>? onEpisodes = null,
+        Action<MpcStep>? onStep = null,
+        CancellationToken cancel = default)
     {
         var results = new List<EpisodeResult>();
         for (int first = 0; first < episodes.Count; first += config.BatchEpisodes)
         {
             var batch = episodes.Skip(first).Take(config.BatchEpisodes).ToArray();
             int before = results.Count;
-            results.AddRange(RunBatch(model, batch, (ulong)first, onStep, share => onEpisodes?.Invoke(before + share), cancel));
+            results.AddRange(RunBatch(
+                model, batch, (ulong)first, onStep, share => onEpisodes?.Invoke(before + share), cancel));
             onEpisodes?.Invoke(results.Count);
         }
         return results.ToArray();
     }
 
-    private EpisodeResult[] RunBatch(IPlanningModel model, PlanEpisode[] episodes, ulong batchIndex, Action<MpcStep>? onStep, Action<double> onShare, CancellationToken cancel)
+    private EpisodeResult[] RunBatch(
+        IPlanningModel model,
+        PlanEpisode[] episodes,
+        ulong batchIndex,
+        Action<MpcStep>? onStep,
+        Action<double> onShare,
+        CancellationToken cancel)
     {
         var loop = new MpcLoop(world, renderer, scenes, config, model, episodes, batchIndex);
         while (!loop.Finished)

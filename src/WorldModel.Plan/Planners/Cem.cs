@@ -23,7 +23,9 @@ public sealed class Cem(CemConfig config, float actionLimit) : IPlanner
 
         for (int it = 0; it < config.Iterations; it++)
         {
-            Sampling.Draw(candidates, plan, std, episodes, n, horizon, actionDim, actionLimit, seed + (ulong)it * 0x9E37UL, config.NoiseColour);
+            Sampling.Draw(
+                candidates, plan, std, episodes, n, horizon, actionDim, actionLimit,
+                seed + (ulong)it * 0x9E37UL, config.NoiseColour);
             model.Score(candidates, n, horizon, costs);
             for (int e = 0; e < episodes; e++) Sampling.Sanitise(costs.AsSpan(e * n, n));
             for (int e = 0; e < episodes; e++)
@@ -34,7 +36,8 @@ public sealed class Cem(CemConfig config, float actionLimit) : IPlanner
                 if (keys[0] < best[e])
                 {
                     best[e] = keys[0];
-                    candidates.AsSpan((e * n + order[0]) * planSize, planSize).CopyTo(bestPlan.AsSpan(e * planSize, planSize));
+                    candidates.AsSpan((e * n + order[0]) * planSize, planSize)
+                        .CopyTo(bestPlan.AsSpan(e * planSize, planSize));
                 }
                 perIteration[e][it] = best[e];
 

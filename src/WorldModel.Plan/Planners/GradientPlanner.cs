@@ -15,7 +15,9 @@ public sealed class GradientPlanner(GradientConfig config, float actionLimit) : 
     public PlanResult Plan(IPlanningModel model, Span<float> plan, int episodes, int horizon, int actionDim, ulong seed)
     {
         if (model is not IDifferentiablePlanningModel differentiable)
-            throw new InvalidOperationException($"{model.Name} is not differentiable: gradient planning needs a learned model; plan it with mppi or cem");
+            throw new InvalidOperationException(
+                $"{model.Name} is not differentiable: gradient planning needs a learned model; " +
+                $"plan it with mppi or cem");
         int n = config.Samples, planSize = horizon * actionDim;
         var candidates = new float[episodes * n * planSize];
         var std = new float[episodes * planSize];

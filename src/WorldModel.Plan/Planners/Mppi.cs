@@ -20,7 +20,9 @@ public sealed class Mppi(MppiConfig config, float actionLimit) : IPlanner
 
         for (int it = 0; it < config.Iterations; it++)
         {
-            Sampling.Draw(candidates, plan, std, episodes, n, horizon, actionDim, actionLimit, seed + (ulong)it * 0x9E37UL, config.NoiseColour);
+            Sampling.Draw(
+                candidates, plan, std, episodes, n, horizon, actionDim, actionLimit,
+                seed + (ulong)it * 0x9E37UL, config.NoiseColour);
             model.Score(candidates, n, horizon, costs);
             for (int e = 0; e < episodes; e++) Sampling.Sanitise(costs.AsSpan(e * n, n));
             for (int e = 0; e < episodes; e++)
@@ -36,7 +38,8 @@ public sealed class Mppi(MppiConfig config, float actionLimit) : IPlanner
                 mean /= n;
                 double spread = Math.Sqrt(Math.Max(sq / n - mean * mean, 0)) + 1e-12;
                 double total = 0;
-                for (int i = 0; i < n; i++) total += weights[i] = Math.Exp(-(c[i] - c[argMin]) / (config.Temperature * spread));
+                for (int i = 0; i < n; i++)
+                    total += weights[i] = Math.Exp(-(c[i] - c[argMin]) / (config.Temperature * spread));
                 var m = plan.Slice(e * planSize, planSize);
                 m.Clear();
                 for (int i = 0; i < n; i++)
@@ -48,7 +51,8 @@ public sealed class Mppi(MppiConfig config, float actionLimit) : IPlanner
                 }
             }
         }
-        // The plan left in place is the last weighted mean: MPPI's answer (each next iteration scores it as candidate 0).
+        // The plan left in place is the last weighted mean: MPPI's answer (each next iteration scores it as
+        // candidate 0).
         return new PlanResult(best, perIteration);
     }
 }

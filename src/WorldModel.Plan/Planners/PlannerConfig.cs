@@ -2,7 +2,10 @@ using WorldModel.Core.Config;
 
 namespace WorldModel.Plan.Planners;
 
-/// <summary>How action sequences are searched: <c>{"kind": "mppi", ...}</c>, <c>{"kind": "cem", ...}</c> or <c>{"kind": "gradient", ...}</c>.</summary>
+/// <summary>
+/// How action sequences are searched: <c>{"kind": "mppi", ...}</c>, <c>{"kind": "cem", ...}</c> or
+/// <c>{"kind": "gradient", ...}</c>.
+/// </summary>
 [ConfigUnion(typeof(MppiConfig), typeof(CemConfig), typeof(GradientConfig))]
 public abstract record PlannerConfig
 {
@@ -53,7 +56,8 @@ public sealed record CemConfig : PlannerConfig, IValidatable
 
     public IEnumerable<ConfigError> Validate()
     {
-        if (Elites > Samples) yield return new("elites", $"{Elites} is more than samples ({Samples}); allowed: 1 to samples");
+        if (Elites > Samples)
+            yield return new("elites", $"{Elites} is more than samples ({Samples}); allowed: 1 to samples");
     }
 }
 

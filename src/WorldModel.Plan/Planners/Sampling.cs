@@ -13,7 +13,17 @@ internal static class Sampling
     /// direction for many steps and can reach around a wall (iCEM, Pinneri et al. 2020, found β ≈ 2–4
     /// best for long-horizon control). Each sequence has unit variance per step whatever β.
     /// </summary>
-    public static void Draw(Span<float> candidates, ReadOnlySpan<float> mean, ReadOnlySpan<float> std, int episodes, int n, int h, int a, float limit, ulong seed, float colour = 0)
+    public static void Draw(
+        Span<float> candidates,
+        ReadOnlySpan<float> mean,
+        ReadOnlySpan<float> std,
+        int episodes,
+        int n,
+        int h,
+        int a,
+        float limit,
+        ulong seed,
+        float colour = 0)
     {
         int planSize = h * a;
         var filter = colour > 0 ? ColourFilter(h, colour) : null;
@@ -60,9 +70,11 @@ internal static class Sampling
         int h = gain.Length;
         if (h < 2) return;
         for (int t = 0; t < h; t++) work[t] = new System.Numerics.Complex(noise[t * a + k], 0);
-        MathNet.Numerics.IntegralTransforms.Fourier.Forward(work, MathNet.Numerics.IntegralTransforms.FourierOptions.Matlab);
+        MathNet.Numerics.IntegralTransforms.Fourier.Forward(
+            work, MathNet.Numerics.IntegralTransforms.FourierOptions.Matlab);
         for (int t = 0; t < h; t++) work[t] *= gain[t];
-        MathNet.Numerics.IntegralTransforms.Fourier.Inverse(work, MathNet.Numerics.IntegralTransforms.FourierOptions.Matlab);
+        MathNet.Numerics.IntegralTransforms.Fourier.Inverse(
+            work, MathNet.Numerics.IntegralTransforms.FourierOptions.Matlab);
         for (int t = 0; t < h; t++) noise[t * a + k] = (float)work[t].Real;
     }
 

@@ -19,7 +19,8 @@ public sealed class CpuRasterizer(FrameFormat format) : IRenderer
     {
         int bpf = Format.BytesPerFrame;
         if (frames.Length < scenes.Count * bpf)
-            throw new ArgumentException($"frame buffer holds {frames.Length} bytes; {scenes.Count} frames need {scenes.Count * bpf}");
+            throw new ArgumentException(
+                $"frame buffer holds {frames.Length} bytes; {scenes.Count} frames need {scenes.Count * bpf}");
         int tasks = (scenes.Count + FramesPerTask - 1) / FramesPerTask;
         if (tasks == 1)
         {
@@ -123,8 +124,10 @@ public sealed class CpuRasterizer(FrameFormat format) : IRenderer
                 float r = disks[4 * d + 2];
                 if (r <= 0) continue;
                 float cx = disks[4 * d], cy = disks[4 * d + 1], reach = r + 0.5f;
-                int i0 = Math.Max(0, (int)MathF.Floor(cx - reach - 0.5f)), i1 = Math.Min(n - 1, (int)MathF.Ceiling(cx + reach));
-                int j0 = Math.Max(0, (int)MathF.Floor(cy - reach - 0.5f)), j1 = Math.Min(n - 1, (int)MathF.Ceiling(cy + reach));
+                int i0 = Math.Max(0, (int)MathF.Floor(cx - reach - 0.5f)),
+                    i1 = Math.Min(n - 1, (int)MathF.Ceiling(cx + reach));
+                int j0 = Math.Max(0, (int)MathF.Floor(cy - reach - 0.5f)),
+                    j1 = Math.Min(n - 1, (int)MathF.Ceiling(cy + reach));
                 for (int j = j0; j <= j1; j++)
                     for (int i = i0; i <= i1; i++)
                     {
@@ -135,7 +138,9 @@ public sealed class CpuRasterizer(FrameFormat format) : IRenderer
                             float re = disks[4 * e + 2];
                             if (re <= 0) continue;
                             // Outside this disk's box its coverage is exactly 0.
-                            if (MathF.Abs(i + 0.5f - disks[4 * e]) >= re + 0.5f || MathF.Abs(j + 0.5f - disks[4 * e + 1]) >= re + 0.5f) continue;
+                            if (MathF.Abs(i + 0.5f - disks[4 * e]) >= re + 0.5f
+                                || MathF.Abs(j + 0.5f - disks[4 * e + 1]) >= re + 0.5f)
+                                continue;
                             float cov = Shading.DiskCoverage(i, j, disks[4 * e], disks[4 * e + 1], re);
                             if ((ShapeKind)(int)disks[4 * e + 3] == ShapeKind.Ball) ball += cov; else agent += cov;
                         }

@@ -2,7 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace WorldModel.Render.Gl;
 
-/// <summary>The handful of EGL entry points needed for a headless context (libEGL.so.1 from Debian's libegl1).</summary>
+/// <summary>
+/// The handful of EGL entry points needed for a headless context (libEGL.so.1 from Debian's libegl1).
+/// </summary>
 internal static unsafe partial class Egl
 {
     private const string Lib = "libEGL.so.1";

@@ -18,8 +18,16 @@ internal sealed unsafe class EglContext : IDisposable
         {
             foreach (var (name, display) in CandidateDisplays(tried))
             {
-                if (Egl.Initialize(display, out _, out _) == 0) { tried.Add($"{name}: eglInitialize failed (0x{Egl.GetError():X})"); continue; }
-                if (Egl.BindApi(Egl.OpenGlApi) == 0) { tried.Add($"{name}: desktop OpenGL not offered (0x{Egl.GetError():X})"); continue; }
+                if (Egl.Initialize(display, out _, out _) == 0)
+                {
+                    tried.Add($"{name}: eglInitialize failed (0x{Egl.GetError():X})");
+                    continue;
+                }
+                if (Egl.BindApi(Egl.OpenGlApi) == 0)
+                {
+                    tried.Add($"{name}: desktop OpenGL not offered (0x{Egl.GetError():X})");
+                    continue;
+                }
                 var context = CreateContext(display, out var why);
                 if (context == 0) { tried.Add($"{name}: {why}"); continue; }
                 if (Egl.MakeCurrent(display, 0, 0, context) == 0)
@@ -40,9 +48,12 @@ internal sealed unsafe class EglContext : IDisposable
         }
         catch (EntryPointNotFoundException e)
         {
-            throw new GlUnavailableException($"libEGL.so.1 lacks a needed function ({e.Message}). {GlUnavailableException.InstallHint}", e);
+            throw new GlUnavailableException(
+                $"libEGL.so.1 lacks a needed function ({e.Message}). {GlUnavailableException.InstallHint}", e);
         }
-        throw new GlUnavailableException($"no EGL display gave an OpenGL 4.3 core context (tried: {string.Join("; ", tried)}). {GlUnavailableException.InstallHint}");
+        throw new GlUnavailableException(
+            $"no EGL display gave an OpenGL 4.3 core context (tried: {string.Join("; ", tried)}). " +
+            $"{GlUnavailableException.InstallHint}");
     }
 
     public string DisplayName { get; } = "";
@@ -62,7 +73,8 @@ internal sealed unsafe class EglContext : IDisposable
             fixed (nint* p = devices)
                 if (queryDevices(devices.Length, p, &count) == 0) count = 0;
             var ordered = devices.Take(count)
-                .Select(d => (Device: d, Software: queryDeviceString is not null && (Egl.String(queryDeviceString(d, Egl.Extensions)) ?? "").Contains("EGL_MESA_device_software")))
+                .Select(d => (Device: d, Software: queryDeviceString is not null
+                    && (Egl.String(queryDeviceString(d, Egl.Extensions)) ?? "").Contains("EGL_MESA_device_software")))
                 .OrderBy(d => d.Software)
                 .ToList();
             if (ordered.Count == 0) tried.Add("EGL device platform: no devices");
@@ -89,11 +101,13 @@ internal sealed unsafe class EglContext : IDisposable
 
     private static nint CreateContext(nint display, out string why)
     {
-        int[] contextAttribs = [Egl.ContextMajor, 4, Egl.ContextMinor, 3, Egl.ContextProfileMask, Egl.CoreProfileBit, Egl.None];
+        int[] contextAttribs =
+            [Egl.ContextMajor, 4, Egl.ContextMinor, 3, Egl.ContextProfileMask, Egl.CoreProfileBit, Egl.None];
         // A pbuffer-capable config first (what worked on Mesa here); else any desktop-GL config.
         int[][] configAttribs =
         [
-            [Egl.SurfaceType, Egl.PbufferBit, Egl.RenderableType, Egl.OpenGlBit, Egl.RedSize, 8, Egl.GreenSize, 8, Egl.BlueSize, 8, Egl.None],
+            [Egl.SurfaceType, Egl.PbufferBit, Egl.RenderableType, Egl.OpenGlBit,
+                Egl.RedSize, 8, Egl.GreenSize, 8, Egl.BlueSize, 8, Egl.None],
             [Egl.RenderableType, Egl.OpenGlBit, Egl.None],
         ];
         foreach (var attribs in configAttribs)

@@ -46,12 +46,16 @@ public sealed unsafe class GlRenderer : IRenderer
         var extensions = new HashSet<string>();
         for (uint i = 0; i < extensionCount; i++) extensions.Add(gl.GetStringS(StringName.Extensions, i) ?? "");
         if (!extensions.Contains("GL_ARB_shader_viewport_layer_array"))
-            throw new GlUnavailableException($"the OpenGL driver ({renderer}) lacks GL_ARB_shader_viewport_layer_array, needed to draw many worlds per call; use render.renderer=cpu");
+            throw new GlUnavailableException(
+                $"the OpenGL driver ({renderer}) lacks GL_ARB_shader_viewport_layer_array, " +
+                "needed to draw many worlds per call; use render.renderer=cpu");
 
         _program = Link(gl, (ShaderType.VertexShader, Shaders.Vertex), (ShaderType.FragmentShader, Shaders.Fragment));
         gl.UseProgram(_program);
         gl.Uniform1(gl.GetUniformLocation(_program, "uRgb"), Format.Layout == ObservationLayout.Rgb ? 1 : 0);
-        int Source(int channel) => channel < Format.Kinds.Length ? Format.Kinds[channel] switch { ShapeKind.Agent => 0, ShapeKind.Walls => 1, _ => 2 } : -1;
+        int Source(int channel) => channel < Format.Kinds.Length
+            ? Format.Kinds[channel] switch { ShapeKind.Agent => 0, ShapeKind.Walls => 1, _ => 2 }
+            : -1;
         gl.Uniform3(gl.GetUniformLocation(_program, "uSource"), Source(0), Source(1), Source(2));
         SetColour(gl, "uBackground", Shading.Background);
         SetColour(gl, "uWall", Shading.Wall);
@@ -66,7 +70,8 @@ public sealed unsafe class GlRenderer : IRenderer
         for (uint k = 0; k < SceneBatch.SlotsPerWorld; k++)
         {
             gl.EnableVertexAttribArray(k);
-            gl.VertexAttribPointer(k, 4, VertexAttribPointerType.Float, false, SceneBatch.FloatsPerWorld * sizeof(float), (void*)(k * 4 * sizeof(float)));
+            gl.VertexAttribPointer(k, 4, VertexAttribPointerType.Float, false,
+                SceneBatch.FloatsPerWorld * sizeof(float), (void*)(k * 4 * sizeof(float)));
             gl.VertexAttribDivisor(k, 1);
         }
         _fbo = gl.GenFramebuffer();
@@ -75,7 +80,8 @@ public sealed unsafe class GlRenderer : IRenderer
         return $"gl ({renderer}; OpenGL {version.Split(' ')[0]}; {_egl.DisplayName})";
     }
 
-    private void SetColour(GL gl, string name, float[] rgb) => gl.Uniform3(gl.GetUniformLocation(_program, name), rgb[0], rgb[1], rgb[2]);
+    private void SetColour(GL gl, string name, float[] rgb) =>
+        gl.Uniform3(gl.GetUniformLocation(_program, name), rgb[0], rgb[1], rgb[2]);
 
     private static uint Link(GL gl, params (ShaderType Type, string Source)[] stages)
     {
@@ -87,13 +93,17 @@ public sealed unsafe class GlRenderer : IRenderer
             gl.ShaderSource(shader, source);
             gl.CompileShader(shader);
             gl.GetShader(shader, ShaderParameterName.CompileStatus, out int ok);
-            if (ok == 0) throw new GlUnavailableException($"the {type} did not compile on this driver: {gl.GetShaderInfoLog(shader)}");
+            if (ok == 0)
+                throw new GlUnavailableException(
+                    $"the {type} did not compile on this driver: {gl.GetShaderInfoLog(shader)}");
             gl.AttachShader(program, shader);
             shaders.Add(shader);
         }
         gl.LinkProgram(program);
         gl.GetProgram(program, ProgramPropertyARB.LinkStatus, out int linked);
-        if (linked == 0) throw new GlUnavailableException($"the shaders did not link on this driver: {gl.GetProgramInfoLog(program)}");
+        if (linked == 0)
+            throw new GlUnavailableException(
+                $"the shaders did not link on this driver: {gl.GetProgramInfoLog(program)}");
         foreach (var s in shaders) gl.DeleteShader(s);
         return program;
     }
@@ -102,7 +112,8 @@ public sealed unsafe class GlRenderer : IRenderer
     {
         int bpf = Format.BytesPerFrame;
         if (frames.Length < scenes.Count * bpf)
-            throw new ArgumentException($"frame buffer holds {frames.Length} bytes; {scenes.Count} frames need {scenes.Count * bpf}");
+            throw new ArgumentException(
+                $"frame buffer holds {frames.Length} bytes; {scenes.Count} frames need {scenes.Count * bpf}");
         fixed (byte* p = frames)
         {
             nint ptr = (nint)p;
@@ -125,7 +136,8 @@ public sealed unsafe class GlRenderer : IRenderer
 
         gl.BindBuffer(BufferTargetARB.ArrayBuffer, _shapeBuffer);
         fixed (float* shapes = &scenes.Shapes[from * SceneBatch.FloatsPerWorld])
-            gl.BufferData(BufferTargetARB.ArrayBuffer, (nuint)(count * SceneBatch.FloatsPerWorld * sizeof(float)), shapes, BufferUsageARB.StreamDraw);
+            gl.BufferData(BufferTargetARB.ArrayBuffer, (nuint)(count * SceneBatch.FloatsPerWorld * sizeof(float)),
+                shapes, BufferUsageARB.StreamDraw);
 
         gl.BindFramebuffer(FramebufferTarget.Framebuffer, _fbo);
         gl.Viewport(0, 0, (uint)size, (uint)size);
@@ -141,7 +153,8 @@ public sealed unsafe class GlRenderer : IRenderer
         int channels = Format.Channels, pixels = count * size * size;
         if (channels == 4)
         {
-            gl.GetTexImage(TextureTarget.Texture2DArray, 0, PixelFormat.RgbaInteger, PixelType.UnsignedByte, destination);
+            gl.GetTexImage(TextureTarget.Texture2DArray, 0, PixelFormat.RgbaInteger, PixelType.UnsignedByte,
+                destination);
         }
         else
         {
@@ -156,19 +169,24 @@ public sealed unsafe class GlRenderer : IRenderer
         CheckError(gl, "rendering");
     }
 
-    /// <summary>The texture array has exactly as many layers as the batch, so one read-back returns exactly its frames.</summary>
+    /// <summary>
+    /// The texture array has exactly as many layers as the batch, so one read-back returns exactly its frames.
+    /// </summary>
     private void EnsureTexture(GL gl, int layers)
     {
         if (_textureLayers == layers) return;
         if (_texture != 0) gl.DeleteTexture(_texture);
         _texture = gl.GenTexture();
         gl.BindTexture(TextureTarget.Texture2DArray, _texture);
-        gl.TexStorage3D(TextureTarget.Texture2DArray, 1, SizedInternalFormat.Rgba8ui, (uint)Format.Size, (uint)Format.Size, (uint)layers);
+        gl.TexStorage3D(TextureTarget.Texture2DArray, 1, SizedInternalFormat.Rgba8ui,
+            (uint)Format.Size, (uint)Format.Size, (uint)layers);
         gl.BindFramebuffer(FramebufferTarget.Framebuffer, _fbo);
         gl.FramebufferTexture(FramebufferTarget.Framebuffer, FramebufferAttachment.ColorAttachment0, _texture, 0);
         var status = gl.CheckFramebufferStatus(FramebufferTarget.Framebuffer);
         if (status != GLEnum.FramebufferComplete)
-            throw new GlUnavailableException($"the layered framebuffer ({layers} layers of {Format.Size}×{Format.Size}) is incomplete on this driver: {status}");
+            throw new GlUnavailableException(
+                $"the layered framebuffer ({layers} layers of {Format.Size}×{Format.Size}) " +
+                $"is incomplete on this driver: {status}");
         _textureLayers = layers;
     }
 

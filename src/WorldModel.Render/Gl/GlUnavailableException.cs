@@ -4,6 +4,8 @@ namespace WorldModel.Render.Gl;
 public sealed class GlUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
 {
     public const string InstallHint =
-        "On Debian/Ubuntu install the EGL loader and Mesa's software driver: sudo apt-get install -y libegl1 libgl1-mesa-dri " +
-        "(on an NVIDIA server the driver's EGL library is used instead). Or use the CPU renderer (render.renderer=cpu in a config, --renderer cpu on the command line).";
+        "On Debian/Ubuntu install the EGL loader and Mesa's software driver: " +
+        "sudo apt-get install -y libegl1 libgl1-mesa-dri " +
+        "(on an NVIDIA server the driver's EGL library is used instead). " +
+        "Or use the CPU renderer (render.renderer=cpu in a config, --renderer cpu on the command line).";
 }

@@ -11,27 +11,27 @@ internal static class Shaders
     // Each world's 10 shape slots arrive as per-instance attributes and reach the fragment shader
     // as flat varyings: on llvmpipe this is ~100× faster than per-fragment storage-buffer loads.
     public const string Vertex = """
-        #version 430 core
-        #extension GL_ARB_shader_viewport_layer_array : require
-        layout(location = 0) in vec4 aShape0;
-        layout(location = 1) in vec4 aShape1;
-        layout(location = 2) in vec4 aShape2;
-        layout(location = 3) in vec4 aShape3;
-        layout(location = 4) in vec4 aShape4;
-        layout(location = 5) in vec4 aShape5;
-        layout(location = 6) in vec4 aShape6;
-        layout(location = 7) in vec4 aShape7;
-        layout(location = 8) in vec4 aShape8;
-        layout(location = 9) in vec4 aShape9;
-        flat out vec4 vShapes[10];
-        void main() {
-            vec2 p = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1)) * 2.0 - 1.0;
-            gl_Position = vec4(p, 0.0, 1.0);
-            gl_Layer = gl_InstanceID;
-            vShapes[0] = aShape0; vShapes[1] = aShape1; vShapes[2] = aShape2; vShapes[3] = aShape3; vShapes[4] = aShape4;
-            vShapes[5] = aShape5; vShapes[6] = aShape6; vShapes[7] = aShape7; vShapes[8] = aShape8; vShapes[9] = aShape9;
-        }
-        """;
+    #version 430 core
+    #extension GL_ARB_shader_viewport_layer_array : require
+    layout(location = 0) in vec4 aShape0;
+    layout(location = 1) in vec4 aShape1;
+    layout(location = 2) in vec4 aShape2;
+    layout(location = 3) in vec4 aShape3;
+    layout(location = 4) in vec4 aShape4;
+    layout(location = 5) in vec4 aShape5;
+    layout(location = 6) in vec4 aShape6;
+    layout(location = 7) in vec4 aShape7;
+    layout(location = 8) in vec4 aShape8;
+    layout(location = 9) in vec4 aShape9;
+    flat out vec4 vShapes[10];
+    void main() {
+        vec2 p = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1)) * 2.0 - 1.0;
+        gl_Position = vec4(p, 0.0, 1.0);
+        gl_Layer = gl_InstanceID;
+        vShapes[0] = aShape0; vShapes[1] = aShape1; vShapes[2] = aShape2; vShapes[3] = aShape3; vShapes[4] = aShape4;
+        vShapes[5] = aShape5; vShapes[6] = aShape6; vShapes[7] = aShape7; vShapes[8] = aShape8; vShapes[9] = aShape9;
+    }
+    """;
 
     public static readonly string Fragment = BuildFragment();
 
@@ -43,7 +43,8 @@ internal static class Shaders
     private static string BuildFragment()
     {
         var rects = string.Concat(Enumerable.Range(0, SceneBatch.MaxRects).Select(r => $$"""
-                    if (px + 1.0 > vShapes[{{r}}].x && px < vShapes[{{r}}].y && py + 1.0 > vShapes[{{r}}].z && py < vShapes[{{r}}].w) {
+                    if (px + 1.0 > vShapes[{{r}}].x && px < vShapes[{{r}}].y
+                        && py + 1.0 > vShapes[{{r}}].z && py < vShapes[{{r}}].w) {
                         ox = clamp(min(px + 1.0, vShapes[{{r}}].y) - max(px, vShapes[{{r}}].x), 0.0, 1.0);
                         oy = clamp(min(py + 1.0, vShapes[{{r}}].w) - max(py, vShapes[{{r}}].z), 0.0, 1.0);
                         walls += ox * oy;

@@ -21,7 +21,9 @@ public abstract record PolicyConfig
 
     /// <summary>The batch as the world type a policy needs, or the error naming the worlds it works with.</summary>
     protected T WorldAs<T>(IWorldBatch world) where T : IWorldBatch => world is T t ? t
-        : throw new ArgumentException($"policy '{ConfigNames.Kind(GetType())}' cannot drive world '{world.Spec.Kind}'; it works with: {string.Join(", ", Worlds)}");
+        : throw new ArgumentException(
+            $"policy '{ConfigNames.Kind(GetType())}' cannot drive world '{world.Spec.Kind}'; " +
+            $"it works with: {string.Join(", ", Worlds)}");
 }
 
 /// <summary>Uniform random actions in the disk of allowed actions (any world).</summary>

@@ -19,7 +19,8 @@ public static unsafe class ParallelStep
         {
             nint ptr = (nint)p;
             int chunks = Environment.ProcessorCount * 4, len = actions.Length;
-            Parallel.For(0, chunks, k => step(new Span<float>((float*)ptr, len), (int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
+            Parallel.For(0, chunks, k => step(new Span<float>((float*)ptr, len),
+                (int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
         }
     }
 }

@@ -5,7 +5,8 @@ namespace WorldModel.Sim.Worlds;
 /// (mean squared error over (x, y) below 1, i.e. distance below √2) and the 4.5 px one of DINO-WM
 /// and eb_jepa, on the world's success point (<see cref="IWorldBatch.SuccessPoint"/>: Two-Rooms'
 /// agent, Push-Ball's ball against its target), counted only when the world says it has settled (a
-/// ball rolling through the target has not been put on it). Once reached, success stays reached (PLDM counts an episode as solved at its first success).
+/// ball rolling through the target has not been put on it). Once reached, success stays reached (PLDM
+/// counts an episode as solved at its first success).
 /// </summary>
 public sealed class SuccessTracker
 {

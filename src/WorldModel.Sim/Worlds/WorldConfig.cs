@@ -12,7 +12,9 @@ public abstract record WorldConfig
     /// <summary>Side of the square arena in world units; one unit is one pixel of a 64×64 frame.</summary>
     public const float ArenaSize = 64f;
 
-    /// <summary>Success threshold, PLDM's strict one: mean squared error over (x, y) below 1, i.e. distance below √2.</summary>
+    /// <summary>
+    /// Success threshold, PLDM's strict one: mean squared error over (x, y) below 1, i.e. distance below √2.
+    /// </summary>
     public const float StrictSuccessDistance = 1.41421356f;
 
     /// <summary>Success threshold used by DINO-WM and eb_jepa.</summary>

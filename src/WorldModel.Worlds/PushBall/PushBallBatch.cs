@@ -15,7 +15,10 @@ public sealed class PushBallBatch : IWorldBatch
         ["agent_x", "agent_y", "agent_vx", "agent_vy", "ball_x", "ball_y", "ball_vx", "ball_vy"],
         ["ax", "ay"], ["target_x", "target_y"]);
     public const int StateDim = 8;
-    /// <summary>Where each quantity sits in a state vector (see <see cref="WorldSpec"/>): read states by these names, not by number.</summary>
+    /// <summary>
+    /// Where each quantity sits in a state vector (see <see cref="WorldSpec"/>): read states by these names, not
+    /// by number.
+    /// </summary>
     public const int AgentX = 0, AgentY = 1, AgentVx = 2, AgentVy = 3, BallX = 4, BallY = 5, BallVx = 6, BallVy = 7;
     /// <summary>
     /// Ball speed (px per step) at or below which the ball counts as stopped, for success: with the
@@ -41,7 +44,8 @@ public sealed class PushBallBatch : IWorldBatch
     public WorldSpec Spec => WorldSpec;
     public float ActionLimit => Config.MaxAccel;
 
-    public (float X, float Y) SuccessPoint(int world) => (State[world * StateDim + BallX], State[world * StateDim + BallY]);
+    public (float X, float Y) SuccessPoint(int world) =>
+        (State[world * StateDim + BallX], State[world * StateDim + BallY]);
 
     public bool Settled(int world)
     {
@@ -55,7 +59,8 @@ public sealed class PushBallBatch : IWorldBatch
 
     public void Reset(ReadOnlySpan<ulong> episodeSeeds)
     {
-        if (episodeSeeds.Length != Count) throw new ArgumentException($"expected {Count} seeds, got {episodeSeeds.Length}");
+        if (episodeSeeds.Length != Count)
+            throw new ArgumentException($"expected {Count} seeds, got {episodeSeeds.Length}");
         var c = Config;
         for (int i = 0; i < Count; i++)
         {
@@ -73,14 +78,17 @@ public sealed class PushBallBatch : IWorldBatch
             {
                 s[AgentX] = Rng.Uniform(ref rng, c.BorderLow + a, c.BorderHigh - a);
                 s[AgentY] = Rng.Uniform(ref rng, c.BorderLow + a, c.BorderHigh - a);
-                if ((s[AgentX] - s[BallX]) * (s[AgentX] - s[BallX]) + (s[AgentY] - s[BallY]) * (s[AgentY] - s[BallY]) > gap * gap) break;
+                if ((s[AgentX] - s[BallX]) * (s[AgentX] - s[BallX])
+                    + (s[AgentY] - s[BallY]) * (s[AgentY] - s[BallY]) > gap * gap)
+                    break;
             }
         }
     }
 
     public void Step(Span<float> actions)
     {
-        if (actions.Length != Count * 2) throw new ArgumentException($"expected {Count * 2} action values (Count × 2), got {actions.Length}");
+        if (actions.Length != Count * 2)
+            throw new ArgumentException($"expected {Count * 2} action values (Count × 2), got {actions.Length}");
         ParallelStep.Run(actions, Count, ParallelThreshold, StepRange);
     }
 
@@ -110,14 +118,19 @@ public sealed class PushBallBatch : IWorldBatch
                 s[AgentVx] += ax * h; s[AgentVy] += ay * h;
                 Cap(ref s[AgentVx], ref s[AgentVy], c.MaxSpeed);
                 s[AgentVx] *= damping; s[AgentVy] *= damping; s[BallVx] *= damping; s[BallVy] *= damping;
-                s[AgentX] += s[AgentVx] * h; s[AgentY] += s[AgentVy] * h; s[BallX] += s[BallVx] * h; s[BallY] += s[BallVy] * h;
+                s[AgentX] += s[AgentVx] * h; s[AgentY] += s[AgentVy] * h;
+                s[BallX] += s[BallVx] * h; s[BallY] += s[BallVy] * h;
                 Collide(s, c);
                 Cap(ref s[AgentVx], ref s[AgentVy], c.MaxSpeed);
                 Cap(ref s[BallVx], ref s[BallVy], maxBall);
-                Wall(ref s[AgentX], ref s[AgentVx], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius, c.WallRestitution);
-                Wall(ref s[AgentY], ref s[AgentVy], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius, c.WallRestitution);
-                Wall(ref s[BallX], ref s[BallVx], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius, c.WallRestitution);
-                Wall(ref s[BallY], ref s[BallVy], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius, c.WallRestitution);
+                Wall(ref s[AgentX], ref s[AgentVx], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius,
+                    c.WallRestitution);
+                Wall(ref s[AgentY], ref s[AgentVy], c.BorderLow + c.AgentRadius, c.BorderHigh - c.AgentRadius,
+                    c.WallRestitution);
+                Wall(ref s[BallX], ref s[BallVx], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius,
+                    c.WallRestitution);
+                Wall(ref s[BallY], ref s[BallVy], c.BorderLow + c.BallRadius, c.BorderHigh - c.BallRadius,
+                    c.WallRestitution);
             }
         }
     }

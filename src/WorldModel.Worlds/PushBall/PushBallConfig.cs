@@ -18,7 +18,9 @@ public sealed partial record PushBallConfig : WorldConfig, IValidatable
     [Range(0.01, 100)] public float BallMass { get; init; } = 0.5f;
     /// <summary>Largest action (agent acceleration) norm, px per step².</summary>
     [Range(0.01, 8)] public float MaxAccel { get; init; } = 0.5f;
-    /// <summary>Agent speed cap, px per step; the ball is capped at twice this (the most an elastic push can give).</summary>
+    /// <summary>
+    /// Agent speed cap, px per step; the ball is capped at twice this (the most an elastic push can give).
+    /// </summary>
     [Range(0.1, 16)] public float MaxSpeed { get; init; } = 2f;
     /// <summary>Share of velocity lost per step to friction (linear damping), for agent and ball.</summary>
     [Range(0, 1)] public float Friction { get; init; } = 0.15f;
@@ -35,13 +37,17 @@ public sealed partial record PushBallConfig : WorldConfig, IValidatable
     /// </summary>
     public float PushDistance => AgentRadius + BallRadius + 0.5f;
 
-    /// <summary>Substeps per step, chosen so nothing moves more than a quarter of the smallest radius per substep: no tunnelling.</summary>
+    /// <summary>
+    /// Substeps per step, chosen so nothing moves more than a quarter of the smallest radius per substep: no
+    /// tunnelling.
+    /// </summary>
     public int Substeps => Math.Max(1, (int)MathF.Ceiling(2 * MaxSpeed / (0.25f * MathF.Min(AgentRadius, BallRadius))));
 
     public IEnumerable<ConfigError> Validate()
     {
         float inner = BorderHigh - BorderLow;
         if (2 * (AgentRadius + BallRadius + StartMargin) > inner)
-            yield return new("borderHigh", $"the arena ({inner} px) is too small for the agent, the ball and the start margin");
+            yield return new("borderHigh",
+                $"the arena ({inner} px) is too small for the agent, the ball and the start margin");
     }
 }

@@ -38,9 +38,19 @@ public static class PushBallEpisodes
     }
 
     public static PlanEpisode Create(int id, float[] start, float[] target, int budget, PushBallConfig world) =>
-        new(id, Kind, target, start, GoalState(world, start, target), budget, TaskSteps(world, start, target));
+        new(
+            Id: id,
+            Kind: Kind,
+            Layout: target,
+            Start: start,
+            Goal: GoalState(world, start, target),
+            Budget: budget,
+            TaskSteps: TaskSteps(world, start, target));
 
-    /// <summary>The finished push: ball at rest on the target, agent at rest half a pixel behind it, on the side the ball came from.</summary>
+    /// <summary>
+    /// The finished push: ball at rest on the target, agent at rest half a pixel behind it, on the side the ball
+    /// came from.
+    /// </summary>
     public static float[] GoalState(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
     {
         var (ux, uy, _) = Direction(start[BallX], start[BallY], target[0], target[1]);
@@ -59,7 +69,9 @@ public static class PushBallEpisodes
         return (int)MathF.Ceiling((MathF.Sqrt(sx * sx + sy * sy) + push) / world.MaxSpeed);
     }
 
-    /// <summary>Unit vector from the ball to the target, and the distance; any direction when the ball is already there.</summary>
+    /// <summary>
+    /// Unit vector from the ball to the target, and the distance; any direction when the ball is already there.
+    /// </summary>
     private static (float X, float Y, float Length) Direction(float bx, float by, float tx, float ty)
     {
         float dx = tx - bx, dy = ty - by, d = MathF.Sqrt(dx * dx + dy * dy);
@@ -79,14 +91,19 @@ public static class PushBallEpisodes
     {
         int before = errors.Count;
         UnknownKeys(item, at, ["agent", "ball", "target", "budget", "taskSteps", "taskHorizon"], errors);
-        var agent = Point(item["agent"], $"{at}.agent", world.BorderLow + world.AgentRadius, world.BorderHigh - world.AgentRadius, errors);
-        var ball = Point(item["ball"], $"{at}.ball", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
-        var target = Point(item["target"], $"{at}.target", world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
+        var agent = Point(item["agent"], $"{at}.agent",
+            world.BorderLow + world.AgentRadius, world.BorderHigh - world.AgentRadius, errors);
+        var ball = Point(item["ball"], $"{at}.ball",
+            world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
+        var target = Point(item["target"], $"{at}.target",
+            world.BorderLow + world.BallRadius, world.BorderHigh - world.BallRadius, errors);
         int budget = Budget(item, at, errors);
         if (agent is not null && ball is not null)
         {
             float dx = agent[0] - ball[0], dy = agent[1] - ball[1], r = world.AgentRadius + world.BallRadius;
-            if (dx * dx + dy * dy < r * r) errors.Add(new($"{at}.agent", $"({agent[0]}, {agent[1]}) overlaps the ball; centres must be at least {r} px apart"));
+            if (dx * dx + dy * dy < r * r)
+                errors.Add(new($"{at}.agent",
+                    $"({agent[0]}, {agent[1]}) overlaps the ball; centres must be at least {r} px apart"));
         }
         if (errors.Count > before) return null;
         float[] start = [agent![0], agent[1], 0, 0, ball![0], ball[1], 0, 0];

@@ -27,7 +27,8 @@ public sealed class PushBallOracle(PushBallConfig world, OracleCost cost, CostSh
     public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
     {
         int episodes = _states.Length / D, worlds = episodes * candidates;
-        if (_targets.Length != episodes * 2) throw new InvalidOperationException("call SetGoals and Observe for the same episodes before Score");
+        if (_targets.Length != episodes * 2)
+            throw new InvalidOperationException("call SetGoals and Observe for the same episodes before Score");
         if (_batch is null || _batch.Count != worlds) _batch = new PushBallBatch(world, worlds);
         var states = new float[worlds * D];
         var targets = new float[worlds * 2];

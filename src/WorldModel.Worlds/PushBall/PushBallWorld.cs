@@ -27,23 +27,29 @@ public sealed partial record PushBallConfig : ISceneWorld, IPlanningWorld, IData
         draw.Disk(1, state[AgentX], state[AgentY], AgentRadius, ShapeKind.Agent);
     }
 
-    public IReadOnlyList<(float X, float Y, float Radius)> Markers(ReadOnlySpan<float> layout) => [(layout[0], layout[1], BallRadius)];
+    public IReadOnlyList<(float X, float Y, float Radius)> Markers(ReadOnlySpan<float> layout) =>
+        [(layout[0], layout[1], BallRadius)];
 
     // Planning: pushes drawn as the world's reset draws them; success is the ball at rest on its target.
     public IReadOnlyList<OracleCost> OracleCosts => [OracleCost.Shaped, OracleCost.Straight];
     public IPlanningModel Oracle(OracleCost cost, CostShape shape) => new PushBallOracle(this, cost, shape);
     public PlanEpisode[] Episodes(EpisodesConfig config) => PushBallEpisodes.Generate(config, this);
-    public string? NoEpisodes(EpisodesConfig config) => config.Pushes > 0 ? null : "asks for no episodes; set episodes.pushes above 0, or give episodesFile";
+    public string? NoEpisodes(EpisodesConfig config) => config.Pushes > 0 ? null
+        : "asks for no episodes; set episodes.pushes above 0, or give episodesFile";
     public string EpisodeExample => PushBallEpisodes.Example;
-    public PlanEpisode? ReadEpisode(JsonObject entry, string at, int id, List<ConfigError> errors) => PushBallEpisodes.Read(entry, at, id, this, errors);
+    public PlanEpisode? ReadEpisode(JsonObject entry, string at, int id, List<ConfigError> errors) =>
+        PushBallEpisodes.Read(entry, at, id, this, errors);
     public JsonObject WriteEpisode(PlanEpisode episode) => PushBallEpisodes.Write(episode);
     public float[] SuccessGoals(IReadOnlyList<PlanEpisode> episodes) => episodes.SelectMany(e => e.Layout).ToArray();
     public string ActionUnit => "px/step² (acceleration)";
 
     public string DescribeEpisodes(IReadOnlyList<PlanEpisode> episodes) =>
-        $"{episodes.Count} pushes (agent, ball and target drawn as the world's reset draws them; the goal frame shows the ball on the target " +
-        $"and the agent at rest behind it), budget {episodes.Max(x => x.Budget)} steps; success = the ball stopped (≤ {SettledSpeed} px per step) " +
-        "with its centre within √2 px (strict) or 4.5 px (loose) of the target; task horizon = the reach-then-push path at top speed.";
+        $"{episodes.Count} pushes (agent, ball and target drawn as the world's reset draws them; " +
+        "the goal frame shows the ball on the target " +
+        $"and the agent at rest behind it), budget {episodes.Max(x => x.Budget)} steps; " +
+        $"success = the ball stopped (≤ {SettledSpeed} px per step) " +
+        "with its centre within √2 px (strict) or 4.5 px (loose) of the target; " +
+        "task horizon = the reach-then-push path at top speed.";
 
     // Datasets: where the ball goes, and how often it moves at all (every learned model fails where it never does).
     public (int X, int Y, string Of) Coverage => (BallX, BallY, "ball");

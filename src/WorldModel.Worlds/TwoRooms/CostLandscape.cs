@@ -23,13 +23,23 @@ public sealed record CostLandscape(
     /// Scores every free cell centre of a grid over the arena with <paramref name="model"/>, in batches
     /// of <paramref name="batch"/> observations (one candidate each, horizon 1, zero action).
     /// </summary>
-    public static CostLandscape Measure(IPlanningModel model, TwoRoomsConfig world, TwoRoomsLayout layout, IRenderer renderer, SceneBuilder scenes,
-        float goalX, float goalY, float cell = 1f, int batch = 512)
+    public static CostLandscape Measure(
+        IPlanningModel model,
+        TwoRoomsConfig world,
+        TwoRoomsLayout layout,
+        IRenderer renderer,
+        SceneBuilder scenes,
+        float goalX,
+        float goalY,
+        float cell = 1f,
+        int batch = 512)
     {
         var sim = new TwoRoomsBatch(world, 1);
         sim.SetLayout(0, layout);
         if (!sim.IsFree(0, goalX, goalY, Margin))
-            throw new ArgumentException($"goal ({goalX}, {goalY}) is inside a wall or within {Margin} px of one; allowed: a free point in [{world.BorderLow + Margin}, {world.BorderHigh - Margin}]");
+            throw new ArgumentException(
+                $"goal ({goalX}, {goalY}) is inside a wall or within {Margin} px of one; " +
+                $"allowed: a free point in [{world.BorderLow + Margin}, {world.BorderHigh - Margin}]");
         float low = world.BorderLow;
         int size = (int)Math.Floor((world.BorderHigh - world.BorderLow) / cell);
         var points = new List<(int I, int J, float X, float Y)>();
@@ -57,8 +67,10 @@ public sealed record CostLandscape(
                 (goals[2 * k], goals[2 * k + 1]) = (goalX, goalY);
                 layoutRow.CopyTo(layouts.AsSpan(k * TwoRoomsLayout.Dim));
             }
-            model.SetGoals(new Observations(n, renderer.Format, scenes.Render(renderer, goals, layouts, n), goals, layouts));
-            model.Observe(new Observations(n, renderer.Format, scenes.Render(renderer, states, layouts, n), states, layouts));
+            model.SetGoals(
+                new Observations(n, renderer.Format, scenes.Render(renderer, goals, layouts, n), goals, layouts));
+            model.Observe(
+                new Observations(n, renderer.Format, scenes.Render(renderer, states, layouts, n), states, layouts));
             var costs = new float[n];
             model.Score(new float[n * 2], candidates: 1, horizon: 1, costs);
             for (int k = 0; k < n; k++)
@@ -73,8 +85,20 @@ public sealed record CostLandscape(
         var (c, g, s) = (Values(cost, points), Values(geodesic, points), Values(straight, points));
         var finite = Enumerable.Range(0, c.Length).Where(k => double.IsFinite(g[k])).ToArray();
         var (reach, reachAcross) = Descent(cost, points, sim, layout, goalX, goalY, low, cell);
-        return new CostLandscape(model.Name, goalX, goalY, low, cell, size, cost, geodesic, straight,
-            Correlation.Spearman(finite.Select(k => c[k]), finite.Select(k => g[k])), Correlation.Spearman(c, s), reach, reachAcross);
+        return new CostLandscape(
+            Model: model.Name,
+            GoalX: goalX,
+            GoalY: goalY,
+            Low: low,
+            Cell: cell,
+            Size: size,
+            Cost: cost,
+            Geodesic: geodesic,
+            Straight: straight,
+            SpearmanGeodesic: Correlation.Spearman(finite.Select(k => c[k]), finite.Select(k => g[k])),
+            SpearmanStraight: Correlation.Spearman(c, s),
+            DescentReach: reach,
+            DescentReachAcross: reachAcross);
     }
 
     /// <summary>
@@ -83,8 +107,15 @@ public sealed record CostLandscape(
     /// whose descent ends within 2 cells of the goal, over all cells and over the other room's cells.
     /// A cost with no false basin scores 1; straight-line distance loses the cells behind the wall.
     /// </summary>
-    private static (double All, double Across) Descent(double[,] cost, List<(int I, int J, float X, float Y)> points, TwoRoomsBatch sim,
-        TwoRoomsLayout layout, float goalX, float goalY, float low, float cell)
+    private static (double All, double Across) Descent(
+        double[,] cost,
+        List<(int I, int J, float X, float Y)> points,
+        TwoRoomsBatch sim,
+        TwoRoomsLayout layout,
+        float goalX,
+        float goalY,
+        float low,
+        float cell)
     {
         int size = cost.GetLength(0), goalRoom = layout.Room(goalX, goalY);
         var pieces = sim.WallPieces(0).ToArray();
@@ -100,8 +131,11 @@ public sealed record CostLandscape(
                 for (int di = -2; di <= 2; di++)
                 {
                     int ni = i + di, nj = j + dj;
-                    if ((di == 0 && dj == 0) || ni < 0 || nj < 0 || ni >= size || nj >= size || double.IsNaN(cost[nj, ni]) || cost[nj, ni] >= bestCost) continue;
-                    if (!TwoRoomsGeometry.Visible(x, y, low + (ni + 0.5f) * cell, low + (nj + 0.5f) * cell, pieces)) continue;
+                    if ((di == 0 && dj == 0) || ni < 0 || nj < 0 || ni >= size || nj >= size
+                        || double.IsNaN(cost[nj, ni]) || cost[nj, ni] >= bestCost)
+                        continue;
+                    if (!TwoRoomsGeometry.Visible(x, y, low + (ni + 0.5f) * cell, low + (nj + 0.5f) * cell, pieces))
+                        continue;
                     best = nj * size + ni;
                     bestCost = cost[nj, ni];
                 }
@@ -140,5 +174,6 @@ public sealed record CostLandscape(
         return a;
     }
 
-    private static double[] Values(double[,] grid, List<(int I, int J, float X, float Y)> points) => points.Select(p => grid[p.J, p.I]).ToArray();
+    private static double[] Values(double[,] grid, List<(int I, int J, float X, float Y)> points) =>
+        points.Select(p => grid[p.J, p.I]).ToArray();
 }

@@ -30,7 +30,8 @@ public sealed class ExpertPolicy(ExpertPolicyConfig config, TwoRoomsBatch world)
         {
             float x = world.X[i], y = world.Y[i];
             if (Dist(x, y, _goal[2 * i], _goal[2 * i + 1]) < 0.5f) NewGoal(i);
-            var path = TwoRoomsGeometry.ShortestPath(world.Layouts[i], world.WallPieces(i), x, y, _goal[2 * i], _goal[2 * i + 1]);
+            var path = TwoRoomsGeometry.ShortestPath(world.Layouts[i], world.WallPieces(i), x, y,
+                _goal[2 * i], _goal[2 * i + 1]);
             float dx = path.NextX - x, dy = path.NextY - y, d = MathF.Sqrt(dx * dx + dy * dy);
             float len = MathF.Min(speed, d);
             float ax = d > 1e-6f ? dx / d * len : 0, ay = d > 1e-6f ? dy / d * len : 0;
@@ -39,5 +40,6 @@ public sealed class ExpertPolicy(ExpertPolicyConfig config, TwoRoomsBatch world)
         }
     }
 
-    private static float Dist(float x0, float y0, float x1, float y1) => MathF.Sqrt((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
+    private static float Dist(float x0, float y0, float x1, float y1) =>
+        MathF.Sqrt((x1 - x0) * (x1 - x0) + (y1 - y0) * (y1 - y0));
 }

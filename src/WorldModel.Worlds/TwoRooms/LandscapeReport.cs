@@ -15,7 +15,9 @@ public static class LandscapeReport
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>The middle of the room after the wall: from the other room the straight line to it hits the wall.</summary>
+    /// <summary>
+    /// The middle of the room after the wall: from the other room the straight line to it hits the wall.
+    /// </summary>
     public static (float X, float Y) DefaultGoal(TwoRoomsConfig world, TwoRoomsLayout layout)
     {
         float across = (layout.WallHigh + world.BorderHigh) / 2, along = (world.BorderLow + world.BorderHigh) / 2;
@@ -26,8 +28,16 @@ public static class LandscapeReport
     /// Measures each model (disposing it), saves landscape-&lt;name&gt;.png/.svg and landscape.json in
     /// <paramref name="folder"/>, and returns the landscapes.
     /// </summary>
-    public static List<CostLandscape> Save(string folder, IEnumerable<IPlanningModel> models, TwoRoomsConfig world, TwoRoomsLayout layout, RenderConfig render,
-        float goalX, float goalY, float cell = 1f, CancellationToken cancel = default)
+    public static List<CostLandscape> Save(
+        string folder,
+        IEnumerable<IPlanningModel> models,
+        TwoRoomsConfig world,
+        TwoRoomsLayout layout,
+        RenderConfig render,
+        float goalX,
+        float goalY,
+        float cell = 1f,
+        CancellationToken cancel = default)
     {
         Directory.CreateDirectory(folder);
         var scenes = new SceneBuilder(world, render);
@@ -39,18 +49,27 @@ public static class LandscapeReport
                 cancel.ThrowIfCancellationRequested();
                 var l = CostLandscape.Measure(model, world, layout, renderer, scenes, goalX, goalY, cell);
                 results.Add(l);
-                Plots.Landscape(Path.Combine(folder, Landscapes.FileName(model.Name)), l.Cost, l.Low, l.Low + l.Size * l.Cell, goalX, goalY,
+                Plots.Landscape(Path.Combine(folder, Landscapes.FileName(model.Name)), l.Cost, l.Low,
+                    l.Low + l.Size * l.Cell, goalX, goalY,
                     $"{model.Name}: cost of standing at each point, goal ({goalX:0.#}, {goalY:0.#})",
                     model.Name.StartsWith("oracle", StringComparison.Ordinal) ? "distance (px)" : "cost");
             }
         var json = new
         {
             goal = new[] { goalX, goalY }, cell, margin = CostLandscape.Margin,
-            costs = results.Select(l => new { name = l.Model, spearmanGeodesic = l.SpearmanGeodesic, spearmanStraight = l.SpearmanStraight, descentReach = l.DescentReach, descentReachAcross = l.DescentReachAcross }),
+            costs = results.Select(l => new
+            {
+                name = l.Model,
+                spearmanGeodesic = l.SpearmanGeodesic,
+                spearmanStraight = l.SpearmanStraight,
+                descentReach = l.DescentReach,
+                descentReachAcross = l.DescentReachAcross
+            }),
         };
         AtomicFile.WriteAllText(Path.Combine(folder, "landscape.json"), JsonSerializer.Serialize(json, Indented));
         return results;
     }
 
-    public static Landscapes.Summary Summarise(CostLandscape l) => new(l.Model, l.SpearmanGeodesic, l.SpearmanStraight, l.DescentReach, l.DescentReachAcross);
+    public static Landscapes.Summary Summarise(CostLandscape l) =>
+        new(l.Model, l.SpearmanGeodesic, l.SpearmanStraight, l.DescentReach, l.DescentReachAcross);
 }

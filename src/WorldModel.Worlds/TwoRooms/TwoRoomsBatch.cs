@@ -23,7 +23,8 @@ public sealed class TwoRoomsBatch : IWorldBatch
         Contact = new bool[count];
         _pieces = new float[count * 8];
         _rng = new ulong[count];
-        var defaultLayout = TwoRoomsLayout.Create(new FixedLayoutConfig(), ref _rng[0], config.BorderLow, config.BorderHigh);
+        var defaultLayout =
+            TwoRoomsLayout.Create(new FixedLayoutConfig(), ref _rng[0], config.BorderLow, config.BorderHigh);
         for (int i = 0; i < count; i++) SetLayout(i, defaultLayout);
     }
 
@@ -48,7 +49,8 @@ public sealed class TwoRoomsBatch : IWorldBatch
 
     public void Reset(ReadOnlySpan<ulong> episodeSeeds)
     {
-        if (episodeSeeds.Length != Count) throw new ArgumentException($"expected {Count} seeds, got {episodeSeeds.Length}");
+        if (episodeSeeds.Length != Count)
+            throw new ArgumentException($"expected {Count} seeds, got {episodeSeeds.Length}");
         for (int i = 0; i < Count; i++)
         {
             _rng[i] = Rng.Derive(episodeSeeds[i], 0, stream: 1);
@@ -82,19 +84,22 @@ public sealed class TwoRoomsBatch : IWorldBatch
 
     /// <summary>Whether (x, y) is at least <paramref name="margin"/> from every wall and border.</summary>
     public bool IsFree(int world, float x, float y, float margin) =>
-        x >= Config.BorderLow + margin && x <= Config.BorderHigh - margin && y >= Config.BorderLow + margin && y <= Config.BorderHigh - margin
+        x >= Config.BorderLow + margin && x <= Config.BorderHigh - margin
+        && y >= Config.BorderLow + margin && y <= Config.BorderHigh - margin
         && !NearWall(x, y, WallPieces(world), margin);
 
     private static bool NearWall(float x, float y, ReadOnlySpan<float> pieces, float m)
     {
         for (int p = 0; p < pieces.Length; p += 4)
-            if (x > pieces[p] - m && x < pieces[p + 1] + m && y > pieces[p + 2] - m && y < pieces[p + 3] + m) return true;
+            if (x > pieces[p] - m && x < pieces[p + 1] + m && y > pieces[p + 2] - m && y < pieces[p + 3] + m)
+                return true;
         return false;
     }
 
     public void Step(Span<float> actions)
     {
-        if (actions.Length != Count * 2) throw new ArgumentException($"expected {Count * 2} action values (Count × 2), got {actions.Length}");
+        if (actions.Length != Count * 2)
+            throw new ArgumentException($"expected {Count * 2} action values (Count × 2), got {actions.Length}");
         ParallelStep.Run(actions, Count, ParallelThreshold, StepRange);
     }
 
@@ -132,7 +137,8 @@ public sealed class TwoRoomsBatch : IWorldBatch
 
     public void CopyLayout(Span<float> destination)
     {
-        for (int i = 0; i < Count; i++) Layouts[i].WriteTo(destination.Slice(i * TwoRoomsLayout.Dim, TwoRoomsLayout.Dim));
+        for (int i = 0; i < Count; i++)
+            Layouts[i].WriteTo(destination.Slice(i * TwoRoomsLayout.Dim, TwoRoomsLayout.Dim));
     }
 
     public void Load(ReadOnlySpan<float> states, ReadOnlySpan<float> layouts)

@@ -10,10 +10,14 @@ namespace WorldModel.Worlds.TwoRooms;
 [ConfigName("two-rooms")]
 public sealed partial record TwoRoomsConfig : WorldConfig, IValidatable
 {
-    /// <summary>Largest action norm in px per step; longer actions are clipped. PLDM's planner limit ≈ 1.85.</summary>
+    /// <summary>
+    /// Largest action norm in px per step; longer actions are clipped. PLDM's planner limit ≈ 1.85.
+    /// </summary>
     [Range(0.01, 16)] public float MaxStep { get; init; } = 1.85f;
 
-    /// <summary>Standard deviation (px) of Gaussian noise added after a contact (PLDM's evaluation env); 0 = off.</summary>
+    /// <summary>
+    /// Standard deviation (px) of Gaussian noise added after a contact (PLDM's evaluation env); 0 = off.
+    /// </summary>
     [Range(0, 4)] public float ContactNoise { get; init; } = 0f;
 
     /// <summary>Inner faces of the outer border: the agent lives in [BorderLow, BorderHigh]².</summary>
@@ -29,7 +33,8 @@ public sealed partial record TwoRoomsConfig : WorldConfig, IValidatable
     {
         if (BorderHigh - BorderLow < 8)
             yield return new("borderHigh", $"{BorderHigh} leaves less than 8 px of arena above borderLow {BorderLow}");
-        foreach (var e in Layout.Validate(this)) yield return e with { KeyPath = ConfigBinder.Join("layout", e.KeyPath) };
+        foreach (var e in Layout.Validate(this))
+            yield return e with { KeyPath = ConfigBinder.Join("layout", e.KeyPath) };
     }
 }
 
@@ -62,10 +67,15 @@ public sealed record FixedLayoutConfig : TwoRoomsLayoutConfig
 
     internal override IEnumerable<ConfigError> Validate(TwoRoomsConfig w)
     {
-        if (DoorEnd - DoorStart < 1) yield return new("doorEnd", $"{DoorEnd} must be at least 1 px above doorStart {DoorStart}");
-        if (DoorStart < w.BorderLow || DoorEnd > w.BorderHigh) yield return new("doorStart", $"the door [{DoorStart}, {DoorEnd}] must lie within the border [{w.BorderLow}, {w.BorderHigh}]");
+        if (DoorEnd - DoorStart < 1)
+            yield return new("doorEnd", $"{DoorEnd} must be at least 1 px above doorStart {DoorStart}");
+        if (DoorStart < w.BorderLow || DoorEnd > w.BorderHigh)
+            yield return new("doorStart",
+                $"the door [{DoorStart}, {DoorEnd}] must lie within the border [{w.BorderLow}, {w.BorderHigh}]");
         if (WallPosition - WallThickness / 2 <= w.BorderLow + 1 || WallPosition + WallThickness / 2 >= w.BorderHigh - 1)
-            yield return new("wallPosition", $"{WallPosition} puts the wall on the border; allowed: between {w.BorderLow + 1 + WallThickness / 2} and {w.BorderHigh - 1 - WallThickness / 2}");
+            yield return new("wallPosition",
+                $"{WallPosition} puts the wall on the border; allowed: between " +
+                $"{w.BorderLow + 1 + WallThickness / 2} and {w.BorderHigh - 1 - WallThickness / 2}");
     }
 }
 
@@ -83,10 +93,16 @@ public sealed record RandomLayoutConfig : TwoRoomsLayoutConfig
 
     internal override IEnumerable<ConfigError> Validate(TwoRoomsConfig w)
     {
-        if (WallPositionMax < WallPositionMin) yield return new("wallPositionMax", $"{WallPositionMax} is below wallPositionMin {WallPositionMin}");
-        if (WallPositionMin - WallThickness / 2 <= w.BorderLow + 1 || WallPositionMax + WallThickness / 2 >= w.BorderHigh - 1)
-            yield return new("wallPositionMin", $"[{WallPositionMin}, {WallPositionMax}] puts the wall on the border; allowed: within [{w.BorderLow + 1 + WallThickness / 2}, {w.BorderHigh - 1 - WallThickness / 2}]");
-        if (DoorWidthMax < DoorWidthMin) yield return new("doorWidthMax", $"{DoorWidthMax} is below doorWidthMin {DoorWidthMin}");
-        if (DoorWidthMax > w.BorderHigh - w.BorderLow) yield return new("doorWidthMax", $"{DoorWidthMax} is wider than the arena ({w.BorderHigh - w.BorderLow})");
+        if (WallPositionMax < WallPositionMin)
+            yield return new("wallPositionMax", $"{WallPositionMax} is below wallPositionMin {WallPositionMin}");
+        if (WallPositionMin - WallThickness / 2 <= w.BorderLow + 1
+            || WallPositionMax + WallThickness / 2 >= w.BorderHigh - 1)
+            yield return new("wallPositionMin",
+                $"[{WallPositionMin}, {WallPositionMax}] puts the wall on the border; allowed: within " +
+                $"[{w.BorderLow + 1 + WallThickness / 2}, {w.BorderHigh - 1 - WallThickness / 2}]");
+        if (DoorWidthMax < DoorWidthMin)
+            yield return new("doorWidthMax", $"{DoorWidthMax} is below doorWidthMin {DoorWidthMin}");
+        if (DoorWidthMax > w.BorderHigh - w.BorderLow)
+            yield return new("doorWidthMax", $"{DoorWidthMax} is wider than the arena ({w.BorderHigh - w.BorderLow})");
     }
 }

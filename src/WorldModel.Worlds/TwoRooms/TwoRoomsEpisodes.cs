@@ -38,14 +38,27 @@ public static class TwoRoomsEpisodes
         return episodes.ToArray();
     }
 
-    public static PlanEpisode Create(int id, float[] layout, float[] start, float[] goal, int budget, TwoRoomsConfig world)
+    public static PlanEpisode Create(
+        int id,
+        float[] layout,
+        float[] start,
+        float[] goal,
+        int budget,
+        TwoRoomsConfig world)
     {
         var l = TwoRoomsLayout.ReadFrom(layout);
         Span<float> pieces = stackalloc float[8];
         l.WallPieces(world.BorderLow, world.BorderHigh, pieces);
         int horizon = TwoRoomsGeometry.TaskSteps(l, pieces, start[0], start[1], goal[0], goal[1], world.MaxStep);
         string kind = l.Room(start[0], start[1]) == l.Room(goal[0], goal[1]) ? PlanEpisode.Same : PlanEpisode.Across;
-        return new PlanEpisode(id, kind, layout, start, goal, budget, horizon);
+        return new PlanEpisode(
+            Id: id,
+            Kind: kind,
+            Layout: layout,
+            Start: start,
+            Goal: goal,
+            Budget: budget,
+            TaskSteps: horizon);
     }
 
     public static JsonObject Write(PlanEpisode e)
@@ -69,12 +82,15 @@ public static class TwoRoomsEpisodes
         float lo = world.BorderLow, hi = world.BorderHigh;
         UnknownKeys(item, at, ["layout", "start", "goal", "budget", "kind", "taskSteps", "taskHorizon"], errors);
         var layout = new float[TwoRoomsLayout.Dim];
-        if (item["layout"] is not JsonObject lj) errors.Add(new($"{at}.layout", $"missing; expected an object with {string.Join(", ", TwoRoomsLayout.Names)}"));
+        if (item["layout"] is not JsonObject lj)
+            errors.Add(new($"{at}.layout",
+                $"missing; expected an object with {string.Join(", ", TwoRoomsLayout.Names)}"));
         else
         {
             UnknownKeys(lj, $"{at}.layout", TwoRoomsLayout.Names, errors);
             for (int k = 0; k < TwoRoomsLayout.Dim; k++)
-                if (!TryNumber(lj[TwoRoomsLayout.Names[k]], out layout[k])) errors.Add(new($"{at}.layout.{TwoRoomsLayout.Names[k]}", "missing or not a number"));
+                if (!TryNumber(lj[TwoRoomsLayout.Names[k]], out layout[k]))
+                    errors.Add(new($"{at}.layout.{TwoRoomsLayout.Names[k]}", "missing or not a number"));
             if (errors.Count == before) CheckLayout(layout, $"{at}.layout", lo, hi, errors);
         }
         bool layoutOk = errors.Count == before;
@@ -84,8 +100,10 @@ public static class TwoRoomsEpisodes
         if (!layoutOk) return null; // walls need a whole layout
         Span<float> pieces = stackalloc float[8];
         TwoRoomsLayout.ReadFrom(layout).WallPieces(lo, hi, pieces);
-        if (start is not null && TwoRoomsPhysics.Inside(start[0], start[1], pieces)) errors.Add(new($"{at}.start", $"({start[0]}, {start[1]}) is inside a wall"));
-        if (goal is not null && TwoRoomsPhysics.Inside(goal[0], goal[1], pieces)) errors.Add(new($"{at}.goal", $"({goal[0]}, {goal[1]}) is inside a wall"));
+        if (start is not null && TwoRoomsPhysics.Inside(start[0], start[1], pieces))
+            errors.Add(new($"{at}.start", $"({start[0]}, {start[1]}) is inside a wall"));
+        if (goal is not null && TwoRoomsPhysics.Inside(goal[0], goal[1], pieces))
+            errors.Add(new($"{at}.goal", $"({goal[0]}, {goal[1]}) is inside a wall"));
         return errors.Count == before ? Create(id, layout, start!, goal!, budget, world) : null;
     }
 
@@ -95,11 +113,19 @@ public static class TwoRoomsEpisodes
     /// </summary>
     private static void CheckLayout(float[] l, string at, float lo, float hi, List<ConfigError> errors)
     {
-        if (l[0] is not (0f or 1f)) errors.Add(new($"{at}.horizontal", $"{l[0]} is not allowed; allowed: 0 (vertical wall) or 1 (horizontal wall)"));
-        if (l[1] >= l[2]) errors.Add(new($"{at}.wall_low", $"{l[1]} is not below wall_high ({l[2]}); the wall needs a positive thickness"));
+        if (l[0] is not (0f or 1f))
+            errors.Add(new($"{at}.horizontal",
+                $"{l[0]} is not allowed; allowed: 0 (vertical wall) or 1 (horizontal wall)"));
+        if (l[1] >= l[2])
+            errors.Add(new($"{at}.wall_low",
+                $"{l[1]} is not below wall_high ({l[2]}); the wall needs a positive thickness"));
         else if (l[1] <= lo + 1 || l[2] >= hi - 1)
-            errors.Add(new($"{at}.wall_low", $"the wall [{l[1]}, {l[2]}] touches the border; allowed: within ({lo + 1}, {hi - 1})"));
-        if (l[4] - l[3] < 1) errors.Add(new($"{at}.door_low", $"{l[3]} is not at least 1 px below door_high ({l[4]}); the door must be open"));
-        else if (l[3] < lo || l[4] > hi) errors.Add(new($"{at}.door_low", $"the door [{l[3]}, {l[4]}] must lie within the border [{lo}, {hi}]"));
+            errors.Add(new($"{at}.wall_low",
+                $"the wall [{l[1]}, {l[2]}] touches the border; allowed: within ({lo + 1}, {hi - 1})"));
+        if (l[4] - l[3] < 1)
+            errors.Add(new($"{at}.door_low",
+                $"{l[3]} is not at least 1 px below door_high ({l[4]}); the door must be open"));
+        else if (l[3] < lo || l[4] > hi)
+            errors.Add(new($"{at}.door_low", $"the door [{l[3]}, {l[4]}] must lie within the border [{lo}, {hi}]"));
     }
 }

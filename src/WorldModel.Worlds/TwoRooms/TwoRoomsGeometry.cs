@@ -9,7 +9,13 @@ public static class TwoRoomsGeometry
 {
     public readonly record struct Path(float Length, float NextX, float NextY);
 
-    public static Path ShortestPath(TwoRoomsLayout layout, ReadOnlySpan<float> wallPieces, float x, float y, float gx, float gy)
+    public static Path ShortestPath(
+        TwoRoomsLayout layout,
+        ReadOnlySpan<float> wallPieces,
+        float x,
+        float y,
+        float gx,
+        float gy)
     {
         // Nodes: 0 = start, 1..4 = door corners, 5 = goal.
         Span<float> nx = stackalloc float[6];
@@ -86,6 +92,13 @@ public static class TwoRoomsGeometry
     }
 
     /// <summary>Steps an expert needs at the given step length: ceil(geodesic distance / step).</summary>
-    public static int TaskSteps(TwoRoomsLayout layout, ReadOnlySpan<float> wallPieces, float x, float y, float gx, float gy, float maxStep) =>
+    public static int TaskSteps(
+        TwoRoomsLayout layout,
+        ReadOnlySpan<float> wallPieces,
+        float x,
+        float y,
+        float gx,
+        float gy,
+        float maxStep) =>
         (int)MathF.Ceiling(ShortestPath(layout, wallPieces, x, y, gx, gy).Length / maxStep);
 }

@@ -5,7 +5,12 @@ namespace WorldModel.Worlds.TwoRooms;
 /// One episode's wall: orientation, the wall's extent across its thickness [WallLow, WallHigh],
 /// and the door's extent along it [DoorLow, DoorHigh]. Stored in datasets as 5 floats.
 /// </summary>
-public readonly record struct TwoRoomsLayout(WallOrientation Orientation, float WallLow, float WallHigh, float DoorLow, float DoorHigh)
+public readonly record struct TwoRoomsLayout(
+    WallOrientation Orientation,
+    float WallLow,
+    float WallHigh,
+    float DoorLow,
+    float DoorHigh)
 {
     public const int Dim = 5;
     public static readonly string[] Names = ["horizontal", "wall_low", "wall_high", "door_low", "door_high"];
@@ -27,9 +32,12 @@ public readonly record struct TwoRoomsLayout(WallOrientation Orientation, float 
         switch (config)
         {
             case FixedLayoutConfig f:
-                return new(f.Orientation, f.WallPosition - f.WallThickness / 2, f.WallPosition + f.WallThickness / 2, f.DoorStart, f.DoorEnd);
+                return new(f.Orientation, f.WallPosition - f.WallThickness / 2, f.WallPosition + f.WallThickness / 2,
+                    f.DoorStart, f.DoorEnd);
             case RandomLayoutConfig r:
-                var orientation = Rng.Uniform(ref rng) < r.HorizontalProbability ? WallOrientation.Horizontal : WallOrientation.Vertical;
+                var orientation = Rng.Uniform(ref rng) < r.HorizontalProbability
+                    ? WallOrientation.Horizontal
+                    : WallOrientation.Vertical;
                 float pos = Rng.Uniform(ref rng, r.WallPositionMin, r.WallPositionMax);
                 float width = Rng.Uniform(ref rng, r.DoorWidthMin, r.DoorWidthMax);
                 float start = Rng.Uniform(ref rng, borderLow, borderHigh - width);
@@ -39,7 +47,9 @@ public readonly record struct TwoRoomsLayout(WallOrientation Orientation, float 
         }
     }
 
-    /// <summary>The two solid pieces of the wall in world (x, y) coordinates, each as (x0, x1, y0, y1); interiors are open.</summary>
+    /// <summary>
+    /// The two solid pieces of the wall in world (x, y) coordinates, each as (x0, x1, y0, y1); interiors are open.
+    /// </summary>
     public void WallPieces(float borderLow, float borderHigh, Span<float> pieces)
     {
         // Along the wall: from beyond the border to the door, and from the door to beyond the border.
@@ -54,7 +64,10 @@ public readonly record struct TwoRoomsLayout(WallOrientation Orientation, float 
             Set(pieces[..4], a0, a1, WallLow, WallHigh);
             Set(pieces[4..], b0, b1, WallLow, WallHigh);
         }
-        static void Set(Span<float> p, float x0, float x1, float y0, float y1) { p[0] = x0; p[1] = x1; p[2] = y0; p[3] = y1; }
+        static void Set(Span<float> p, float x0, float x1, float y0, float y1)
+        {
+            p[0] = x0; p[1] = x1; p[2] = y0; p[3] = y1;
+        }
     }
 
     /// <summary>Which room a point is in: 0 before the wall (left or top), 1 after it.</summary>

@@ -29,7 +29,8 @@ public sealed class TwoRoomsOracle(TwoRoomsConfig world, OracleCost cost, CostSh
     public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
     {
         int episodes = _states.Length / 2, worlds = episodes * candidates, d = TwoRoomsLayout.Dim;
-        if (_goals.Length != _states.Length) throw new InvalidOperationException("call SetGoals and Observe for the same episodes before Score");
+        if (_goals.Length != _states.Length)
+            throw new InvalidOperationException("call SetGoals and Observe for the same episodes before Score");
         if (_batch is null || _batch.Count != worlds) _batch = new TwoRoomsBatch(world, worlds);
         var states = new float[worlds * 2];
         var layouts = new float[worlds * d];
@@ -69,8 +70,11 @@ public sealed class TwoRoomsOracle(TwoRoomsConfig world, OracleCost cost, CostSh
                 int e = w / candidates;
                 float gx = _goals[2 * e], gy = _goals[2 * e + 1], x = batch.X[w], y = batch.Y[w];
                 float straight = MathF.Sqrt((x - gx) * (x - gx) + (y - gy) * (y - gy));
-                float d = cost == OracleCost.Geodesic ? TwoRoomsGeometry.ShortestPath(batch.Layouts[w], batch.WallPieces(w), x, y, gx, gy).Length : straight;
-                // A guard: with grazing counted as visible every free point has a path, but a NaN state must not poison the sum.
+                float d = cost == OracleCost.Geodesic
+                    ? TwoRoomsGeometry.ShortestPath(batch.Layouts[w], batch.WallPieces(w), x, y, gx, gy).Length
+                    : straight;
+                // A guard: with grazing counted as visible every free point has a path, but a NaN state must not
+                // poison the sum.
                 if (!float.IsFinite(d)) d = straight + 2 * WorldConfig.ArenaSize;
                 total[w] = shape == CostShape.Min ? Math.Min(total[w], d) : total[w] + d;
             }

@@ -9,7 +9,14 @@ namespace WorldModel.Worlds.TwoRooms;
 public static class TwoRoomsPhysics
 {
     /// <summary>Moves (x, y) by (dx, dy); returns true when the move was stopped by a contact.</summary>
-    public static bool Move(ref float x, ref float y, float dx, float dy, ReadOnlySpan<float> wallPieces, float borderLow, float borderHigh)
+    public static bool Move(
+        ref float x,
+        ref float y,
+        float dx,
+        float dy,
+        ReadOnlySpan<float> wallPieces,
+        float borderLow,
+        float borderHigh)
     {
         if (dx == 0 && dy == 0) return false;
         double t = 1.0;
@@ -21,7 +28,8 @@ public static class TwoRoomsPhysics
         ExitTime(y, dy, borderLow, borderHigh, 1, ref t, ref axis, ref face);
 
         for (int p = 0; p + 3 < wallPieces.Length; p += 4)
-            EntryTime(x, y, dx, dy, wallPieces[p], wallPieces[p + 1], wallPieces[p + 2], wallPieces[p + 3], ref t, ref axis, ref face);
+            EntryTime(x, y, dx, dy, wallPieces[p], wallPieces[p + 1], wallPieces[p + 2], wallPieces[p + 3],
+                ref t, ref axis, ref face);
 
         float nx, ny;
         if (axis < 0) { nx = x + dx; ny = y + dy; }
@@ -40,18 +48,38 @@ public static class TwoRoomsPhysics
     public static bool Inside(float x, float y, ReadOnlySpan<float> wallPieces)
     {
         for (int p = 0; p + 3 < wallPieces.Length; p += 4)
-            if (x > wallPieces[p] && x < wallPieces[p + 1] && y > wallPieces[p + 2] && y < wallPieces[p + 3]) return true;
+            if (x > wallPieces[p] && x < wallPieces[p + 1] && y > wallPieces[p + 2] && y < wallPieces[p + 3])
+                return true;
         return false;
     }
 
-    private static void ExitTime(float pos, float d, float lo, float hi, int ax, ref double t, ref int axis, ref float face)
+    private static void ExitTime(
+        float pos,
+        float d,
+        float lo,
+        float hi,
+        int ax,
+        ref double t,
+        ref int axis,
+        ref float face)
     {
         if (d > 0 && pos + d > hi) Earlier((hi - (double)pos) / d, hi, ax, ref t, ref axis, ref face);
         else if (d < 0 && pos + d < lo) Earlier((lo - (double)pos) / d, lo, ax, ref t, ref axis, ref face);
     }
 
     /// <summary>Slab test against the open box (x0, x1) × (y0, y1).</summary>
-    private static void EntryTime(float px, float py, float dx, float dy, float x0, float x1, float y0, float y1, ref double t, ref int axis, ref float face)
+    private static void EntryTime(
+        float px,
+        float py,
+        float dx,
+        float dy,
+        float x0,
+        float x1,
+        float y0,
+        float y1,
+        ref double t,
+        ref int axis,
+        ref float face)
     {
         double enter = double.NegativeInfinity, exit = double.PositiveInfinity;
         int enterAxis = -1;
@@ -63,7 +91,16 @@ public static class TwoRoomsPhysics
             Earlier(Math.Max(enter, 0), enterFace, enterAxis, ref t, ref axis, ref face);
     }
 
-    private static bool Slab(float p, float d, float lo, float hi, int ax, ref double enter, ref double exit, ref int enterAxis, ref float enterFace)
+    private static bool Slab(
+        float p,
+        float d,
+        float lo,
+        float hi,
+        int ax,
+        ref double enter,
+        ref double exit,
+        ref int enterAxis,
+        ref float enterFace)
     {
         if (d == 0) return p > lo && p < hi; // moving parallel: hits only if strictly inside the slab
         double t0 = (lo - (double)p) / d, t1 = (hi - (double)p) / d;

@@ -26,7 +26,9 @@ public sealed record RandomWalkPolicyConfig : PolicyConfig
     [Range(1, 32)] public float DoorStartRadius { get; init; } = 8f;
 }
 
-/// <summary>A noisy goal-directed expert: walks the shortest path (through the door) to a random goal, then picks another.</summary>
+/// <summary>
+/// A noisy goal-directed expert: walks the shortest path (through the door) to a random goal, then picks another.
+/// </summary>
 [ConfigName("expert")]
 public sealed record ExpertPolicyConfig : PolicyConfig
 {

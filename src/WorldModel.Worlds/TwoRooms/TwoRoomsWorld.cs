@@ -35,7 +35,8 @@ public sealed partial record TwoRoomsConfig : ISceneWorld, IPlanningWorld, IData
         draw.Disk(0, state[0], state[1], draw.Render.PointRadius, ShapeKind.Agent);
     }
 
-    // Planning: PLDM's start/goal pairs; the geodesic oracle knows the way through the door, the straight one is trapped by the wall.
+    // Planning: PLDM's start/goal pairs; the geodesic oracle knows the way through the door, the straight one is
+    // trapped by the wall.
     public IReadOnlyList<OracleCost> OracleCosts => [OracleCost.Geodesic, OracleCost.Straight];
     public IPlanningModel Oracle(OracleCost cost, CostShape shape) => new TwoRoomsOracle(this, cost, shape);
     public PlanEpisode[] Episodes(EpisodesConfig config) => TwoRoomsEpisodes.Generate(config, this);
@@ -44,17 +45,21 @@ public sealed partial record TwoRoomsConfig : ISceneWorld, IPlanningWorld, IData
         : "asks for no episodes; set episodes.acrossRooms or episodes.sameRoom above 0, or give episodesFile";
 
     public string EpisodeExample => TwoRoomsEpisodes.Example;
-    public PlanEpisode? ReadEpisode(JsonObject entry, string at, int id, List<ConfigError> errors) => TwoRoomsEpisodes.Read(entry, at, id, this, errors);
+    public PlanEpisode? ReadEpisode(JsonObject entry, string at, int id, List<ConfigError> errors) =>
+        TwoRoomsEpisodes.Read(entry, at, id, this, errors);
     public JsonObject WriteEpisode(PlanEpisode episode) => TwoRoomsEpisodes.Write(episode);
     public float[] SuccessGoals(IReadOnlyList<PlanEpisode> episodes) => episodes.SelectMany(e => e.Goal).ToArray();
     public string ActionUnit => "px";
 
     public string DescribeEpisodes(IReadOnlyList<PlanEpisode> episodes) =>
-        $"{episodes.Count(x => x.Kind == PlanEpisode.Same)} same-room and {episodes.Count(x => x.Kind == PlanEpisode.Across)} across-room " +
-        $"start/goal pairs (PLDM's protocol: 2.6 px from walls, sides swapped half the time), budget {episodes.Max(x => x.Budget)} steps; " +
+        $"{episodes.Count(x => x.Kind == PlanEpisode.Same)} same-room and " +
+        $"{episodes.Count(x => x.Kind == PlanEpisode.Across)} across-room " +
+        "start/goal pairs (PLDM's protocol: 2.6 px from walls, sides swapped half the time), " +
+        $"budget {episodes.Max(x => x.Budget)} steps; " +
         "strict success = within √2 px, loose = within 4.5 px.";
 
-    // Datasets: where the agent goes, and how often it crosses the door (PLDM: without crossings, across-room planning fails).
+    // Datasets: where the agent goes, and how often it crosses the door (PLDM: without crossings, across-room
+    // planning fails).
     public (int X, int Y, string Of) Coverage => (0, 1, "agent");
 
     public IReadOnlyList<DatasetEvent> Events(Dataset data)
@@ -71,12 +76,24 @@ public sealed partial record TwoRoomsConfig : ISceneWorld, IPlanningWorld, IData
     }
 
     // Cost landscapes: each planning cost over the arena for one goal across the wall.
-    public (float X, float Y) LandscapeGoal(ulong layoutSeed) => LandscapeReport.DefaultGoal(this, LayoutOf(layoutSeed));
+    public (float X, float Y) LandscapeGoal(ulong layoutSeed) =>
+        LandscapeReport.DefaultGoal(this, LayoutOf(layoutSeed));
 
-    public IReadOnlyList<Landscapes.Summary> SaveLandscapes(string folder, IEnumerable<IPlanningModel> models, ulong layoutSeed, RenderConfig render,
-        float goalX, float goalY, float cell, CancellationToken cancel) =>
-        LandscapeReport.Save(folder, models, this, LayoutOf(layoutSeed), render, goalX, goalY, cell, cancel).Select(LandscapeReport.Summarise).ToList();
+    public IReadOnlyList<Landscapes.Summary> SaveLandscapes(
+        string folder,
+        IEnumerable<IPlanningModel> models,
+        ulong layoutSeed,
+        RenderConfig render,
+        float goalX,
+        float goalY,
+        float cell,
+        CancellationToken cancel) =>
+        LandscapeReport.Save(folder, models, this, LayoutOf(layoutSeed), render, goalX, goalY, cell, cancel)
+            .Select(LandscapeReport.Summarise).ToList();
 
-    /// <summary>The layout training data drew first from <paramref name="seed"/> (the fixed layout, or the first random one).</summary>
+    /// <summary>
+    /// The layout training data drew first from <paramref name="seed"/> (the fixed layout, or the first random
+    /// one).
+    /// </summary>
     public TwoRoomsLayout LayoutOf(ulong seed) => TwoRoomsLayout.Create(Layout, ref seed, BorderLow, BorderHigh);
 }
