@@ -25,6 +25,11 @@ public sealed record DatasetManifest
     public ChunkEntry[] Chunks { get; init; } = [];
     public string CreatedUtc { get; init; } = "";
     public string Generator { get; init; } = "";
+    /// <summary>
+    /// SHA-256 of this file as written with this field null: a changed or damaged dataset.json (a flipped
+    /// bit in a name or a count) is refused instead of read. Files written before it existed have none.
+    /// </summary>
+    public string? Sha256 { get; init; }
 
     public sealed record ChunkEntry(string File, int FirstEpisode, int Episodes, long Bytes, string Sha256);
 
@@ -34,7 +39,11 @@ public sealed record DatasetManifest
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase
     };
 
-    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options));
+    public void Save(string path) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this with { Sha256 = SelfHash() }, Options));
+
+    private string SelfHash() => AtomicFile.Sha256(
+        System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this with { Sha256 = null }, Options)));
 
     public static DatasetManifest Load(string path)
     {
@@ -49,6 +58,9 @@ public sealed record DatasetManifest
             throw new DatasetCorruptException($"{path} is corrupted ({e.Message}); regenerate the dataset");
         }
         if (m is null) throw new DatasetCorruptException($"{path} is empty; regenerate the dataset");
+        if (m.Sha256 is { } recorded && recorded != m.SelfHash())
+            throw new DatasetCorruptException(
+                $"{path} does not match its own checksum (the file was changed or damaged); regenerate the dataset");
         if (m.FormatVersion != CurrentFormatVersion)
             throw new DatasetCorruptException($"{path} has format version {m.FormatVersion}; " +
                 $"this build reads version {CurrentFormatVersion}; regenerate the dataset");
