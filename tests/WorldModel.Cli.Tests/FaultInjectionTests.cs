@@ -111,6 +111,32 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         Assert.True(same.ExitCode == 0, same.Out + same.Error);
     }
 
+    [Fact]
+    public void Given_an_evaluation_killed_after_its_first_part_When_rerun_Then_its_results_equal_an_uninterrupted_one()
+    {
+        using var tmp = new TempFolder("wm-fault");
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"],
+            "--device", "cpu").ExitCode);
+        // Three parts (H = 2, 4, 8) of 8 episodes each: the kill lands after the first is saved.
+        string[] eval = ["eval-plan", tmp["run"], "--device", "cpu", "--set", "oracles=[]",
+            "--set", "plannerHorizons=[2,4,8]", "--set", "episodes.acrossRooms=4", "--set", "episodes.sameRoom=4",
+            "--set", "plan.planner.samples=64"];
+        string parts = Path.Combine(tmp["eval"], "parts");
+        var (code, _) = RunUntil([.. eval, "--out", tmp["eval"]], "KILL",
+            () => Directory.Exists(parts) && Directory.GetFiles(parts, "results.json", SearchOption.AllDirectories)
+                .Length > 0);
+        Assert.NotEqual(0, code);
+        var saved = Directory.GetFiles(parts, "results.json", SearchOption.AllDirectories).ToDictionary(f => f, Hash);
+
+        var rerun = CliRunner.Run([.. eval, "--out", tmp["eval"]]);
+        Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
+        var whole = CliRunner.Run([.. eval, "--out", tmp["whole"]]);
+        Assert.True(whole.ExitCode == 0, whole.Error + whole.Out);
+        foreach (var (file, hash) in saved) Assert.Equal(hash, Hash(file));
+        var same = CliRunner.Run("compare", tmp["whole"], tmp["eval"]);
+        Assert.True(same.ExitCode == 0, same.Out + same.Error);
+    }
+
     public static TheoryData<string, string> Corruptions => new()
     {
         { "chunk-00000.bin", "cut" }, { "chunk-00001.bin", "flip" }, { "dataset.json", "cut" },
