@@ -67,6 +67,7 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
         {
             throw new IOException($"{folder} is not empty and holds no dataset; choose an empty or new --out folder");
         }
+        AtomicFile.RemoveAbandoned(folder); // chunks whose writer was killed before the rename
         AtomicFile.WriteAllText(pendingPath,
             new JsonObject { ["contentHash"] = hash, ["config"] = ConfigBinder.Unbind(config) }.ToJsonString());
 

@@ -44,6 +44,7 @@ public static class ExperimentRunner
             throw new ArgumentException($"{folder} holds an experiment with another config; choose another --out " +
                 "(or leave --out away: each config gets its own run folder)");
         if (!File.Exists(configPath)) AtomicFile.WriteAllText(configPath, json);
+        AtomicFile.RemoveAbandoned(folder, recursive: true); // writes a killed invocation left half-done
         var graph = ExperimentGraph.Build(config, folder, trainOnly);
         new LocalExecutor().Run(graph, new UnitContext(device, observer, cancel));
         return graph;

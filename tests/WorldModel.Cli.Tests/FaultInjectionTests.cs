@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using WorldModel.Core.IO;
 using Xunit.Abstractions;
 
 namespace WorldModel.Cli.Tests;
@@ -137,6 +138,75 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         Assert.True(same.ExitCode == 0, same.Out + same.Error);
     }
 
+    [Fact]
+    public void Given_training_killed_half_way_through_writing_a_checkpoint_When_resumed_Then_the_half_is_dropped_and_the_weights_equal_an_uninterrupted_run()
+    {
+        using var tmp = new TempFolder("wm-fault");
+        string checkpoints = Path.Combine(tmp["run"], "checkpoints");
+        // Paused at the first checkpoint (step 50) with its weights written and its optimiser state not yet.
+        var (code, _) = RunUntil(
+            ["train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], .. Training], "KILL",
+            () => Directory.Exists(checkpoints) && Directory.GetDirectories(checkpoints, "step-*.tmp")
+                .Any(d => File.Exists(Path.Combine(d, "model.bin"))),
+            pauseAt: "checkpoint");
+        Assert.NotEqual(0, code);
+        Assert.False(File.Exists(Path.Combine(checkpoints, "latest")), "a half-written checkpoint must not be latest");
+
+        var resumed = CliRunner.Run("train", "--resume", tmp["run"], "--device", "cpu");
+        Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Out);
+        Assert.Equal(UninterruptedWeights.Value, File.ReadAllBytes(Path.Combine(tmp["run"], Final)));
+        Assert.Empty(Directory.GetDirectories(checkpoints, "*.tmp"));
+    }
+
+    [Fact]
+    public void Given_data_generation_killed_half_way_through_writing_a_chunk_When_rerun_Then_the_dataset_matches()
+    {
+        using var tmp = new TempFolder("wm-fault");
+        string[] generate = ["data", "generate", "--config", Repository.Config("tiny.json"),
+            "--set", "data.episodes=64", "--set", "data.chunkEpisodes=16"];
+        var (code, _) = RunUntil([.. generate, "--out", tmp["d"]], "KILL",
+            () => Directory.Exists(tmp["d"]) && Directory.GetFiles(tmp["d"], ".chunk-00002.bin.*.tmp").Length > 0,
+            pauseAt: "write:chunk-00002.bin");
+        Assert.NotEqual(0, code);
+        Assert.False(File.Exists(Path.Combine(tmp["d"], "chunk-00002.bin")), "the chunk was not renamed in");
+        var kept = Directory.GetFiles(tmp["d"], "chunk-*.bin").ToDictionary(f => f, Hash);
+
+        var rerun = CliRunner.Run([.. generate, "--out", tmp["d"]]);
+        Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
+        var whole = CliRunner.Run([.. generate, "--out", tmp["whole"]]);
+        Assert.True(whole.ExitCode == 0, whole.Error + whole.Out);
+        foreach (var (file, hash) in kept) Assert.Equal(hash, Hash(file));
+        foreach (var c in Directory.GetFiles(tmp["whole"], "chunk-*.bin").Select(Path.GetFileName))
+            Assert.Equal(Hash(Path.Combine(tmp["whole"], c!)), Hash(Path.Combine(tmp["d"], c!)));
+        Assert.Empty(Directory.GetFiles(tmp["d"], "*.tmp"));
+    }
+
+    [Fact]
+    public void Given_an_experiment_killed_half_way_through_writing_planning_results_When_rerun_Then_its_results_equal_an_uninterrupted_run()
+    {
+        using var tmp = new TempFolder("wm-fault");
+        string[] run = ["run", Repository.Config("tiny-experiment.json"), "--device", "cpu",
+            "--set", "evaluation.plannerHorizons=[2]"];
+        // The first planned part (the geodesic oracle) pauses with its results.json written but not renamed in.
+        var (code, _) = RunUntil([.. run, "--out", tmp["run"]], "KILL",
+            () => Directory.Exists(Path.Combine(tmp["run"], "plan")) && Directory
+                .GetFiles(Path.Combine(tmp["run"], "plan"), ".results.json.*.tmp", SearchOption.AllDirectories)
+                .Length > 0,
+            pauseAt: "write:results.json");
+        Assert.NotEqual(0, code);
+        Assert.Empty(Directory.GetFiles(Path.Combine(tmp["run"], "plan"), "results.json", SearchOption.AllDirectories));
+        var saved = Checkpoints(Path.Combine(tmp["run"], "train", "jepa-seed0"));
+
+        var rerun = CliRunner.Run([.. run, "--out", tmp["run"]]);
+        Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
+        var whole = CliRunner.Run([.. run, "--out", tmp["whole"]]);
+        Assert.True(whole.ExitCode == 0, whole.Error + whole.Out);
+        foreach (var (file, hash) in saved) Assert.Equal(hash, Hash(file));
+        var same = CliRunner.Run("compare", tmp["whole"], tmp["run"]);
+        Assert.True(same.ExitCode == 0, same.Out + same.Error);
+        Assert.Empty(Directory.GetFiles(tmp["run"], "*.tmp", SearchOption.AllDirectories));
+    }
+
     public static TheoryData<string, string> Corruptions => new()
     {
         { "chunk-00000.bin", "cut" }, { "chunk-00001.bin", "flip" }, { "dataset.json", "cut" },
@@ -188,7 +258,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("cut")]
-    public void Given_a_results_file_cut_off_When_compared_Then_the_error_names_it(string fault)
+    [InlineData("digit")]
+    public void Given_a_results_file_cut_off_or_with_a_changed_digit_When_compared_Then_the_error_names_it(
+        string fault)
     {
         using var tmp = new TempFolder("wm-fault");
         Assert.Equal(0, CliRunner.Run("run", Repository.Config("tiny-experiment.json"), "--out", tmp["run"],
@@ -266,9 +338,15 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts wm, sends the signal once <paramref name="when"/> holds, and returns its exit code.</summary>
-    private static (int Code, string Said) RunUntil(string[] args, string signal, Func<bool> when, int pollMs = 5)
+    private static (int Code, string Said) RunUntil(
+        string[] args,
+        string signal,
+        Func<bool> when,
+        int pollMs = 5,
+        string? pauseAt = null)
     {
-        using var p = CliRunner.StartProcess(NoEnv, args);
+        using var p = CliRunner.StartProcess(
+            pauseAt is null ? NoEnv : new Dictionary<string, string> { [FaultPoint.Variable] = pauseAt }, args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         var sw = Stopwatch.StartNew();
@@ -312,14 +390,19 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
 
     private static string Hash(string file) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
 
-    /// <summary>"cut": the file loses its second half; "flip": one bit in its middle changes.</summary>
+    /// <summary>
+    /// "cut": the file loses its second half; "flip": one bit in its middle changes; "digit": the first digit from
+    /// the middle on changes its lowest bit (a number changes and the file still parses: only a checksum sees it).
+    /// </summary>
     private static void Corrupt(string file, string fault)
     {
         var bytes = File.ReadAllBytes(file);
         if (fault == "cut") File.WriteAllBytes(file, bytes[..(bytes.Length / 2)]);
         else
         {
-            bytes[bytes.Length / 2] ^= 0x10;
+            int at = bytes.Length / 2;
+            if (fault == "digit") while (bytes[at] is < (byte)'0' or > (byte)'9') at++;
+            bytes[at] ^= fault == "digit" ? (byte)0x01 : (byte)0x10;
             File.WriteAllBytes(file, bytes);
         }
     }

@@ -20,6 +20,7 @@ public static class AtomicFile
                 write(fs);
                 fs.Flush(flushToDisk: true);
             }
+            FaultPoint.Reach("write:" + Path.GetFileName(path));
             File.Move(tmp, path, overwrite: true);
         }
         finally
@@ -56,6 +57,36 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(text); });
+
+    /// <summary>
+    /// Removes the temporary files of writes whose process was killed before the rename
+    /// (".NAME.PID.GUID.tmp"), in <paramref name="folder"/> and, with <paramref name="recursive"/>, below it;
+    /// a file whose process still runs is left alone. Returns how many were removed.
+    /// </summary>
+    public static int RemoveAbandoned(string folder, bool recursive = false)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        int removed = 0;
+        var option = recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly;
+        foreach (var file in Directory.GetFiles(folder, ".*.tmp", option))
+        {
+            var parts = Path.GetFileName(file).Split('.');
+            // "", NAME…, PID, GUID, "tmp": the writer's process id is third from the end.
+            if (parts.Length < 5 || !int.TryParse(parts[^3], out int pid) || parts[^2].Length != 32) continue;
+            if (pid != Environment.ProcessId && ProcessIsRunning(pid)) continue;
+            File.Delete(file);
+            removed++;
+        }
+        return removed;
+    }
+
+    /// <summary>Whether a process with this id runs now (another run writing the same folder).</summary>
+    public static bool ProcessIsRunning(int pid)
+    {
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
 
     public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -66,6 +66,7 @@ public static class Checkpoint
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
         Directory.CreateDirectory(tmp);
         model.save(Path.Combine(tmp, ModelFile));
+        FaultPoint.Reach("checkpoint");
         optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
         using (var rng = torch.get_rng_state()) rng.save(Path.Combine(tmp, RngFile));
         var hashes = new[] { ModelFile, OptimizerFile, RngFile }.ToDictionary(f => f, f => Sha(Path.Combine(tmp, f)));

@@ -151,7 +151,7 @@ public sealed class TrainingRun
             var parts = Path.GetFileName(tmp).Split('.');
             if (parts.Length == 3
                 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-                && pid != Environment.ProcessId && IsRunning(pid))
+                && pid != Environment.ProcessId && AtomicFile.ProcessIsRunning(pid))
                 continue;
             Directory.Delete(tmp, recursive: true);
             removed++;
@@ -161,13 +161,6 @@ public sealed class TrainingRun
                 $"removed {removed} unfinished checkpoint folder{(removed == 1 ? "" : "s")} " +
                 $"left by an interrupted run in {dir}");
         return removed;
-
-        static bool IsRunning(int pid)
-        {
-            try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
-            catch (ArgumentException) { return false; }
-            catch (InvalidOperationException) { return false; }
-        }
     }
 
     private static bool IsIntact(string folder)

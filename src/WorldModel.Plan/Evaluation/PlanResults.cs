@@ -48,7 +48,8 @@ public static class PlanResults
     {
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, "results.csv"), ToCsv(rows));
-        var json = JsonSerializer.Serialize(new ResultsFile(FormatVersion, rows.ToArray()), Options);
+        var file = new ResultsFile(FormatVersion, rows.ToArray());
+        var json = JsonSerializer.Serialize(file with { Sha256 = file.SelfHash() }, Options);
         AtomicFile.WriteAllText(Path.Combine(folder, "results.json"), json);
     }
 
@@ -90,6 +91,11 @@ public static class PlanResults
         if (file.Version != FormatVersion)
             throw new InvalidDataException(
                 $"{path} has results format {file.Version}; this build reads formats 1 and {FormatVersion}");
+        // Files written before 2026-12-03 carry no checksum; a flipped bit in a number is caught from then on.
+        if (file.Sha256 is { } recorded && recorded != file.SelfHash())
+            throw new InvalidDataException(
+                $"{path} failed its checksum: it changed after it was written (a damaged disk or an edit); " +
+                "re-make it (delete it and rerun the command that wrote it) or restore it");
         return file.Rows;
     }
 
@@ -114,7 +120,12 @@ public static class PlanResults
         }
     }
 
-    private sealed record ResultsFile(int Version, PlanRow[] Rows);
+    /// <param name="Sha256">SHA-256 of the file as written with this field null (absent in older files).</param>
+    private sealed record ResultsFile(int Version, PlanRow[] Rows, string? Sha256 = null)
+    {
+        public string SelfHash() => AtomicFile.Sha256(
+            Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this with { Sha256 = null }, Options)));
+    }
 
     private static readonly JsonSerializerOptions Options = new()
     {
