@@ -22,8 +22,9 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
     /// <summary>
     /// Bump when a change to worlds, policies or this generator changes what a config produces:
     /// it is part of the content hash, so cached datasets of older code are not reused.
+    /// 2 (2026-12-03): point agents' contact rules (two-rooms contactRule; slide became the default).
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public static string ChunkName(int index) => $"chunk-{index:D5}.bin";
 

@@ -1,5 +1,6 @@
 using WorldModel.Sim;
 using WorldModel.Sim.Worlds;
+using WorldModel.Worlds.PointAgent;
 
 namespace WorldModel.Worlds.TwoRooms;
 
@@ -106,6 +107,7 @@ public sealed class TwoRoomsBatch : IWorldBatch
     private void StepRange(Span<float> actions, int from, int to)
     {
         float max = Config.MaxStep, noise = Config.ContactNoise, lo = Config.BorderLow, hi = Config.BorderHigh;
+        var rule = Config.ContactRule;
         for (int i = from; i < to; i++)
         {
             float dx = actions[2 * i], dy = actions[2 * i + 1];
@@ -118,15 +120,8 @@ public sealed class TwoRoomsBatch : IWorldBatch
                 dx *= s; dy *= s;
                 actions[2 * i] = dx; actions[2 * i + 1] = dy;
             }
-            var pieces = _pieces.AsSpan(i * 8, 8);
-            bool contact = TwoRoomsPhysics.Move(ref X[i], ref Y[i], dx, dy, pieces, lo, hi);
-            if (contact && noise > 0)
-            {
-                // PLDM's evaluation env jitters the agent at contacts; moved as a second, checked segment.
-                float nx = noise * Rng.Normal(ref _rng[i]), ny = noise * Rng.Normal(ref _rng[i]);
-                TwoRoomsPhysics.Move(ref X[i], ref Y[i], nx, ny, pieces, lo, hi);
-            }
-            Contact[i] = contact;
+            Contact[i] = PointPhysics.Step(
+                ref X[i], ref Y[i], dx, dy, _pieces.AsSpan(i * 8, 8), lo, hi, rule, noise, ref _rng[i]);
         }
     }
 

@@ -1,5 +1,6 @@
 using WorldModel.Core.Config;
 using WorldModel.Sim.Worlds;
+using WorldModel.Worlds.PointAgent;
 
 namespace WorldModel.Worlds.TwoRooms;
 
@@ -16,7 +17,15 @@ public sealed partial record TwoRoomsConfig : WorldConfig, IValidatable
     [Range(0.01, 16)] public float MaxStep { get; init; } = 1.85f;
 
     /// <summary>
-    /// Standard deviation (px) of Gaussian noise added after a contact (PLDM's evaluation env); 0 = off.
+    /// What a move that meets a wall does: stop on the face, slide along it (the default since 2026-12-03;
+    /// configs before then stopped), or PLDM's inset and noise (see <see cref="PointAgent.ContactRule"/>).
+    /// </summary>
+    public ContactRule ContactRule { get; init; } = ContactRule.Slide;
+
+    /// <summary>
+    /// Standard deviation (px) of the noise at a contact; 0 = off. With contactRule pldm it is PLDM's
+    /// distribution (σ 0.5 in their evaluation env); with stop and slide a Gaussian jitter moved as a second,
+    /// checked segment.
     /// </summary>
     [Range(0, 4)] public float ContactNoise { get; init; } = 0f;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using WorldModel.Core.Config;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Sim;
+using WorldModel.Worlds.PointAgent;
 using static WorldModel.Plan.Evaluation.EpisodeJson;
 
 namespace WorldModel.Worlds.TwoRooms;
@@ -100,9 +101,9 @@ public static class TwoRoomsEpisodes
         if (!layoutOk) return null; // walls need a whole layout
         Span<float> pieces = stackalloc float[8];
         TwoRoomsLayout.ReadFrom(layout).WallPieces(lo, hi, pieces);
-        if (start is not null && TwoRoomsPhysics.Inside(start[0], start[1], pieces))
+        if (start is not null && PointPhysics.Inside(start[0], start[1], pieces))
             errors.Add(new($"{at}.start", $"({start[0]}, {start[1]}) is inside a wall"));
-        if (goal is not null && TwoRoomsPhysics.Inside(goal[0], goal[1], pieces))
+        if (goal is not null && PointPhysics.Inside(goal[0], goal[1], pieces))
             errors.Add(new($"{at}.goal", $"({goal[0]}, {goal[1]}) is inside a wall"));
         return errors.Count == before ? Create(id, layout, start!, goal!, budget, world) : null;
     }
