@@ -33,4 +33,23 @@ public sealed record MpcConfig
     /// <summary>Episodes planned together in one batch (every candidate of every episode in one model call).</summary>
     [Range(1, 100_000)] public int BatchEpisodes { get; init; } = 50;
     [Range(0, long.MaxValue)] public long Seed { get; init; } = 0;
+    /// <summary>How a hierarchical model's two levels are planned (flat models ignore it).</summary>
+    public HierarchyPlanConfig Hierarchy { get; init; } = new();
+}
+
+/// <summary>
+/// Two-level planning (HWM, arXiv 2604.03208): the high level searches macro-action sequences that look
+/// the planner horizon ahead in jumps of the model's skip k; its first predicted state is the low level's
+/// subgoal, which the low level plans toward over <see cref="LowHorizon"/> steps. Both replan every
+/// replanEvery steps.
+/// </summary>
+public sealed record HierarchyPlanConfig
+{
+    /// <summary>
+    /// The search over macro-actions; its noise is in the model's macro-action units (a learned model's
+    /// macro-actions live in [−1, 1] per component; the oracle's are velocities in px per step).
+    /// </summary>
+    public PlannerConfig Planner { get; init; } = new MppiConfig { Samples = 256, Iterations = 2, Noise = 0.5f };
+    /// <summary>Low-level steps planned toward the subgoal; 0 = the model's skip k (HWM: k = 10).</summary>
+    [Range(0, 1024)] public int LowHorizon { get; init; }
 }

@@ -22,6 +22,10 @@ public sealed class MpcLoop
     private readonly MpcConfig _config;
     private readonly IPlanner _planner;
     private readonly IPlanningModel _model;
+    private readonly IHierarchicalPlanningModel? _hier;
+    private readonly IPlanner? _highPlanner;
+    private readonly float[] _highPlans; // E × macro steps × MacroDim warm starts (hierarchical models)
+    private readonly int[] _sinceShift;  // low-level steps executed since each high plan was last shifted
     private readonly PlanEpisode[] _episodes;
     private readonly ulong _stream;
     private readonly IWorldBatch _sim;
@@ -29,7 +33,7 @@ public sealed class MpcLoop
     private readonly float[] _layouts, _goals, _plans, _minDistance, _states, _step;
     private readonly int[] _replans, _stoppedAt;
     private readonly bool[] _done;
-    private readonly int _e, _a, _sd, _ld, _hMax, _budget;
+    private readonly int _e, _a, _sd, _ld, _hMax, _budget, _stride, _lowHorizon, _m, _hhMax;
     private int _goalsFor;
     private double _planSeconds;
 
@@ -61,7 +65,17 @@ public sealed class MpcLoop
         _minDistance = (float[])_tracker.Distance.Clone();
         model.SetGoals(Observe(_goals, _layouts, _e));
         _goalsFor = _e;
-        _plans = new float[_e * _hMax * _a]; // warm starts, shifted after each execution
+        // A hierarchical model's low level plans lowHorizon steps toward its subgoal; its high level looks the planner
+        // horizon ahead in jumps of k.
+        _hier = model as IHierarchicalPlanningModel;
+        _lowHorizon = _hier is null ? _hMax : config.Hierarchy.LowHorizon > 0 ? config.Hierarchy.LowHorizon : _hier.Skip;
+        _stride = Math.Max(_hMax, _lowHorizon);
+        _plans = new float[_e * _stride * _a]; // warm starts, shifted after each execution
+        _m = _hier?.MacroDim ?? 0;
+        _hhMax = _hier is null ? 0 : Math.Max(1, (_hMax + _hier.Skip - 1) / _hier.Skip);
+        _highPlanner = _hier is null ? null : config.Hierarchy.Planner.Create(_hier.MacroLimit);
+        _highPlans = new float[_e * _hhMax * _m];
+        _sinceShift = new int[_e];
         _replans = new int[_e];
         _done = new bool[_e];
         _stoppedAt = new int[_e];
@@ -100,7 +114,7 @@ public sealed class MpcLoop
         if (Finished) throw new InvalidOperationException("the batch has finished; read its Results()");
         int t = T;
         var active = Enumerable.Range(0, _e).Where(i => !_done[i]).ToArray();
-        int h = Math.Min(_hMax, _budget - t), e = _e, a = _a, sd = _sd, ld = _ld, hMax = _hMax;
+        int h = Math.Min(_hMax, _budget - t), e = _e, a = _a, sd = _sd, ld = _ld, stride = _stride;
 
         // Plan for the active episodes only, from their current observation.
         _sim.CopyState(_states);
@@ -115,15 +129,17 @@ public sealed class MpcLoop
             _goalsFor = active.Length;
         }
         _model.Observe(Observe(activeStates, activeLayouts, active.Length));
+        ulong seed = Rng.Derive((ulong)_config.Seed, _stream, (ulong)t);
+        var high = _hier is null ? null : PlanHigh(active, h, Rng.Mix(seed + 1));
+        if (_hier is not null) h = Math.Min(_lowHorizon, _budget - t);
         var plan = new float[active.Length * h * a];
         for (int j = 0; j < active.Length; j++)
-            _plans.AsSpan(active[j] * hMax * a, h * a).CopyTo(plan.AsSpan(j * h * a));
-        var found = _planner.Plan(
-            _model, plan, active.Length, h, a, Rng.Derive((ulong)_config.Seed, _stream, (ulong)t));
+            _plans.AsSpan(active[j] * stride * a, h * a).CopyTo(plan.AsSpan(j * h * a));
+        var found = _planner.Plan(_model, plan, active.Length, h, a, seed);
         _planSeconds += sw.Elapsed.TotalSeconds;
         for (int j = 0; j < active.Length; j++)
         {
-            plan.AsSpan(j * h * a, h * a).CopyTo(_plans.AsSpan(active[j] * hMax * a));
+            plan.AsSpan(j * h * a, h * a).CopyTo(_plans.AsSpan(active[j] * stride * a));
             _replans[active[j]]++;
         }
         var result = new MpcStep(
@@ -132,7 +148,8 @@ public sealed class MpcLoop
             Active: _done.Select(d => !d).ToArray(),
             Plan: found,
             PlannedActions: plan,
-            PlannerHorizon: h);
+            PlannerHorizon: h,
+            High: high);
 
         // Execute the first actions of each plan on the real simulator.
         int k = Math.Min(_config.ReplanEvery, Math.Min(h, _budget - t));
@@ -141,7 +158,7 @@ public sealed class MpcLoop
             for (int i = 0; i < e; i++)
             {
                 bool move = !_done[i] && t < _episodes[i].Budget;
-                for (int j = 0; j < a; j++) _step[a * i + j] = move ? _plans[(i * hMax + s) * a + j] : 0;
+                for (int j = 0; j < a; j++) _step[a * i + j] = move ? _plans[(i * stride + s) * a + j] : 0;
             }
             _sim.Step(_step);
             t++;
@@ -154,14 +171,40 @@ public sealed class MpcLoop
             }
         }
         T = t;
-        // Warm start: shift each plan by the executed actions; the tail starts at zero.
+        // Warm start: shift each plan by the executed actions; the tail starts at zero. A high plan shifts by a
+        // macro-action once k steps of it have been executed.
         for (int i = 0; i < e; i++)
         {
-            var p = _plans.AsSpan(i * hMax * a, hMax * a);
+            var p = _plans.AsSpan(i * stride * a, stride * a);
             p[(k * a)..].CopyTo(p);
-            p[((hMax - k) * a)..].Clear();
+            p[((stride - k) * a)..].Clear();
+            if (_hier is null) continue;
+            for (_sinceShift[i] += k; _sinceShift[i] >= _hier.Skip; _sinceShift[i] -= _hier.Skip)
+            {
+                var q = _highPlans.AsSpan(i * _hhMax * _m, _hhMax * _m);
+                q[_m..].CopyTo(q);
+                q[((_hhMax - 1) * _m)..].Clear();
+            }
         }
         return result;
+    }
+
+    /// <summary>
+    /// The high level's replan for the active episodes: macro-actions looking <paramref name="h"/> steps ahead in
+    /// jumps of k, warm-started from the shifted last plan; then the low level aims at the subgoals.
+    /// </summary>
+    private HighLevelStep PlanHigh(int[] active, int h, ulong seed)
+    {
+        var hier = _hier!;
+        int macroSteps = Math.Min(_hhMax, Math.Max(1, (h + hier.Skip - 1) / hier.Skip)), m = _m;
+        var plan = new float[active.Length * macroSteps * m];
+        for (int j = 0; j < active.Length; j++)
+            _highPlans.AsSpan(active[j] * _hhMax * m, macroSteps * m).CopyTo(plan.AsSpan(j * macroSteps * m));
+        var found = _highPlanner!.Plan(hier.High, plan, active.Length, macroSteps, m, seed);
+        for (int j = 0; j < active.Length; j++)
+            plan.AsSpan(j * macroSteps * m, macroSteps * m).CopyTo(_highPlans.AsSpan(active[j] * _hhMax * m));
+        var aimAtGoal = hier.AimAt(plan, macroSteps);
+        return new HighLevelStep(found, plan, macroSteps, aimAtGoal);
     }
 
     /// <summary>Each episode's outcome (planning time: the batch's divided by its episodes).</summary>

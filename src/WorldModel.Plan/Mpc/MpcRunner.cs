@@ -8,14 +8,25 @@ using WorldModel.Sim.Worlds;
 
 namespace WorldModel.Plan.Mpc;
 
-/// <summary>One step of a running batch, for progress, recordings and the demo.</summary>
+/// <summary>
+/// One step of a running batch, for progress, recordings and the demo. PlannedActions and the high level's plan
+/// cover the episodes active at this step, in order.
+/// </summary>
 public sealed record MpcStep(
     int Step,
     float[] States,
     bool[] Active,
     PlanResult? Plan,
     float[]? PlannedActions,
-    int PlannerHorizon);
+    int PlannerHorizon,
+    HighLevelStep? High = null);
+
+/// <summary>
+/// A hierarchical model's high-level replan: what its search found, the chosen macro-actions (active episodes ×
+/// MacroSteps × MacroDim) and, per active episode, whether the low level aimed at the goal itself (else at
+/// the subgoal after the first macro-action).
+/// </summary>
+public sealed record HighLevelStep(PlanResult Plan, float[] MacroActions, int MacroSteps, bool[] AimAtGoal);
 
 /// <summary>
 /// Runs planned episodes on the real simulator of any world, a batch at a time, each batch by the one
