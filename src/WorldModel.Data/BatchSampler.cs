@@ -22,12 +22,17 @@ public sealed class BatchSampler
         int length,
         ulong seed,
         IRenderer? renderer,
-        RenderConfig? render = null)
+        RenderConfig? render = null,
+        int frameStride = 1)
     {
         if (length < 1 || length > data.Steps + 1)
             throw new ArgumentOutOfRangeException(nameof(length), length,
                 $"sequence length must be 1 to {data.Steps + 1} " +
                 $"(the dataset's episodes have {data.Steps + 1} states)");
+        if (frameStride < 1 || (length - 1) % frameStride != 0)
+            throw new ArgumentOutOfRangeException(nameof(frameStride), frameStride,
+                $"the frame stride must divide the sequence's {length - 1} steps");
+        FrameStride = frameStride;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         _data = data;
         BatchSize = batchSize;
@@ -48,6 +53,8 @@ public sealed class BatchSampler
 
     public int BatchSize { get; }
     public int Length { get; }
+    /// <summary>Frames are drawn for every FrameStride-th state only (states and actions for all).</summary>
+    public int FrameStride { get; }
     public ulong Seed { get; }
     public FrameFormat Format => _builder.Format;
 
@@ -74,18 +81,24 @@ public sealed class BatchSampler
             }
         }
 
-        int fb = Format.BytesPerFrame;
-        var frames = new byte[(long)B * L * fb];
+        int fb = Format.BytesPerFrame, k = FrameStride, F = (L - 1) / k + 1;
+        var frames = new byte[(long)B * F * fb];
         if (_useCache)
         {
             for (int b = 0; b < B; b++)
-                _data.Frames.AsSpan((episodes[b] * (_data.Steps + 1) + starts[b]) * fb, L * fb)
-                    .CopyTo(frames.AsSpan(b * L * fb));
+                for (int f = 0; f < F; f++)
+                    _data.Frames.AsSpan((episodes[b] * (_data.Steps + 1) + starts[b] + f * k) * fb, fb)
+                        .CopyTo(frames.AsSpan((b * F + f) * fb));
         }
         else
         {
-            var scenes = new SceneBatch(B * L);
-            _builder.BuildAll(scenes, states, layouts);
+            var scenes = new SceneBatch(B * F);
+            if (k == 1) _builder.BuildAll(scenes, states, layouts);
+            else
+                for (int b = 0; b < B; b++)
+                    for (int f = 0; f < F; f++)
+                        _builder.Build(scenes, b * F + f, states.AsSpan((b * L + f * k) * sd, sd),
+                            layouts.AsSpan((b * L + f * k) * ld, ld));
             _renderer!.Render(scenes, frames);
         }
         return new Batch(
@@ -96,7 +109,8 @@ public sealed class BatchSampler
             States: states,
             Actions: actions,
             Episodes: episodes,
-            Starts: starts);
+            Starts: starts,
+            FrameStride: k);
     }
 
     /// <summary>

@@ -18,6 +18,24 @@ public sealed record ModelEntry
     public ModelConfig Model { get; init; } = new();
     public ObjectiveConfig Objective { get; init; } = new JepaObjectiveConfig();
     public TrainConfig Train { get; init; } = new();
+    /// <summary>
+    /// Set: a high level is trained on each finished seed (its own unit) and the model is also planned in two
+    /// levels ("NAME/latent-hier", and for a pixel model "NAME/frames-hier"); unset: flat planning only.
+    /// </summary>
+    public HierarchyEntry? Hierarchy { get; init; }
+}
+
+/// <summary>
+/// A model's high level (HWM, arXiv 2604.03208): jumps of <see cref="Skip"/> steps driven by macro-actions of
+/// <see cref="MacroActionDim"/> numbers, trained on the frozen low level for its own <see cref="Train"/> budget
+/// (train.rollout counts jumps).
+/// </summary>
+public sealed record HierarchyEntry
+{
+    [Range(2, 256)] public int Skip { get; init; } = 8;
+    [Range(1, 64)] public int MacroActionDim { get; init; } = 8;
+    [Range(4, 4096)] public int MacroHidden { get; init; } = 64;
+    public TrainConfig Train { get; init; } = new() { Rollout = 4 };
 }
 
 /// <summary>
@@ -41,6 +59,27 @@ public sealed record ExperimentConfig : IValidatable
     /// <summary>Checkpoints each training unit keeps (newest first; 0: all).</summary>
     [Range(0, 1_000_000)] public int KeepCheckpoints { get; init; } = RunConfig.DefaultKeepCheckpoints;
     public PlanEvalConfig Evaluation { get; init; } = new();
+
+    /// <summary>
+    /// The high level's training run of one model and seed, on the low run in the sibling folder
+    /// <paramref name="lowFolderName"/>.
+    /// </summary>
+    public RunConfig HighRunOf(ModelEntry entry, int seed, string lowFolderName)
+    {
+        var h = entry.Hierarchy ?? throw new ArgumentException($"model {entry.Name} has no hierarchy section");
+        return RunOf(entry, seed) with
+        {
+            Name = $"{Name}-{entry.Name}-seed{seed}-high",
+            Train = h.Train with { Seed = seed },
+            Hierarchy = new Models.Hierarchy.HierarchyConfig
+            {
+                LowLevel = Path.Combine("..", lowFolderName),
+                Skip = h.Skip,
+                MacroActionDim = h.MacroActionDim,
+                MacroHidden = h.MacroHidden,
+            },
+        };
+    }
 
     /// <summary>The training run of one model and seed, as `wm train` would take it.</summary>
     public RunConfig RunOf(ModelEntry entry, int seed) => new()
@@ -80,6 +119,13 @@ public sealed record ExperimentConfig : IValidatable
                 yield return new($"models[{i}].train.rollout",
                     $"{m.Train.Rollout} needs sequences of {m.Train.Rollout + 1} states, " +
                     $"but data episodes hold {Data.Steps + 1}; lower it or raise data.steps");
+            if (m.Hierarchy is { } h && h.Train.Rollout * h.Skip > Data.Steps)
+                yield return new($"models[{i}].hierarchy.train.rollout",
+                    $"{h.Train.Rollout} jumps of {h.Skip} steps need sequences of {h.Train.Rollout * h.Skip + 1} " +
+                    $"states, but data episodes hold {Data.Steps + 1}; lower it or hierarchy.skip, or raise data.steps");
+            if (m.Hierarchy is { } hw && hw.Train.WarmupSteps >= hw.Train.Steps)
+                yield return new($"models[{i}].hierarchy.train.warmupSteps",
+                    $"{hw.Train.WarmupSteps} is not below steps ({hw.Train.Steps})");
         }
     }
 }

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace WorldModel.Models;
 
 /// <summary>
-/// Batches from the data stage as tensors: frames (B, L, C, H, W) in [0, 1], actions (B, L − 1, A).
+/// Batches from the data stage as tensors: frames (B, F, C, H, W) in [0, 1] (F = L unless the batch holds every
+/// k-th frame only), actions (B, L − 1, A).
 /// </summary>
 public static class FrameTensors
 {
@@ -12,7 +13,7 @@ public static class FrameTensors
     {
         var f = batch.Format;
         using var raw = tensor(
-            batch.Frames, [batch.Size, batch.Length, f.Size, f.Size, f.Channels], dtype: ScalarType.Byte);
+            batch.Frames, [batch.Size, batch.FrameCount, f.Size, f.Size, f.Channels], dtype: ScalarType.Byte);
         return raw.to(device).permute(0, 1, 4, 2, 3).to(ScalarType.Float32).div_(255f);
     }
 

@@ -18,7 +18,8 @@ public sealed class LatentWorldModel : Module
         int actionDim,
         bool withDecoder,
         bool withInverseDynamics,
-        bool withTargetEncoder = false)
+        bool withTargetEncoder = false,
+        Hierarchy.HierarchyConfig? hierarchy = null)
         : base(nameof(LatentWorldModel))
     {
         Config = config;
@@ -34,6 +35,7 @@ public sealed class LatentWorldModel : Module
         InverseDynamics = withInverseDynamics
             ? new InverseDynamics(Encoder.LatentShape.Aggregate(1L, (a, b) => a * b), actionDim)
             : null;
+        HighLevel = hierarchy is null ? null : new Hierarchy.HighLevel(hierarchy, config, Encoder.LatentShape, actionDim);
         RegisterComponents();
     }
 
@@ -44,6 +46,8 @@ public sealed class LatentWorldModel : Module
     public Predictor Predictor { get; }
     public Decoder? Decoder { get; }
     public InverseDynamics? InverseDynamics { get; }
+    /// <summary>The macro-action encoder and k-step predictor of a hierarchical run (null for a flat one).</summary>
+    public Hierarchy.HighLevel? HighLevel { get; }
     public long[] LatentShape => Encoder.LatentShape;
 
     /// <summary>(B, T, C, H, W) frames → (B, T, …latent).</summary>

@@ -55,8 +55,15 @@ public static class ExperimentReport
                           $"{m.Model.Latent.ToString().ToLowerInvariant()} latent, " +
                           $"{m.Model.Predictor.ToString().ToLowerInvariant()} predictor; " +
                           $"{m.Train.Steps:N0} steps of {m.Train.BatchSize} × {m.Train.Rollout + 1} frames; " +
-                          $"seeds {string.Join(", ", config.Seeds)}.");
+                          $"seeds {string.Join(", ", config.Seeds)}." +
+                          (m.Hierarchy is { } h
+                              ? $" High level (frozen low level): jumps of {h.Skip} steps driven by " +
+                                $"{h.MacroActionDim}-number macro-actions, {h.Train.Steps:N0} steps of " +
+                                $"{h.Train.BatchSize} × {h.Train.Rollout} jumps."
+                              : ""));
         sb.AppendLine($"- Planning: {PlanningSettings(e, planning)}");
+        if (config.Models.Any(m => m.Hierarchy is not null))
+            sb.AppendLine($"- Two-level planning (methods ending in -hier): {HierarchySettings(e)}");
         sb.AppendLine($"- Episodes: {planning.DescribeEpisodes(episodes)}");
         sb.AppendLine().AppendLine("## Results").AppendLine();
         sb.AppendLine(ResultsNote).AppendLine();
@@ -91,6 +98,18 @@ public static class ExperimentReport
         "Success rates pooled over seeds with Wilson 95% intervals; with several seeds, " +
         "the mean ± standard deviation of per-seed rates follows. " +
         "Planning time: wall time of the batch divided by its episodes.";
+
+    /// <summary>The two-level planner's settings in a sentence.</summary>
+    internal static string HierarchySettings(PlanEvalConfig e)
+    {
+        var high = e.Plan.Hierarchy.Planner;
+        return $"the high level searches macro-actions looking the planner horizon H ahead in jumps of k " +
+            $"({ConfigNames.Kind(high.GetType())}, {high.Samples} samples × {high.Iterations} iterations, " +
+            $"noise {high.Noise} of the macro-action box); the low level plans " +
+            (e.Plan.Hierarchy.LowHorizon > 0 ? $"{e.Plan.Hierarchy.LowHorizon} steps" : "k steps") +
+            " toward the first jump's predicted state, or toward the goal once the plan comes closest to it within " +
+            "one jump; both replan together.";
+    }
 
     /// <summary>The planner settings in a sentence (the experiment's report and eval-plan's).</summary>
     internal static string PlanningSettings(PlanEvalConfig e, IPlanningWorld planning) =>

@@ -53,8 +53,15 @@ public sealed class ExperimentGraph
         var trains = new List<TrainStage.Unit>();
         foreach (var entry in config.Models)
             foreach (int seed in config.Seeds)
-                trains.Add(new TrainStage.Unit(entry, seed, config.RunOf(entry, seed),
-                    Path.Combine(folder, TrainFolder, $"{entry.Name}-seed{seed}"), data));
+            {
+                string name = $"{entry.Name}-seed{seed}";
+                var low = new TrainStage.Unit(entry, seed, config.RunOf(entry, seed),
+                    Path.Combine(folder, TrainFolder, name), data);
+                trains.Add(low);
+                if (entry.Hierarchy is not null)
+                    trains.Add(new TrainStage.Unit(entry, seed, config.HighRunOf(entry, seed, name),
+                        Path.Combine(folder, TrainFolder, name + "-high"), data, low));
+            }
         units.AddRange(trains);
         if (trainOnly) return new ExperimentGraph(folder, units);
 
@@ -81,7 +88,7 @@ public sealed class ExperimentGraph
 
         if (world is ICostLandscapeWorld landscapes)
         {
-            var firstSeed = trains.Where(t => t.Seed == config.Seeds[0]).ToList();
+            var firstSeed = trains.Where(t => t.Seed == config.Seeds[0] && !t.IsHighLevel).ToList();
             units.Add(new LandscapeUnit(landscapes, (ulong)config.Data.Seed, config.Data.Render,
                 Path.Combine(folder, "plots"),
                 device => eval.OraclesFor(world).Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))

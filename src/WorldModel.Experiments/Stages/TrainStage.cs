@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using WorldModel.Core.Config;
 using WorldModel.Experiments.Graph;
+using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Render;
 using WorldModel.Report;
@@ -61,26 +62,52 @@ public static class TrainStage
             "step", "loss (log scale)", series, logY: true);
     }
 
-    /// <summary>One model × seed of an experiment, in train/NAME-seedS.</summary>
-    public sealed class Unit(ModelEntry entry, int seed, RunConfig config, string folder, DataStage.Unit data)
-        : ExperimentUnit($"train/{entry.Name}-seed{seed}", folder, [data])
+    /// <summary>
+    /// One model × seed of an experiment, in train/NAME-seedS; or, given the finished <paramref name="lowLevel"/>
+    /// unit it builds on, that model's high level, in train/NAME-seedS-high.
+    /// </summary>
+    public sealed class Unit(
+        ModelEntry entry,
+        int seed,
+        RunConfig config,
+        string folder,
+        DataStage.Unit data,
+        Unit? lowLevel = null)
+        : ExperimentUnit($"train/{entry.Name}-seed{seed}{(lowLevel is null ? "" : "-high")}", folder,
+            lowLevel is null ? [data] : [data, lowLevel])
     {
         public ModelEntry Entry => entry;
         public int Seed => seed;
-        public override string Title => $"train {entry.Name} seed {seed}";
-        public override string Key => TrainingRun.ContentHash(config);
+        /// <summary>Whether this unit trains a high level (on <see cref="ExperimentUnit.DependsOn"/>'s low level).</summary>
+        public bool IsHighLevel => lowLevel is not null;
+        public override string Title => $"train {entry.Name} seed {seed}{(lowLevel is null ? "" : " high level")}";
+        // A high level's output depends on the low level it was trained on, not only on its own settings.
+        public override string Key => TrainingRun.ContentHash(config) + (lowLevel is null ? "" : "+" + lowLevel.Key);
         public override bool IsFinished() => new TrainingRun(config, Folder).CompletedSteps() >= config.Train.Steps;
 
         public override string Run(UnitContext context)
         {
             Train(new TrainingRun(config, Folder), data.Open(), Title, context);
-            return $"{entry.Name} seed {seed}: {config.Train.Steps:N0} steps of " +
-                $"{config.Train.BatchSize} × {config.Train.Rollout + 1} frames";
+            return config.Hierarchy is { } h
+                ? $"{entry.Name} seed {seed} high level: {config.Train.Steps:N0} steps of " +
+                  $"{config.Train.BatchSize} × {config.Train.Rollout} jumps of {h.Skip}"
+                : $"{entry.Name} seed {seed}: {config.Train.Steps:N0} steps of " +
+                  $"{config.Train.BatchSize} × {config.Train.Rollout + 1} frames";
         }
 
-        /// <summary>The planning methods this run offers, by result name, before it is trained.</summary>
-        public IReadOnlyList<string> Methods => entry.Objective is Models.Objectives.PixelObjectiveConfig
-            ? [$"{entry.Name}/frames", $"{entry.Name}/latent"]
-            : [$"{entry.Name}/latent"];
+        /// <summary>
+        /// The planning methods this run adds, by result name, before it is trained: the low level's flat ones, or a
+        /// high level's two-level ones.
+        /// </summary>
+        public IReadOnlyList<string> Methods
+        {
+            get
+            {
+                IReadOnlyList<string> flat = entry.Objective is Models.Objectives.PixelObjectiveConfig
+                    ? [$"{entry.Name}/frames", $"{entry.Name}/latent"]
+                    : [$"{entry.Name}/latent"];
+                return lowLevel is null ? flat : [.. flat.Select(TrainedPlanningModels.HierarchicalName)];
+            }
+        }
     }
 }

@@ -25,7 +25,7 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
     private readonly Device _device;
     private readonly CostSpace _space;
     private readonly CostShape _shape;
-    private Tensor? _goalLatent, _goalFrame, _current;
+    private Tensor? _goalLatent, _goalFrame, _current, _aim;
 
     public LearnedPlanningModel(string name, LatentWorldModel model, Device device, CostSpace space, CostShape shape)
     {
@@ -42,12 +42,32 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
 
     public string Name { get; }
 
+    internal LatentWorldModel Model => _model;
+    internal Device Device => _device;
+    internal CostSpace Space => _space;
+    /// <summary>The last observation's latents (E, …), the goals' latents and frames; null before the calls.</summary>
+    internal Tensor? Current => _current;
+    internal Tensor? GoalLatent => _goalLatent;
+    internal Tensor? GoalFrame => _goalFrame;
+
+    /// <summary>
+    /// What Score compares rollouts with from now on, per episode: latents (E, …) in latent space, frames in pixel
+    /// space (a hierarchical model's subgoals); null: the goals again. Takes ownership of the tensor.
+    /// </summary>
+    internal void AimAt(Tensor? targets)
+    {
+        _aim?.Dispose();
+        _aim = targets;
+    }
+
     public void SetGoals(Observations goals) => TorchGuard.Pure(() =>
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         _goalFrame?.Dispose();
         _goalLatent?.Dispose();
+        _aim?.Dispose();
+        _aim = null;
         _goalFrame = Frames(goals).DetachFromDisposeScope();
         _goalLatent = _model.Encoder.call(_goalFrame).DetachFromDisposeScope();
     });
@@ -100,7 +120,7 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
         var plans = tensor(actions, [worlds, horizon, a]).to(_device);
         if (differentiate) plans.requires_grad_(true);
         var z = _current.repeat_interleave(candidates, 0);
-        var goal = (_space == CostSpace.Latent ? _goalLatent : _goalFrame).repeat_interleave(candidates, 0);
+        var goal = (_aim ?? (_space == CostSpace.Latent ? _goalLatent : _goalFrame)).repeat_interleave(candidates, 0);
         var total = _shape == CostShape.Min
             ? full([worlds], float.PositiveInfinity, device: _device)
             : zeros([worlds], device: _device);
@@ -164,6 +184,7 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
 
     public void Dispose()
     {
+        _aim?.Dispose();
         _goalFrame?.Dispose();
         _goalLatent?.Dispose();
         _current?.Dispose();

@@ -25,13 +25,24 @@ public static class TrainedPlanningModels
     {
         var (config, model) = LoadTrained(folder, device);
         string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
-        return config.Objective is PixelObjectiveConfig
+        IReadOnlyList<LearnedPlanningModel> flat = config.Objective is PixelObjectiveConfig
             ? [
                 new LearnedPlanningModel($"{prefix}/frames", model, device, CostSpace.Pixel, pixelShape),
                 new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)
             ]
             : [new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)];
+        if (config.Hierarchy is null) return flat;
+        // A hierarchical run offers its low level flat and each way of planning it in two levels.
+        var hierarchical = flat.Select(low => new HierarchicalPlanningModel(
+            HierarchicalName(low.Name), NewLow(low), low.Space == CostSpace.Pixel ? pixelShape : shape));
+        return [.. flat, .. hierarchical];
+
+        LearnedPlanningModel NewLow(LearnedPlanningModel low) => new(
+            low.Name, model, device, low.Space, low.Space == CostSpace.Pixel ? pixelShape : shape);
     }
+
+    /// <summary>The result name of a planning method planned in two levels: "jepa/latent" → "jepa/latent-hier".</summary>
+    public static string HierarchicalName(string method) => method + "-hier";
 
     /// <summary>
     /// A training run's config and its latest checkpoint's model, on <paramref name="device"/>, in eval mode.

@@ -14,6 +14,15 @@ public sealed record RunConfig : IValidatable
     public ModelConfig Model { get; init; } = new();
     public ObjectiveConfig Objective { get; init; } = new JepaObjectiveConfig();
     public TrainConfig Train { get; init; } = new();
+    /// <summary>
+    /// Set: this run trains a high level on top of a finished run (its train.rollout counts jumps of k steps);
+    /// unset: a flat world model.
+    /// </summary>
+    public Hierarchy.HierarchyConfig? Hierarchy { get; init; }
+
+    /// <summary>States one training sequence spans: rollout + 1, or rollout jumps of k steps + 1.</summary>
+    public int SequenceStates => Train.Rollout * (Hierarchy?.Skip ?? 1) + 1;
+
     /// <summary>The defaults of both a training and an experiment config (one place for each).</summary>
     public const int DefaultCheckpointEvery = 500, DefaultLogEvery = 25, DefaultKeepCheckpoints = 3;
 
@@ -29,10 +38,14 @@ public sealed record RunConfig : IValidatable
         if (Name.Length == 0 || Name.IndexOfAny(['/', '\\', ' ']) >= 0 || Name.StartsWith('.'))
             yield return new(
                 "name", $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");
-        if (Train.Rollout + 1 > Data.Steps + 1)
+        if (SequenceStates > Data.Steps + 1)
             yield return new(
                 "train.rollout",
-                $"{Train.Rollout} needs sequences of {Train.Rollout + 1} states, but data episodes hold " +
-                $"{Data.Steps + 1}; lower train.rollout or raise data.steps");
+                Hierarchy is null
+                    ? $"{Train.Rollout} needs sequences of {SequenceStates} states, but data episodes hold " +
+                      $"{Data.Steps + 1}; lower train.rollout or raise data.steps"
+                    : $"{Train.Rollout} jumps of {Hierarchy.Skip} steps need sequences of {SequenceStates} states, " +
+                      $"but data episodes hold {Data.Steps + 1}; lower train.rollout or hierarchy.skip, " +
+                      "or raise data.steps");
     }
 }

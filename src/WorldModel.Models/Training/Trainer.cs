@@ -24,13 +24,23 @@ public sealed class Trainer
 {
     private readonly LatentWorldModel _model;
     private readonly ObjectiveConfig _objective;
+    private readonly Func<LatentWorldModel, Tensor, Tensor, LossTerms> _loss;
     private readonly TrainConfig _config;
     private readonly Device _device;
 
-    public Trainer(LatentWorldModel model, ObjectiveConfig objective, TrainConfig config, Device device)
+    /// <param name="loss">
+    /// The loss of a batch (frames, actions); null: the objective's (<see cref="Objective.Compute"/>).
+    /// </param>
+    public Trainer(
+        LatentWorldModel model,
+        ObjectiveConfig objective,
+        TrainConfig config,
+        Device device,
+        Func<LatentWorldModel, Tensor, Tensor, LossTerms>? loss = null)
     {
         _model = model;
         _objective = objective;
+        _loss = loss ?? ((m, frames, actions) => Objective.Compute(objective, m, frames, actions));
         _config = config;
         _device = device;
         // Only trainable parameters: an EMA target encoder is updated by UpdateTargetEncoder, not by gradients.
@@ -63,7 +73,7 @@ public sealed class Trainer
             using var scope = NewDisposeScope();
             var frames = FrameTensors.Frames(batch, _device);
             var actions = FrameTensors.Actions(batch, _device);
-            var loss = Objective.Compute(_objective, _model, frames, actions);
+            var loss = _loss(_model, frames, actions);
             float total = loss.Total.item<float>();
             if (!float.IsFinite(total))
                 throw new NonFiniteLossException(
@@ -72,7 +82,9 @@ public sealed class Trainer
                     $"lower train.learningRate or check the data");
             Optimizer.zero_grad();
             loss.Total.backward();
-            if (_config.GradClip > 0) nn.utils.clip_grad_norm_(_model.parameters(), _config.GradClip);
+            if (_config.GradClip > 0)
+                nn.utils.clip_grad_norm_(
+                    _model.HighLevel is null ? _model.parameters() : _model.HighLevel.parameters(), _config.GradClip);
             Optimizer.step();
             if (_objective is JepaObjectiveConfig { TargetEma: > 0 } jepa) _model.UpdateTargetEncoder(jepa.TargetEma);
             onStep?.Invoke(new StepMetrics(

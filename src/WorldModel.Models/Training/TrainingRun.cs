@@ -198,8 +198,62 @@ public sealed class TrainingRun
             actionDim,
             withDecoder: Config.Objective is PixelObjectiveConfig,
             withInverseDynamics: idm,
-            withTargetEncoder: ema);
+            withTargetEncoder: ema,
+            hierarchy: Config.Hierarchy);
     }
+
+    /// <summary>The finished run a high level builds on (hierarchy.lowLevel, relative to this run's folder).</summary>
+    public string LowLevelFolder() => Config.Hierarchy is { } h
+        ? Path.GetFullPath(Path.Combine(Folder, h.LowLevel))
+        : throw new InvalidOperationException($"{Folder} is not a hierarchical run");
+
+    /// <summary>
+    /// A high level's start: the finished low-level run's weights (encoder, predictor, decoder), frozen, so only
+    /// the macro-action encoder and the k-step predictor train.
+    /// </summary>
+    private void LoadFrozenLowLevel(LatentWorldModel model)
+    {
+        string folder = LowLevelFolder();
+        var lowConfig = LoadConfig(folder);
+        var low = new TrainingRun(lowConfig, folder);
+        if (low.CompletedSteps() < lowConfig.Train.Steps)
+            throw new CheckpointException(
+                $"the low level {folder} has trained {low.CompletedSteps():N0} of {lowConfig.Train.Steps:N0} steps; " +
+                "finish it first (wm train --resume)");
+        if (ConfigLoader.ToJson(lowConfig.Model) != ConfigLoader.ToJson(Config.Model)
+            || ConfigLoader.ToJson(lowConfig.Objective) != ConfigLoader.ToJson(Config.Objective))
+            throw new CheckpointException(
+                $"the low level {folder} has another model or objective than this run's; " +
+                "a high level must name the same model and objective as the run it builds on");
+        using var lowModel = low.CreateModel();
+        Checkpoint.Load(low.LatestCheckpoint()!, Identity(folder), lowModel, optimizer: null);
+        var weights = lowModel.state_dict();
+        using (torch.no_grad())
+            foreach (var (name, tensor) in model.state_dict())
+                if (weights.TryGetValue(name, out var w)) tensor.copy_(w);
+        foreach (var p in model.parameters()) p.requires_grad = false;
+        foreach (var p in model.HighLevel!.parameters()) p.requires_grad = true;
+    }
+
+    /// <summary>
+    /// The macro-action box the planner searches (HWM: 2nd to 98th percentile per component of the macro-actions
+    /// the training data's action chunks encode to), from a fixed set of batches.
+    /// </summary>
+    private static void SetMacroBounds(LatentWorldModel model, BatchSampler sampler, torch.Device device)
+    {
+        using var _ = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var macros = new List<torch.Tensor>();
+        for (long b = 0; b < MacroBoundBatches; b++)
+        {
+            var batch = sampler.Sample(MacroBoundFirstBatch + b);
+            macros.Add(model.HighLevel!.EncodeMacros(FrameTensors.Actions(batch, device)).flatten(0, 1));
+        }
+        model.HighLevel!.SetBounds(torch.cat(macros, 0));
+    }
+
+    /// <summary>Batches whose macro-actions set the planner's box: beyond any training step's batch index.</summary>
+    private const long MacroBoundBatches = 32, MacroBoundFirstBatch = 1L << 40;
 
     /// <summary>Times a run resumes itself after TorchSharp's intermittent Scalar error before giving up.</summary>
     public const int ScalarRaceRetries = 3;
@@ -265,7 +319,11 @@ public sealed class TrainingRun
         torch.manual_seed(Config.Train.Seed);
         var model = CreateModel();
         model.to(device);
-        var trainer = new Trainer(model, Config.Objective, Config.Train, device);
+        if (Config.Hierarchy is not null) LoadFrozenLowLevel(model);
+        var trainer = Config.Hierarchy is null
+            ? new Trainer(model, Config.Objective, Config.Train, device)
+            : new Trainer(model, Config.Objective, Config.Train, device,
+                (m, frames, actions) => Hierarchy.HighLevelObjective.Compute(Config.Objective, m, frames, actions));
         int start = 0;
         var point = FindResumePoint();
         if (point.Note is { } note) onWarning?.Invoke(note);
@@ -273,7 +331,8 @@ public sealed class TrainingRun
         KeepMetricsBefore(start, onWarning);
 
         var sampler = new BatchSampler(
-            data, Config.Train.BatchSize, Config.Train.Rollout + 1, (ulong)Config.Train.Seed, renderer);
+            data, Config.Train.BatchSize, Config.SequenceStates, (ulong)Config.Train.Seed, renderer,
+            frameStride: Config.Hierarchy?.Skip ?? 1);
         using var metrics = new StreamWriter(Path.Combine(Folder, MetricsFile), append: true);
         int trained = start, saved = start;
         // Ctrl+C (cancellation) ends the run after the step in flight; the steps since the last checkpoint are
@@ -313,6 +372,7 @@ public sealed class TrainingRun
                 metrics.Flush();
             }
             trained = done;
+            if (done == Config.Train.Steps && model.HighLevel is not null) SetMacroBounds(model, sampler, device);
             if (done % Config.CheckpointEvery == 0 || done == Config.Train.Steps)
             {
                 SaveCheckpoint(done, runHash, model, trainer);

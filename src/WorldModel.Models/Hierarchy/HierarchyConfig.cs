@@ -1,0 +1,28 @@
+using WorldModel.Core.Config;
+
+namespace WorldModel.Models.Hierarchy;
+
+/// <summary>
+/// A high level trained on top of a finished run (HWM, "Hierarchical Planning with Latent World Models",
+/// arXiv 2604.03208, and its code for PLDM): the run's encoder, predictor (and decoder) are loaded and frozen;
+/// a macro-action encoder turns each chunk of <see cref="Skip"/> actions into <see cref="MacroActionDim"/>
+/// numbers and a second predictor jumps z_t, m → z_t+k. The training rollout (train.rollout) counts jumps.
+/// HWM used k = 10, an 8-dimensional macro-action and 6 macro states per training sequence.
+/// </summary>
+public sealed record HierarchyConfig : IValidatable
+{
+    /// <summary>The finished training run it builds on: a run folder, relative to this run's folder or absolute.</summary>
+    public string LowLevel { get; init; } = "";
+    /// <summary>Low-level steps per macro-action (k).</summary>
+    [Range(2, 256)] public int Skip { get; init; } = 8;
+    /// <summary>Size of a macro-action (HWM: 8).</summary>
+    [Range(1, 64)] public int MacroActionDim { get; init; } = 8;
+    /// <summary>Hidden width of the macro-action encoder's MLP (HWM: 32-32).</summary>
+    [Range(4, 4096)] public int MacroHidden { get; init; } = 64;
+
+    public IEnumerable<ConfigError> Validate()
+    {
+        if (LowLevel.Length == 0)
+            yield return new("lowLevel", "is empty; name the finished training run the high level builds on");
+    }
+}

@@ -1,0 +1,137 @@
+using WorldModel.Models.Hierarchy;
+using WorldModel.Plan.Models;
+using static TorchSharp.torch;
+
+namespace WorldModel.Models.Planning;
+
+/// <summary>
+/// A trained low level with its high level behind the planning interface (HWM, arXiv 2604.03208): the high
+/// level rolls macro-actions through the k-step predictor from the observed latent and scores them against the
+/// goal in the low level's cost space; the low level (a <see cref="LearnedPlanningModel"/>) aims at the latent
+/// — or, for pixel planning, the frame the decoder draws — one jump ahead on the chosen plan.
+/// </summary>
+public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IImaginingModel
+{
+    private readonly LearnedPlanningModel _low;
+    private readonly HighLevel _high;
+    private readonly CostShape _highShape;
+
+    /// <param name="highShape">How the high level scores its jumps against the goal (sum, terminal or min).</param>
+    public HierarchicalPlanningModel(string name, LearnedPlanningModel low, CostShape highShape)
+    {
+        _low = low;
+        _high = low.Model.HighLevel
+            ?? throw new ArgumentException($"{name}: the model has no high level (train one with a hierarchy config)");
+        _highShape = highShape;
+        Name = name;
+        High = new Jumps(this);
+    }
+
+    public string Name { get; }
+    public int Skip => _high.Skip;
+    public int MacroDim => _high.MacroDim;
+    /// <summary>Planner coordinates live in [−1, 1] per component; the norm limit is the box's corner.</summary>
+    public float MacroLimit => MathF.Sqrt(_high.MacroDim);
+    public IPlanningModel High { get; }
+
+    public void SetGoals(Observations goals) => _low.SetGoals(goals);
+    public void Observe(Observations current) => _low.Observe(current);
+    public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs) =>
+        _low.Score(actions, candidates, horizon, costs);
+
+    public bool[] AimAt(ReadOnlySpan<float> macroPlans, int macroSteps)
+    {
+        var plans = macroPlans.ToArray();
+        return TorchGuard.Pure(() =>
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            var (current, goal) = Encoded();
+            long e = current.shape[0];
+            var z = _high.Rollout(current, Macros(plans, e, macroSteps));             // (E, R, …)
+            // Distance to the goal now and after each jump; the low level aims at the goal where the plan comes
+            // closest to it no later than the first jump, else at the first jump's state.
+            var now = Distance(current.unsqueeze(1), goal);                        // (E, 1)
+            var along = Distance(z, goal);                                          // (E, R)
+            var closest = cat([now, along], 1).argmin(1);                           // 0 = now, j = after jump j
+            var aimAtGoal = (closest <= 1).cpu().data<bool>().ToArray();
+            var first = z[.., 0];
+            var subgoal = _low.Space == CostSpace.Latent ? first : Decode(first);
+            var goalTarget = _low.Space == CostSpace.Latent ? _low.GoalLatent! : _low.GoalFrame!;
+            var mask = tensor(aimAtGoal, device: _low.Device).reshape([e, .. Enumerable.Repeat(1L, (int)subgoal.dim() - 1)]);
+            var targets = where(mask, goalTarget, subgoal).DetachFromDisposeScope();
+            _low.AimAt(targets);
+            return aimAtGoal;
+        });
+    }
+
+    public float[][] ImagineLatents(ReadOnlySpan<float> actions, int horizon) => _low.ImagineLatents(actions, horizon);
+
+    public float[][]? ImagineFrames(ReadOnlySpan<float> actions, int horizon, IReadOnlyList<int> steps) =>
+        _low.ImagineFrames(actions, horizon, steps);
+
+    public void Dispose() => _low.Dispose();
+
+    private (Tensor Current, Tensor Goal) Encoded()
+    {
+        var current = _low.Current ?? throw new InvalidOperationException("call SetGoals and Observe first");
+        var goal = (_low.Space == CostSpace.Latent ? _low.GoalLatent : _low.GoalFrame)
+            ?? throw new InvalidOperationException("call SetGoals and Observe first");
+        return (current, goal);
+    }
+
+    /// <summary>Planner coordinates (E·N × R × m, flat) as macro-actions (E·N, R, m) in the data's box.</summary>
+    private Tensor Macros(float[] plans, long worlds, int macroSteps) =>
+        _high.FromPlanner(tensor(plans, [worlds, macroSteps, _high.MacroDim]).to(_low.Device));
+
+    private Tensor Decode(Tensor z) => nn.functional.sigmoid(_low.Model.Decoder!.call(z));
+
+    /// <summary>(E, R, …) latents (or latents to decode) against (E, …) goals: (E, R) mean squared distances.</summary>
+    private Tensor Distance(Tensor z, Tensor goal)
+    {
+        long e = z.shape[0], r = z.shape[1];
+        var flat = z.flatten(0, 1);
+        var imagined = _low.Space == CostSpace.Latent ? flat : Decode(flat);
+        var target = goal.repeat_interleave(r, 0);
+        return (imagined - target).pow(2).flatten(1).mean([1]).reshape(e, r);
+    }
+
+    /// <summary>The high level as a planning model over macro-actions.</summary>
+    private sealed class Jumps(HierarchicalPlanningModel owner) : IPlanningModel
+    {
+        public string Name => owner.Name + "/high";
+        public void SetGoals(Observations goals) => owner.SetGoals(goals);
+        public void Observe(Observations current) => owner.Observe(current);
+
+        public void Score(ReadOnlySpan<float> macros, int candidates, int macroSteps, Span<float> costs)
+        {
+            var plans = macros.ToArray();
+            var scored = TorchGuard.Pure(() =>
+            {
+                using var _ = no_grad();
+                using var scope = NewDisposeScope();
+                var (current, goal) = owner.Encoded();
+                long worlds = current.shape[0] * candidates;
+                var m = owner.Macros(plans, worlds, macroSteps);
+                var z = current.repeat_interleave(candidates, 0);
+                var target = goal.repeat_interleave(candidates, 0);
+                var shape = owner._highShape;
+                var total = shape == CostShape.Min
+                    ? full([worlds], float.PositiveInfinity, device: owner._low.Device)
+                    : zeros([worlds], device: owner._low.Device);
+                for (int j = 0; j < macroSteps; j++)
+                {
+                    z = owner._high.Predictor.call(z, m[.., j]);
+                    if (shape == CostShape.Terminal && j < macroSteps - 1) continue;
+                    var imagined = owner._low.Space == CostSpace.Latent ? z : owner.Decode(z);
+                    var distance = (imagined - target).pow(2).flatten(1).mean([1]);
+                    total = shape == CostShape.Min ? minimum(total, distance) : total + distance;
+                }
+                return total.cpu().data<float>().ToArray();
+            });
+            scored.CopyTo(costs);
+        }
+
+        public void Dispose() { }
+    }
+}

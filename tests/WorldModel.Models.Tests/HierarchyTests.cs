@@ -1,0 +1,110 @@
+using TorchSharp;
+using WorldModel.Models.Hierarchy;
+using WorldModel.Models.Objectives;
+using WorldModel.Models.Planning;
+using WorldModel.Models.Training;
+using WorldModel.Plan.Models;
+using WorldModel.Render;
+using WorldModel.Render.Cpu;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace WorldModel.Models.Tests;
+
+/// <summary>A tiny JEPA, then a high level trained on top of it (HWM): frozen low level, k-step jumps.</summary>
+[Collection("torch")]
+public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Skip = 4;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"wm-hierarchy-{Guid.NewGuid():N}");
+
+    private static readonly ModelConfig Tiny = new() { Widths = [8, 16], Latent = LatentKind.Flat, LatentDim = 16 };
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, true); } catch (IOException) { }
+    }
+
+    private (TrainingRun Low, TrainingRun High) TrainBoth(int lowSteps, int highSteps)
+    {
+        var data = TinyWorld.Dataset;
+        var renderer = new CpuRasterizer(new SceneBuilder(data.Config.World, data.Config.Render).Format);
+        var device = TorchRuntime.Initialise(DeviceKind.Cpu);
+        var low = new RunConfig
+        {
+            Name = "low", Data = data.Config, Model = Tiny, Objective = new JepaObjectiveConfig(),
+            Train = new TrainConfig { Steps = lowSteps, BatchSize = 16, Rollout = 4, LearningRate = 2e-3, WarmupSteps = 10 },
+            CheckpointEvery = lowSteps,
+        };
+        var lowRun = new TrainingRun(low, Path.Combine(_root, "low"));
+        var high = low with
+        {
+            Name = "high",
+            Train = low.Train with { Steps = highSteps, Rollout = 3 },
+            Hierarchy = new HierarchyConfig { LowLevel = "../low", Skip = Skip, MacroActionDim = 4 },
+            CheckpointEvery = highSteps,
+        };
+        var highRun = new TrainingRun(high, Path.Combine(_root, "high"));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        ScalarRace.RetryOnce(() => lowRun.Run(data, renderer, device), output.WriteLine);
+        ScalarRace.RetryOnce(() => highRun.Run(data, renderer, device), output.WriteLine);
+        output.WriteLine($"low {lowSteps} + high {highSteps} steps in {sw.Elapsed.TotalSeconds:F0} s");
+        return (lowRun, highRun);
+    }
+
+    [Fact]
+    public void Given_a_trained_low_level_When_a_high_level_is_trained_on_it_Then_it_jumps_k_steps_better_than_copying_the_latent_and_leaves_the_low_level_unchanged()
+    {
+        var (low, high) = TrainBoth(lowSteps: 150, highSteps: 500);
+        var (_, lowModel) = TrainedPlanningModels.LoadTrained(low.Folder, CPU);
+        var (_, model) = TrainedPlanningModels.LoadTrained(high.Folder, CPU);
+
+        // Frozen: every low-level weight of the hierarchical model equals the low run's.
+        var lowWeights = lowModel.state_dict();
+        foreach (var (name, w) in model.state_dict().Where(p => lowWeights.ContainsKey(p.Key)))
+            Assert.True(w.allclose(lowWeights[name], rtol: 0, atol: 0), $"{name} changed while the high level trained");
+
+        // k-step prediction on batches the training never drew (another seed): jump vs copy the current latent.
+        using var _ = no_grad();
+        var sampler = TinyWorld.Sampler(64, 2 * Skip + 1, seed: 99);
+        double jump = 0, copy = 0;
+        for (int b = 0; b < 4; b++)
+        {
+            var batch = sampler.Sample(b);
+            var z = model.Encode(FrameTensors.Frames(batch, CPU));                    // (B, 2k + 1, D)
+            var macros = model.HighLevel!.EncodeMacros(FrameTensors.Actions(batch, CPU)[.., ..Skip]);
+            var predicted = model.HighLevel.Rollout(z[.., 0], macros)[.., 0];
+            jump += (predicted - z[.., Skip]).pow(2).mean().item<float>();
+            copy += (z[.., 0] - z[.., Skip]).pow(2).mean().item<float>();
+        }
+        output.WriteLine($"{Skip}-step jump error {jump / 4:F4}, copying the current latent {copy / 4:F4}");
+        Assert.True(jump < 0.5 * copy, $"jump {jump / 4:F4} vs copy {copy / 4:F4}");
+
+        // The planner's box came from the data: inside the LayerNorm'd range, not the initial ±2.
+        var (lo, hi) = model.HighLevel!.Bounds;
+        Assert.All(lo.Zip(hi), b => Assert.True(b.First < b.Second && b.First > -2 && b.Second < 2,
+            $"bounds [{b.First}, {b.Second}]"));
+
+        // The run offers flat and two-level planning.
+        var methods = TrainedPlanningModels.FromRun(high.Folder, CPU, CostShape.Min, CostShape.Terminal);
+        Assert.Equal(["jepa/latent", "jepa/latent-hier"], methods.Select(m => m.Name));
+        Assert.IsType<HierarchicalPlanningModel>(methods[1]);
+        foreach (var m in methods) m.Dispose();
+    }
+
+    [Fact]
+    public void Given_a_low_level_that_has_not_finished_When_a_high_level_is_trained_on_it_Then_it_is_refused_naming_the_run()
+    {
+        var data = TinyWorld.Dataset;
+        var renderer = new CpuRasterizer(new SceneBuilder(data.Config.World, data.Config.Render).Format);
+        var high = new RunConfig
+        {
+            Name = "high", Data = data.Config, Model = Tiny,
+            Train = new TrainConfig { Steps = 10, BatchSize = 4, Rollout = 2, WarmupSteps = 2 },
+            Hierarchy = new HierarchyConfig { LowLevel = "../missing", Skip = Skip },
+        };
+        var e = Assert.Throws<CheckpointException>(() =>
+            new TrainingRun(high, Path.Combine(_root, "high")).Run(data, renderer, CPU));
+        Assert.Contains("missing", e.Message);
+    }
+}
