@@ -51,7 +51,11 @@ public sealed class CommittedConfigTests
         using var tmp = new TempFolder();
         var tree = Tree(name);
         Shrink(tree["data"]!.AsObject());
-        foreach (var model in tree["models"]!.AsArray()) ShrinkTraining(model!.AsObject());
+        foreach (var model in tree["models"]!.AsArray())
+        {
+            ShrinkTraining(model!.AsObject());
+            if (model["hierarchy"] is JsonObject hierarchy) ShrinkTraining(hierarchy);
+        }
         if (tree["seeds"] is JsonArray seeds) tree["seeds"] = new JsonArray(seeds[0]!.GetValue<int>());
         var eval = tree["evaluation"] as JsonObject ?? [];
         tree["evaluation"] = eval;
@@ -62,6 +66,8 @@ public sealed class CommittedConfigTests
         planner["samples"] = 8;
         planner["iterations"] = 1;
         if (planner["elites"] is not null) planner["elites"] = 2;
+        if (plan["hierarchy"] is JsonObject { } twoLevel && twoLevel["planner"] is JsonObject high)
+            (high["samples"], high["iterations"]) = (8, 1);
         eval["plannerHorizons"] = new JsonArray(4);
         var episodes = eval["episodes"] as JsonObject ?? [];
         eval["episodes"] = episodes;

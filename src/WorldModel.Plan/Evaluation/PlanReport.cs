@@ -67,19 +67,26 @@ public static class PlanReport
         return written;
     }
 
-    /// <summary>A Markdown table: one row per method and planner horizon.</summary>
+    /// <summary>
+    /// A Markdown table: one row per method and planner horizon. Two-Rooms splits same-room from across-room
+    /// episodes; a world with one kind of episode (Push-Ball) shows all of them at both thresholds; a world with
+    /// several other kinds (the maze's distance bins) shows each kind, strict, then all at 4.5 px.
+    /// </summary>
     public static string Table(IReadOnlyList<PlanRow> rows)
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        // Two-Rooms splits same-room from across-room episodes; Push-Ball has one kind: all its episodes, at both
-        // thresholds.
         bool rooms = HasRooms(rows);
-        sb.AppendLine(rooms
-            ? "| method | H | same room, strict | across rooms, strict | across rooms, < 4.5 px | steps (successes) " +
-                "| plan s/episode | ms/replan per episode |"
-            : "| method | H | strict | < 4.5 px | steps (successes) | plan s/episode | ms/replan per episode |");
-        sb.AppendLine(rooms ? "|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|");
+        var kinds = rooms ? [] : rows.Select(r => r.Result.Kind).Distinct().ToArray();
+        if (kinds.Length == 1) kinds = [];
+        string header = rooms
+            ? "| method | H | same room, strict | across rooms, strict | across rooms, < 4.5 px "
+            : kinds.Length > 0
+                ? "| method | H | " + string.Concat(kinds.Select(k => $"{k}, strict | ")) + "all, < 4.5 px "
+                : "| method | H | strict | < 4.5 px ";
+        header += "| steps (successes) | plan s/episode | ms/replan per episode |";
+        sb.AppendLine(header);
+        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", header.Count(ch => ch == '|') - 1)));
         foreach (var g in rows.GroupBy(r => (r.Method, r.PlannerHorizon))
             .OrderBy(g => g.Key.Method, StringComparer.Ordinal).ThenBy(g => g.Key.PlannerHorizon))
         {
@@ -91,10 +98,14 @@ public static class PlanReport
                 : Rate.Of(xs, SuccessSummary.Threshold(strict)).ToString() + $" of {xs.Length}";
             double seconds = g.Average(r => r.Result.PlanSeconds);
             double msPerReplan = 1000 * g.Sum(r => r.Result.PlanSeconds) / Math.Max(1, g.Sum(r => r.Result.Replans));
-            string sameCell = rooms ? $" {Cell(same, true)} |" : "";
+            string cells = rooms
+                ? $" {Cell(same, true)} | {Cell(across, true)} | {Cell(across, false)} |"
+                : kinds.Length > 0
+                    ? string.Concat(kinds.Select(k => $" {Cell(g.Where(r => r.Result.Kind == k).ToArray(), true)} |"))
+                      + $" {Cell(across, false)} |"
+                    : $" {Cell(across, true)} | {Cell(across, false)} |";
             sb.AppendLine(
-                string.Create(c, $"| {g.Key.Method} | {g.Key.PlannerHorizon} |{sameCell} {Cell(across, true)} | ") +
-                string.Create(c, $"{Cell(across, false)} | ") +
+                string.Create(c, $"| {g.Key.Method} | {g.Key.PlannerHorizon} |{cells} ") +
                 string.Create(
                     c, $"{(solved.Length == 0 ? "—" : solved.Average(r => r.Result.StrictStep).ToString("F0", c))}") +
                 string.Create(c, $" | {seconds:F2} | {msPerReplan:F1} |"));
