@@ -17,8 +17,13 @@ public static class PointVisibility
     public static bool Visible(float x0, float y0, float x1, float y1, ReadOnlySpan<float> wallPieces)
     {
         double dx = (double)x1 - x0, dy = (double)y1 - y0;
+        float left = MathF.Min(x0, x1), right = MathF.Max(x0, x1), bottom = MathF.Min(y0, y1), top = MathF.Max(y0, y1);
         for (int p = 0; p + 3 < wallPieces.Length; p += 4)
         {
+            // A segment whose bounding box stays out of a piece's open interior cannot enter it: most pieces, cheaply.
+            if (right <= wallPieces[p] || left >= wallPieces[p + 1] || top <= wallPieces[p + 2]
+                || bottom >= wallPieces[p + 3])
+                continue;
             double enter = double.NegativeInfinity, exit = double.PositiveInfinity;
             if (!Slab(x0, dx, wallPieces[p], wallPieces[p + 1], ref enter, ref exit)) continue;
             if (!Slab(y0, dy, wallPieces[p + 2], wallPieces[p + 3], ref enter, ref exit)) continue;
