@@ -5,10 +5,13 @@ namespace WorldModel.Render;
 /// GL renderer uploads unchanged. Each world has <see cref="SlotsPerWorld"/> slots of 4 floats:
 /// <see cref="MaxRects"/> wall rectangles (x0, x1, y0, y1), then <see cref="MaxDisks"/> disks
 /// (cx, cy, radius, kind). Empty rectangles have zero area; empty disks have a negative radius.
+/// Twelve rectangles: the border's four and a maze's eight wall pieces. The GL renderer passes every slot as
+/// one vertex attribute and one flat varying vec4, so <see cref="SlotsPerWorld"/> must stay within GL's
+/// guaranteed limits (16 attributes, 64 varying floats): 14 slots are 14 attributes and 56 floats.
 /// </summary>
 public sealed class SceneBatch
 {
-    public const int MaxRects = 8, MaxDisks = 2, SlotsPerWorld = MaxRects + MaxDisks,
+    public const int MaxRects = 12, MaxDisks = 2, SlotsPerWorld = MaxRects + MaxDisks,
         FloatsPerWorld = SlotsPerWorld * 4;
 
     public SceneBatch(int count)

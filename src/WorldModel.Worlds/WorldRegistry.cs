@@ -1,6 +1,7 @@
 using WorldModel.Core.Config;
 using WorldModel.Sim.Policies;
 using WorldModel.Sim.Worlds;
+using WorldModel.Worlds.Maze;
 using WorldModel.Worlds.PushBall;
 using WorldModel.Worlds.TwoRooms;
 
@@ -15,7 +16,8 @@ namespace WorldModel.Worlds;
 public sealed class WorldRegistry : IConfigUnionRegistry
 {
     /// <summary>Every world, the default first.</summary>
-    public static IReadOnlyList<Type> Worlds { get; } = [typeof(TwoRoomsConfig), typeof(PushBallConfig)];
+    public static IReadOnlyList<Type> Worlds { get; } =
+        [typeof(TwoRoomsConfig), typeof(PushBallConfig), typeof(MazeConfig)];
 
     /// <summary>Every data-collection policy: the world-independent ones, then each world's.</summary>
     public static IReadOnlyList<Type> Policies { get; } =
@@ -24,7 +26,8 @@ public sealed class WorldRegistry : IConfigUnionRegistry
             typeof(RandomWalkPolicyConfig),
             typeof(ExpertPolicyConfig),
             typeof(RandomPushesPolicyConfig),
-            typeof(NoisyPusherPolicyConfig)
+            typeof(NoisyPusherPolicyConfig),
+            typeof(MazeWalkPolicyConfig)
         ];
 
     public IReadOnlyList<Type> CasesOf(Type union) =>

@@ -23,7 +23,8 @@ public sealed class WorldRegistryTests
         var config = ConfigLoader.LoadFile<ExperimentConfig>(Repository.Config("tiny-experiment.json"), [
             "data.name=tiny-" + kind, "data.world.kind=" + kind, "data.policy.kind=uniform",
             "evaluation.oracles=[" + oracles + "]",
-            "evaluation.episodes={\"acrossRooms\":1,\"sameRoom\":1,\"pushes\":2,\"budget\":8}",
+            "evaluation.episodes={\"acrossRooms\":1,\"sameRoom\":1,\"pushes\":2,"
+                + "\"mazePairs\":1,\"mazeDistances\":[1,3],\"budget\":8}",
             "evaluation.plannerHorizons=[4]",
             "models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},"
                 + "\"train\":{\"steps\":4,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":1}}]"]);
@@ -53,7 +54,8 @@ public sealed class WorldRegistryTests
                 && ns.StartsWith("WorldModel.Worlds.", StringComparison.Ordinal))
             .Select(t => t.Name.Split('`')[0]).Distinct().ToArray();
         Assert.Contains("TwoRoomsBatch", worldTypes);
-        var name = new Regex(@"\b(" + string.Join("|", worldTypes) + @")\b|WorldModel\.Worlds\.(TwoRooms|PushBall)");
+        var name = new Regex(
+            @"\b(" + string.Join("|", worldTypes) + @")\b|WorldModel\.Worlds\.(TwoRooms|PushBall|Maze)");
         string src = Repository.Path("src");
         var hits = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")

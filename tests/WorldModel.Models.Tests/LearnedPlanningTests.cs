@@ -13,6 +13,7 @@ using WorldModel.Render;
 using WorldModel.Render.Cpu;
 using WorldModel.Sim;
 using WorldModel.Sim.Policies;
+using WorldModel.Worlds.PointAgent;
 using WorldModel.Worlds.TwoRooms;
 using WorldModel.Sim.Worlds;
 using Xunit.Abstractions;
@@ -84,7 +85,7 @@ public class LearnedPlanningTests(ITestOutputHelper output)
             if (gx < 6.6f || gx > 57.4f || gy < 6.6f || gy > 57.4f
                 || batch.Layouts[0].Room(gx, gy) != batch.Layouts[0].Room(start.X, start.Y)) continue;
             var pieces = batch.WallPieces(0);
-            if (!TwoRoomsGeometry.Visible(start.X, start.Y, gx, gy, pieces)) continue;
+            if (!PointVisibility.Visible(start.X, start.Y, gx, gy, pieces)) continue;
             list.Add(TwoRoomsEpisodes.Create(list.Count, layout, [start.X, start.Y], [gx, gy], budget, World));
         }
         return list.ToArray();

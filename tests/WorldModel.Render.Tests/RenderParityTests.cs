@@ -3,6 +3,7 @@ using WorldModel.Render.Cpu;
 using WorldModel.Render.Gl;
 using WorldModel.Sim;
 using WorldModel.Sim.Policies;
+using WorldModel.Worlds.Maze;
 using WorldModel.Worlds.PushBall;
 using WorldModel.Worlds.TwoRooms;
 using WorldModel.Sim.Worlds;
@@ -41,12 +42,17 @@ public sealed class RenderParityTests
         { "two-rooms-fixed", ObservationLayout.Rgb, 96 },
         { "push-ball", ObservationLayout.Rgb, 64 },
         { "push-ball", ObservationLayout.Channels, 64 },
+        { "maze", ObservationLayout.Rgb, 64 },
+        { "maze", ObservationLayout.Channels, 64 },
+        { "maze-4", ObservationLayout.Rgb, 96 }, // up to 8 wall rectangles: every scene slot in use
     };
 
     private static WorldConfig World(string name) => name switch
     {
         "two-rooms-random" => new TwoRoomsConfig { Layout = new RandomLayoutConfig() },
         "two-rooms-fixed" => new TwoRoomsConfig(),
+        "maze" => new MazeConfig { Layouts = 0 },
+        "maze-4" => new MazeConfig { Cells = 4, Layouts = 0 },
         _ => new PushBallConfig(),
     };
 
@@ -77,6 +83,35 @@ public sealed class RenderParityTests
                 + $"first at frame {first / Math.Max(1, builder.Format.BytesPerFrame)}");
         // Frames are not trivially equal: they show walls and an agent.
         Assert.Contains(cpuFrames, b => b > 200);
+    }
+
+    [Fact]
+    public void Given_the_scene_slots_Then_they_fit_the_vertex_attributes_and_varyings_GL_guarantees()
+    {
+        // One vec4 attribute and one flat vec4 varying per slot: GL guarantees 16 attributes (NVIDIA's
+        // GL_MAX_VERTEX_ATTRIBS) and 64 vertex output components, gl_Position's 4 among them.
+        Assert.InRange(SceneBatch.SlotsPerWorld, 1, 16);
+        Assert.InRange(4 * SceneBatch.SlotsPerWorld + 4, 1, 64);
+    }
+
+    [Fact]
+    public void Given_a_maze_scene_Then_its_walls_fill_the_slots_after_the_border_and_show_where_edges_are_closed()
+    {
+        // Every wall of a 2×2 maze closed: a vertical wall x ∈ [31, 33] across the arena and a horizontal one
+        // y ∈ [31, 33] either side of it.
+        var world = new MazeConfig { Cells = 2, Layouts = 0 };
+        var builder = new SceneBuilder(world, new RenderConfig { Layout = ObservationLayout.Channels });
+        var scenes = new SceneBatch(1);
+        builder.Build(scenes, 0, [14f, 14f], [1, 1, 1, 1]);
+        Assert.Equal([31f, 33f, 4f, 60f, 4f, 31f, 31f, 33f, 33f, 60f, 31f, 33f],
+            scenes.Shapes.AsSpan(4 * 4, 12).ToArray());
+        var frame = new byte[builder.Format.BytesPerFrame];
+        new CpuRasterizer(builder.Format).Render(scenes, frame);
+        int Walls(int x, int y) => frame[(y * 64 + x) * 2 + 1];
+        Assert.Equal(255, Walls(31, 10));
+        Assert.Equal(255, Walls(10, 31));
+        Assert.Equal(255, Walls(32, 32));
+        Assert.Equal(0, Walls(20, 20));
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class TwoRoomsPhysicsTests
                 // along it and 0.3 px back.
                 if (contactNoise == 0 && rule == ContactRule.Stop)
                     Assert.True(
-                        TwoRoomsGeometry.Visible(before[i].Item1, before[i].Item2, w.X[i], w.Y[i], w.WallPieces(i)),
+                        PointVisibility.Visible(before[i].Item1, before[i].Item2, w.X[i], w.Y[i], w.WallPieces(i)),
                         $"world {i} tunnelled");
             }
         }

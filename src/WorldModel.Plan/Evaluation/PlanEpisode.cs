@@ -23,7 +23,7 @@ public sealed record PlanEpisode(
 }
 
 /// <summary>Which start/goal pairs an evaluation uses, drawn as PLDM does.</summary>
-public sealed record EpisodesConfig
+public sealed record EpisodesConfig : IValidatable
 {
     /// <summary>
     /// Pairs with start and goal in different rooms (one uniformly in each, sides swapped half the time).
@@ -35,6 +35,14 @@ public sealed record EpisodesConfig
     /// Push-Ball: episodes, each an agent, a ball and a target drawn as the world's reset draws them.
     /// </summary>
     [Range(0, 100_000)] public int Pushes { get; init; } = 50;
+    /// <summary>Maze: start/goal pairs per bin of <see cref="MazeDistances"/>.</summary>
+    [Range(0, 100_000)] public int MazePairs { get; init; } = 32;
+    /// <summary>
+    /// Maze: bins of the cell distance between start and goal (breadth-first, through open walls), each given by its
+    /// smallest distance, rising; a bin reaches up to the next one, the last has no end. [1, 3, 5] are the bins
+    /// "d1-2", "d3-4" and "d5+"; 0 puts start and goal in one cell.
+    /// </summary>
+    [Range(0, 64)] public int[] MazeDistances { get; init; } = [1, 3, 5];
     /// <summary>Steps allowed per episode (PLDM: 200).</summary>
     [Range(1, 100_000)] public int Budget { get; init; } = 200;
     /// <summary>Distance of starts and goals from walls (PLDM: 2.6).</summary>
@@ -44,6 +52,14 @@ public sealed record EpisodesConfig
     /// layouts from its own seed and stream, so with random layouts these are layouts never seen in training.
     /// </summary>
     [Range(0, long.MaxValue)] public long Seed { get; init; } = 1_000_003;
+
+    public IEnumerable<ConfigError> Validate()
+    {
+        for (int i = 1; i < MazeDistances.Length; i++)
+            if (MazeDistances[i] <= MazeDistances[i - 1])
+                yield return new($"mazeDistances[{i}]",
+                    $"{MazeDistances[i]} is not above {MazeDistances[i - 1]}; the bins' smallest distances must rise");
+    }
 }
 
 /// <summary>

@@ -8,30 +8,29 @@ namespace WorldModel.Render.Gl;
 internal static class Shaders
 {
     // Layer chosen in the vertex shader (ARB_shader_viewport_layer_array): no geometry stage needed.
-    // Each world's 10 shape slots arrive as per-instance attributes and reach the fragment shader
-    // as flat varyings: on llvmpipe this is ~100× faster than per-fragment storage-buffer loads.
-    public const string Vertex = """
-    #version 430 core
-    #extension GL_ARB_shader_viewport_layer_array : require
-    layout(location = 0) in vec4 aShape0;
-    layout(location = 1) in vec4 aShape1;
-    layout(location = 2) in vec4 aShape2;
-    layout(location = 3) in vec4 aShape3;
-    layout(location = 4) in vec4 aShape4;
-    layout(location = 5) in vec4 aShape5;
-    layout(location = 6) in vec4 aShape6;
-    layout(location = 7) in vec4 aShape7;
-    layout(location = 8) in vec4 aShape8;
-    layout(location = 9) in vec4 aShape9;
-    flat out vec4 vShapes[10];
-    void main() {
-        vec2 p = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1)) * 2.0 - 1.0;
-        gl_Position = vec4(p, 0.0, 1.0);
-        gl_Layer = gl_InstanceID;
-        vShapes[0] = aShape0; vShapes[1] = aShape1; vShapes[2] = aShape2; vShapes[3] = aShape3; vShapes[4] = aShape4;
-        vShapes[5] = aShape5; vShapes[6] = aShape6; vShapes[7] = aShape7; vShapes[8] = aShape8; vShapes[9] = aShape9;
+    // Each world's shape slots arrive as per-instance attributes and reach the fragment shader as flat
+    // varyings: on llvmpipe this is ~100× faster than per-fragment storage-buffer loads. One attribute per
+    // slot: 14 slots (SceneBatch.SlotsPerWorld) use 14 of the 16 attributes GL guarantees (NVIDIA's
+    // GL_MAX_VERTEX_ATTRIBS is 16), and 56 flat varying floats, within the 64 vertex output components GL
+    // guarantees (gl_Position's 4 included).
+    public static readonly string Vertex = BuildVertex();
+
+    private static string BuildVertex()
+    {
+        var slots = Enumerable.Range(0, SceneBatch.SlotsPerWorld).ToArray();
+        var attributes = string.Concat(slots.Select(k => $"layout(location = {k}) in vec4 aShape{k};\n"));
+        var copies = string.Concat(slots.Select(k => $"    vShapes[{k}] = aShape{k};\n"));
+        return $$"""
+            #version 430 core
+            #extension GL_ARB_shader_viewport_layer_array : require
+            {{attributes}}flat out vec4 vShapes[{{SceneBatch.SlotsPerWorld}}];
+            void main() {
+                vec2 p = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1)) * 2.0 - 1.0;
+                gl_Position = vec4(p, 0.0, 1.0);
+                gl_Layer = gl_InstanceID;
+            {{copies}}}
+            """;
     }
-    """;
 
     public static readonly string Fragment = BuildFragment();
 

@@ -30,6 +30,6 @@ public abstract record PolicyConfig
 [ConfigName("uniform")]
 public sealed record UniformPolicyConfig : PolicyConfig
 {
-    public override IReadOnlyList<string> Worlds => ["two-rooms", "push-ball"];
+    public override IReadOnlyList<string> Worlds => ["two-rooms", "push-ball", "maze"];
     public override IPolicy Create(IWorldBatch world) => new UniformPolicy(this, world);
 }

@@ -1,6 +1,7 @@
 using MathNet.Numerics.Statistics;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
+using WorldModel.Worlds.PointAgent;
 
 namespace WorldModel.Worlds.TwoRooms;
 
@@ -134,7 +135,7 @@ public sealed record CostLandscape(
                     if ((di == 0 && dj == 0) || ni < 0 || nj < 0 || ni >= size || nj >= size
                         || double.IsNaN(cost[nj, ni]) || cost[nj, ni] >= bestCost)
                         continue;
-                    if (!TwoRoomsGeometry.Visible(x, y, low + (ni + 0.5f) * cell, low + (nj + 0.5f) * cell, pieces))
+                    if (!PointVisibility.Visible(x, y, low + (ni + 0.5f) * cell, low + (nj + 0.5f) * cell, pieces))
                         continue;
                     best = nj * size + ni;
                     bestCost = cost[nj, ni];
