@@ -32,6 +32,7 @@ public sealed record ModelEntry
 /// </summary>
 public sealed record HierarchyEntry
 {
+    public Models.Hierarchy.MacroActionKind MacroAction { get; init; } = Models.Hierarchy.MacroActionKind.Learned;
     [Range(2, 256)] public int Skip { get; init; } = 8;
     [Range(1, 64)] public int MacroActionDim { get; init; } = 8;
     [Range(4, 4096)] public int MacroHidden { get; init; } = 64;
@@ -74,6 +75,7 @@ public sealed record ExperimentConfig : IValidatable
             Hierarchy = new Models.Hierarchy.HierarchyConfig
             {
                 LowLevel = Path.Combine("..", lowFolderName),
+                MacroAction = h.MacroAction,
                 Skip = h.Skip,
                 MacroActionDim = h.MacroActionDim,
                 MacroHidden = h.MacroHidden,

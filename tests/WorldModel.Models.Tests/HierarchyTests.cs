@@ -93,6 +93,18 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Given_summed_macro_actions_Then_a_macro_action_is_the_net_displacement_its_k_actions_ask_for()
+    {
+        var high = new HighLevel(new HierarchyConfig { LowLevel = "x", Skip = 3, MacroAction = MacroActionKind.Sum },
+            Tiny, [16], actionDim: 2);
+        Assert.Equal(2, high.MacroDim);
+        var actions = tensor(new float[] { 1, 0, 1, 0, 0, 2, /* second chunk */ -1, -1, 0, 0, 0.5f, 0 }, [1, 6, 2]);
+        var macros = high.EncodeMacros(actions);
+        Assert.Equal(new long[] { 1, 2, 2 }, macros.shape);
+        Assert.Equal(new float[] { 2, 2, -0.5f, -1 }, macros.data<float>().ToArray());
+    }
+
+    [Fact]
     public void Given_a_low_level_that_has_not_finished_When_a_high_level_is_trained_on_it_Then_it_is_refused_naming_the_run()
     {
         var data = TinyWorld.Dataset;

@@ -11,11 +11,18 @@ namespace WorldModel.Models.Hierarchy;
 /// </summary>
 public sealed record HierarchyConfig : IValidatable
 {
+    /// <summary>
+    /// How a chunk of k actions becomes a macro-action: learned (an MLP, HWM's maze models) or their sum
+    /// (the net displacement asked for; PLDM's hierarchical code does this for its wall world). A sum has the
+    /// actions' own size and covers the space the planner searches, where most of a learned code's box lies
+    /// off the codes the data produce.
+    /// </summary>
+    public MacroActionKind MacroAction { get; init; } = MacroActionKind.Learned;
     /// <summary>The finished training run it builds on: a run folder, relative to this run's folder or absolute.</summary>
     public string LowLevel { get; init; } = "";
     /// <summary>Low-level steps per macro-action (k).</summary>
     [Range(2, 256)] public int Skip { get; init; } = 8;
-    /// <summary>Size of a macro-action (HWM: 8).</summary>
+    /// <summary>Size of a learned macro-action (HWM: 8); a sum has the action's size.</summary>
     [Range(1, 64)] public int MacroActionDim { get; init; } = 8;
     /// <summary>Hidden width of the macro-action encoder's MLP (HWM: 32-32).</summary>
     [Range(4, 4096)] public int MacroHidden { get; init; } = 64;
@@ -25,4 +32,12 @@ public sealed record HierarchyConfig : IValidatable
         if (LowLevel.Length == 0)
             yield return new("lowLevel", "is empty; name the finished training run the high level builds on");
     }
+}
+
+public enum MacroActionKind
+{
+    /// <summary>An MLP of the k actions, LayerNorm'd (HWM).</summary>
+    Learned,
+    /// <summary>The sum of the k actions.</summary>
+    Sum,
 }

@@ -15,23 +15,29 @@ namespace WorldModel.Models.Hierarchy;
 /// </summary>
 public sealed class HighLevel : Module
 {
-    private readonly Sequential _macroEncoder;
+    private readonly Sequential? _macroEncoder;
+    private readonly bool _sum;
+    private readonly int _actionDim;
     private readonly Tensor _macroLow, _macroHigh;
 
     public HighLevel(HierarchyConfig config, ModelConfig model, long[] latentShape, int actionDim)
         : base(nameof(HighLevel))
     {
         Skip = config.Skip;
-        MacroDim = config.MacroActionDim;
-        _macroEncoder = Sequential(
-            Linear(config.Skip * actionDim, config.MacroHidden), ReLU(),
-            Linear(config.MacroHidden, config.MacroHidden), ReLU(),
-            Linear(config.MacroHidden, config.MacroActionDim),
-            LayerNorm(config.MacroActionDim, elementwise_affine: false));
-        Predictor = Nets.Predictor.Create(model, latentShape, config.MacroActionDim);
+        _sum = config.MacroAction == MacroActionKind.Sum;
+        _actionDim = actionDim;
+        MacroDim = _sum ? actionDim : config.MacroActionDim;
+        _macroEncoder = _sum
+            ? null
+            : Sequential(
+                Linear(config.Skip * actionDim, config.MacroHidden), ReLU(),
+                Linear(config.MacroHidden, config.MacroHidden), ReLU(),
+                Linear(config.MacroHidden, config.MacroActionDim),
+                LayerNorm(config.MacroActionDim, elementwise_affine: false));
+        Predictor = Nets.Predictor.Create(model, latentShape, MacroDim);
         // Saved with the weights; until SetBounds runs they are the LayerNorm'd range a macro-action mostly has.
-        _macroLow = full([config.MacroActionDim], -2f);
-        _macroHigh = full([config.MacroActionDim], 2f);
+        _macroLow = full([MacroDim], -2f);
+        _macroHigh = full([MacroDim], 2f);
         register_buffer("macro_low", _macroLow);
         register_buffer("macro_high", _macroHigh);
         RegisterComponents();
@@ -42,7 +48,9 @@ public sealed class HighLevel : Module
     public Predictor Predictor { get; }
 
     /// <summary>(…, k × A) action chunks → (…, m) macro-actions.</summary>
-    public Tensor EncodeMacro(Tensor chunks) => _macroEncoder.call(chunks);
+    public Tensor EncodeMacro(Tensor chunks) => _macroEncoder is { } mlp
+        ? mlp.call(chunks)
+        : chunks.reshape([.. chunks.shape[..^1], Skip, _actionDim]).sum(chunks.dim() - 1);
 
     /// <summary>(B, R·k, A) actions → (B, R, m): each run of k consecutive actions as one macro-action.</summary>
     public Tensor EncodeMacros(Tensor actions)
