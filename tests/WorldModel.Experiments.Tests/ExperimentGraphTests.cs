@@ -33,6 +33,23 @@ public sealed class ExperimentGraphTests
     }
 
     [Fact]
+    public void Given_a_model_with_a_hierarchy_and_two_level_oracles_Then_its_high_level_trains_after_each_seed_and_two_level_methods_plan_after_it()
+    {
+        using var tmp = new TempFolder();
+        var graph = ExperimentGraph.Build(Tiny("models.0.hierarchy.skip=4", "models.0.hierarchy.train.rollout=2",
+            "evaluation.oracleSkip=4", "evaluation.plannerHorizons=[4]"), tmp["run"]);
+        var ids = graph.Units.Select(u => u.Id).ToList();
+        Assert.Equal(["data", "train/jepa-seed0", "train/jepa-seed0-high", "train/pixel-seed0"],
+            ids.Where(i => i is "data" || i.StartsWith("train/", StringComparison.Ordinal)));
+        Assert.Equal(["data", "train/jepa-seed0"], graph["train/jepa-seed0-high"].DependsOn.Select(u => u.Id));
+        Assert.Equal(["train/jepa-seed0-high"], graph["plan/jepa-latent-hier-seed0-h4"].DependsOn.Select(u => u.Id));
+        Assert.Contains("plan/oracle-geodesic-hier-seed0-h4", ids);
+        Assert.DoesNotContain("plan/pixel-frames-hier-seed0-h4", ids); // the pixel model has no hierarchy here
+        // The high level's output depends on the low level it was trained on.
+        Assert.Contains(graph["train/jepa-seed0"].Key, graph["train/jepa-seed0-high"].Key, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Given_a_push_ball_experiment_Then_its_graph_has_no_landscape_and_plans_its_own_oracles()
     {
         using var tmp = new TempFolder();

@@ -49,13 +49,18 @@ public static class EvalPlanCommand
             Description = "Folder for results and plots (default: RUN_DIR/plan-<settings hash>)",
         };
         var noOracle = new Option<bool>("--no-oracle") { Description = "Skip the true-simulator baselines" };
+        var methodsOpt = new Option<string[]>("--method")
+        {
+            Description = "Plan only this method of the run, e.g. --method jepa/latent-hier (repeatable; " +
+                "default: every method the run offers)",
+        };
         var device = TrainCommand.DeviceOption();
         var cmd = new Command(
             "eval-plan",
             "Planning success of a trained model on the real simulator (MPC), with oracle baselines; " +
             "results.csv/json, plots")
         {
-            run, episodesOpt, saveOpt, configOpt, setOpt, outOpt, noOracle, device,
+            run, episodesOpt, saveOpt, configOpt, setOpt, outOpt, noOracle, methodsOpt, device,
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
@@ -81,7 +86,9 @@ public static class EvalPlanCommand
                 $"→ {Markup.Escape(Paths.Show(outFolder))}");
             // The trained models load (and their checkpoints are checked) before anything is written, so a run
             // that cannot be evaluated leaves no folder behind.
-            var trained = TrainedPlanningModels.FromRun(folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost);
+            var trained = Pick(
+                TrainedPlanningModels.FromRun(folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost),
+                parse.GetValue(methodsOpt) ?? []);
             Directory.CreateDirectory(outFolder);
             // Recorded with the episodes file it planned, so the folder says what it holds.
             var recorded = parse.GetValue(episodesOpt) is { } file
@@ -90,8 +97,8 @@ public static class EvalPlanCommand
             AtomicFile.WriteAllText(Path.Combine(outFolder, "eval-config.json"), ConfigLoader.ToJson(recorded));
             var stage = new PlanStage(config, world, runConfig.Data.Render, episodes, Path.Combine(outFolder, "parts"));
             var rows = new List<PlanRow>();
-            foreach (var cost in config.OraclesFor(world))
-                using (var oracle = PlanningModels.Oracle(world, cost, config.Plan.Cost))
+            foreach (var (_, create) in config.OracleMethods(world))
+                using (var oracle = create())
                     rows.AddRange(stage.Evaluate(oracle, 0, ConsoleObserver.Instance, cancel));
             foreach (var model in trained)
                 using (model)
@@ -133,6 +140,21 @@ public static class EvalPlanCommand
     }
 
     private const string EvaluationKey = "evaluation";
+
+    /// <summary>The methods asked for (all when none are), the others disposed; an unknown name is refused.</summary>
+    private static IReadOnlyList<IPlanningModel> Pick(IReadOnlyList<IPlanningModel> offered, string[] wanted)
+    {
+        if (wanted.Length == 0) return offered;
+        var unknown = wanted.Where(w => offered.All(m => m.Name != w)).ToList();
+        if (unknown.Count > 0)
+        {
+            foreach (var m in offered) m.Dispose();
+            throw new ArgumentException($"--method {string.Join(", ", unknown)}: not a method of this run; " +
+                $"allowed: {string.Join(", ", offered.Select(m => m.Name))}");
+        }
+        foreach (var m in offered.Where(m => !wanted.Contains(m.Name))) m.Dispose();
+        return offered.Where(m => wanted.Contains(m.Name)).ToList();
+    }
 
     private static readonly string ExperimentKind =
         typeof(ExperimentConfig).GetCustomAttribute<ConfigFileKindAttribute>()!.Name;

@@ -69,15 +69,9 @@ public sealed class ExperimentGraph
         var stage = new PlanStage(eval, world, config.Data.Render, episodes, Path.Combine(folder, "plan"));
         string evalKey = ConfigLoader.Hash(eval, "plan-v1" + PlanEpisodes.ToJson(episodes, world));
         var plans = new List<PlanStage.Unit>();
-        foreach (var cost in eval.OraclesFor(world))
-        {
-            // The oracle names itself (a unit's folder is named before it runs); building one costs nothing.
-            string name;
-            using (var oracle = PlanningModels.Oracle(world, cost, eval.Plan.Cost)) name = oracle.Name;
+        foreach (var (name, create) in eval.OracleMethods(world))
             foreach (int h in eval.PlannerHorizons)
-                plans.Add(new PlanStage.Unit(stage, name, 0, h,
-                    _ => PlanningModels.Oracle(world, cost, eval.Plan.Cost), evalKey, []));
-        }
+                plans.Add(new PlanStage.Unit(stage, name, 0, h, _ => create(), evalKey, []));
         foreach (var train in trains)
             foreach (string method in train.Methods)
                 foreach (int h in eval.PlannerHorizons)

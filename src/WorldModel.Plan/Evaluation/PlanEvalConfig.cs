@@ -22,6 +22,42 @@ public sealed record PlanEvalConfig : IValidatable
     /// straight shows the wall trap); unset means every oracle of the world planned in, [] none.
     /// </summary>
     public OracleCost[]? Oracles { get; init; }
+    /// <summary>
+    /// Above 0: each oracle is also planned in two levels, a macro-action held for this many steps
+    /// ("oracle/straight-hier"): what two-level planning gives with a perfect model. 0: flat oracles only.
+    /// </summary>
+    [Range(0, 256)] public int OracleSkip { get; init; }
+
+    /// <summary>
+    /// The oracle planning methods of this evaluation in <paramref name="world"/>: each listed cost flat, then (with
+    /// <see cref="OracleSkip"/>) in two levels; names as results give them, and how to make each.
+    /// </summary>
+    public IReadOnlyList<(string Name, Func<IPlanningModel> Create)> OracleMethods(WorldConfig world)
+    {
+        var methods = new List<(string, Func<IPlanningModel>)>();
+        var costs = OraclesFor(world);
+        var shape = Plan.Cost;
+        foreach (var cost in costs)
+        {
+            IPlanningModel Flat() => PlanningModels.Oracle(world, cost, shape);
+            methods.Add((NameOf(Flat), Flat));
+        }
+        if (OracleSkip > 0)
+            foreach (var cost in costs)
+            {
+                IPlanningModel TwoLevel() =>
+                    new HierarchicalOracle(world, () => PlanningModels.Oracle(world, cost, shape), OracleSkip);
+                methods.Add((NameOf(TwoLevel), TwoLevel));
+            }
+        return methods;
+
+        // A method names itself (a unit's folder is named before it runs); building an oracle costs nothing.
+        static string NameOf(Func<IPlanningModel> create)
+        {
+            using var model = create();
+            return model.Name;
+        }
+    }
 
     /// <summary>
     /// The oracles planned in <paramref name="world"/>: the listed ones, or the world's own when none are listed.
