@@ -70,10 +70,11 @@ public sealed class Dataset
         foreach (var entry in manifest.Chunks)
         {
             var chunk = ChunkFile.Read(Path.Combine(folder, entry.File), entry.Sha256);
-            if (chunk.ContentHash != manifest.ContentHash)
+            if (chunk.ContentHash != entry.ExpectedHash(manifest.ContentHash))
                 throw new DatasetCorruptException(
                     $"{entry.File} belongs to another dataset (hash {chunk.ContentHash}, " +
-                    $"this one is {manifest.ContentHash}); delete it and run 'wm data generate' again to rewrite it");
+                    $"this one is {entry.ExpectedHash(manifest.ContentHash)}); " +
+                    "delete it and run the command that made the dataset again to rewrite it");
             if (chunk.Episodes != entry.Episodes || chunk.Steps != T || chunk.StateDim != spec.StateDim)
                 throw new DatasetCorruptException($"{entry.File} does not match {DatasetManifest.FileName} " +
                     $"(episodes {chunk.Episodes} vs {entry.Episodes}, steps {chunk.Steps} vs {T})");

@@ -130,7 +130,8 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
         try
         {
             foreach (var entry in manifest.Chunks)
-                if (ChunkFile.Read(Path.Combine(folder, entry.File), entry.Sha256).ContentHash != manifest.ContentHash)
+                if (ChunkFile.Read(Path.Combine(folder, entry.File), entry.Sha256).ContentHash
+                    != entry.ExpectedHash(manifest.ContentHash))
                     return false;
             return true;
         }

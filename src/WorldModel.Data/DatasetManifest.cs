@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using WorldModel.Core.IO;
 
@@ -31,7 +32,21 @@ public sealed record DatasetManifest
     /// </summary>
     public string? Sha256 { get; init; }
 
-    public sealed record ChunkEntry(string File, int FirstEpisode, int Episodes, long Bytes, string Sha256);
+    /// <param name="ContentHash">
+    /// The content hash the chunk carries when it is not the manifest's: a collected dataset holds chunks made by
+    /// several rounds (absent, the usual case, it is the manifest's).
+    /// </param>
+    public sealed record ChunkEntry(
+        string File,
+        int FirstEpisode,
+        int Episodes,
+        long Bytes,
+        string Sha256,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContentHash = null)
+    {
+        /// <summary>The content hash its chunk must carry in a dataset whose manifest hash is <paramref name="manifest"/>.</summary>
+        public string ExpectedHash(string manifest) => ContentHash ?? manifest;
+    }
 
     private static readonly JsonSerializerOptions Options = new()
     {
