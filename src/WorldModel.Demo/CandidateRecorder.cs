@@ -4,10 +4,16 @@ namespace WorldModel.Demo;
 
 /// <summary>
 /// Passes scoring through to a planning model and keeps the last batch of candidates it saw, so the
-/// page can draw what the planner considered. Planners stay unaware of it.
+/// page can draw what the planner considered. Planners stay unaware of it. <see cref="Wrap"/> keeps a two-level
+/// model's hierarchy visible (<see cref="HierarchicalCandidateRecorder"/>).
 /// </summary>
-internal sealed class CandidateRecorder(IPlanningModel inner) : IPlanningModel
+internal class CandidateRecorder(IPlanningModel inner) : IPlanningModel
 {
+    /// <summary>A recorder for <paramref name="model"/> that is two-level exactly when the model is.</summary>
+    public static CandidateRecorder Wrap(IPlanningModel model) => model is IHierarchicalPlanningModel hierarchical
+        ? new HierarchicalCandidateRecorder(hierarchical)
+        : new CandidateRecorder(model);
+
     public string Name => inner.Name;
     public float[] LastActions { get; private set; } = [];
     public float[] LastCosts { get; private set; } = [];
@@ -31,6 +37,9 @@ internal sealed class CandidateRecorder(IPlanningModel inner) : IPlanningModel
 
     /// <summary>What the wrapped model expects along a plan, if it can say (learned models).</summary>
     public IImaginingModel? Imagination => inner as IImaginingModel;
+
+    /// <summary>What the wrapped model's high level expects after each jump, if it has one and can say.</summary>
+    public IJumpImaginingModel? Jumps => inner as IJumpImaginingModel;
 
     public void Dispose() => inner.Dispose();
 }

@@ -15,7 +15,7 @@ namespace WorldModel.Demo;
 /// </summary>
 internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRenderer renderer, ulong seed) : IDisposable
 {
-    private readonly Dictionary<string, CandidateRecorder> _planning = new();
+    private readonly Dictionary<(string Name, bool TwoLevel), CandidateRecorder> _planning = new();
     private readonly PlanExplainer _explainer = new(models, scenes, renderer);
     private readonly List<float> _trail = new();
     private MpcLoop? _loop; // null until the next step
@@ -88,7 +88,7 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
     /// </param>
     public void PlanAndAct(DemoSettings settings, Action onIteration)
     {
-        var model = PlanningModel(settings.Model);
+        var model = PlanningModel(settings);
         _loop ??= NewLoop(settings, model);
         // Show each iteration as it is scored: what the planner considers, and its best cost so far.
         var bestSoFar = new List<float>();
@@ -112,7 +112,7 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
         finally { model.Scored = null; }
         double planMs = sw.Elapsed.TotalMilliseconds;
         View = _explainer.Explain(settings.Model, model, step.States, Layout, step.PlannedActions!, step.PlannerHorizon,
-            step.Plan!, planMs) with { MeanCosts = means.ToArray() };
+            step.Plan!, planMs, step.High) with { MeanCosts = means.ToArray() };
 
         (AgentX, AgentY) = Shown.AgentAt(_loop.States());
         Step++;
@@ -120,12 +120,20 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
         Reached = _loop.Finished && _loop.Results()[0].Strict;
     }
 
-    /// <summary>A loop from where the agent stands to the goal, with these settings and the steps left.</summary>
+    /// <summary>
+    /// A loop from where the agent stands to the goal, with these settings and the steps left. In two levels the
+    /// horizon is the high level's look-ahead and the low level plans k steps toward the subgoal; a learned high
+    /// level searches as the evaluation does (HierarchyPlanConfig's default), the oracle's with the page's planner.
+    /// </summary>
     private MpcLoop NewLoop(DemoSettings settings, CandidateRecorder model)
     {
+        var planner = settings.CreatePlanner();
         var mpc = new MpcConfig
         {
-            Planner = settings.CreatePlanner(),
+            Planner = planner,
+            Hierarchy = models.Trained(settings.Model) is null
+                ? new HierarchyPlanConfig { Planner = planner }
+                : new HierarchyPlanConfig(),
             PlannerHorizon = settings.PlannerHorizon,
             ReplanEvery = 1,
             BatchEpisodes = 1,
@@ -142,10 +150,11 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
         return new MpcLoop(World, renderer, scenes, mpc, model, [episode], stream: (ulong)++_loops);
     }
 
-    private CandidateRecorder PlanningModel(string name)
+    private CandidateRecorder PlanningModel(DemoSettings settings)
     {
-        if (!_planning.TryGetValue(name, out var model))
-            _planning[name] = model = new CandidateRecorder(models.Create(name));
+        var key = (settings.Model, settings.TwoLevel);
+        if (!_planning.TryGetValue(key, out var model))
+            _planning[key] = model = CandidateRecorder.Wrap(models.Create(settings.Model, settings.TwoLevel));
         return model;
     }
 

@@ -7,14 +7,15 @@ namespace WorldModel.Demo;
 
 /// <summary>
 /// `wm demo record`: one episode drawn with the page's overlays (planned path, sampled plans, path
-/// taken, goal) into an animated GIF and a PNG strip, for slides.
+/// taken, goal and, in two levels, the subgoals) into an animated GIF and a PNG strip, for slides.
 /// </summary>
 public static class DemoRecorder
 {
     public static readonly (byte R, byte G, byte B) PlanColour = (255, 210, 63),
         CandidateColour = (127, 179, 255),
         TrailColour = (255, 138, 101),
-        GoalColour = (24, 165, 88);
+        GoalColour = (24, 165, 88),
+        SubgoalColour = (224, 64, 251);
 
     /// <summary>
     /// Runs the session's episode to its end and writes the GIF (and, when given, the strip). Returns the
@@ -28,7 +29,7 @@ public static class DemoRecorder
         int maxSteps = DemoSession.Budget,
         CancellationToken cancel = default)
     {
-        var scenes = new SceneBuilder(session.World, DemoSession.DisplayRender(session.Models.Render));
+        var scenes = new SceneBuilder(session.World, session.Models.Display);
         using var renderer = new CpuRasterizer(scenes.Format);
         var frames = new List<RgbImage>();
         session.RunBlocking(s => frames.Add(Draw(s, session.Models.Shown, scenes, renderer)), maxSteps, cancel);
@@ -48,7 +49,47 @@ public static class DemoRecorder
         Polyline(image, s.Trail, k, TrailColour, 1.5f, 0.9f);
         Polyline(image, s.PlannedPath, k, PlanColour, 2.5f, 1f);
         Overlay.Ring(image.Pixels, size, s.Goal[0] * k, s.Goal[1] * k, s.SuccessRadius * k + 2, GoalColour, 2f);
+        Subgoals(image, s, k);
         return image;
+    }
+
+    /// <summary>
+    /// The high level's plan, as the page draws it: a dashed line from the agent through each subgoal, a diamond at
+    /// each, the one the low level aims at filled, or a ring around the goal when it aims at the goal itself.
+    /// </summary>
+    private static void Subgoals(RgbImage image, DemoSnapshot s, float k)
+    {
+        if (s.Subgoals.Length < 2) return;
+        float[] points = [s.Agent[0], s.Agent[1], .. s.Subgoals];
+        for (int i = 0; i + 3 < points.Length; i += 2)
+        {
+            float x0 = points[i] * k, y0 = points[i + 1] * k, dx = points[i + 2] * k - x0, dy = points[i + 3] * k - y0;
+            float length = MathF.Sqrt(dx * dx + dy * dy), dash = 4, gap = 3;
+            for (float t = 0; t < length; t += dash + gap)
+            {
+                float a = t / length, b = MathF.Min(t + dash, length) / length;
+                Segment(image, x0 + a * dx, y0 + a * dy, x0 + b * dx, y0 + b * dy, SubgoalColour, 1.5f, 0.9f);
+            }
+        }
+        for (int i = 0; i + 1 < s.Subgoals.Length; i += 2)
+            Diamond(image, s.Subgoals[i] * k, s.Subgoals[i + 1] * k, 5f, filled: i == 0 && !s.AimAtGoal);
+        if (s.AimAtGoal)
+            Overlay.Ring(image.Pixels, image.Width, s.Goal[0] * k, s.Goal[1] * k, s.SuccessRadius * k + 5,
+                SubgoalColour, 1.5f);
+    }
+
+    /// <summary>A diamond of half-diagonal <paramref name="r"/> pixels: an outline, or filled.</summary>
+    private static void Diamond(RgbImage image, float cx, float cy, float r, bool filled)
+    {
+        int i0 = Math.Max(0, (int)(cx - r - 2)), i1 = Math.Min(image.Width - 1, (int)(cx + r + 2));
+        int j0 = Math.Max(0, (int)(cy - r - 2)), j1 = Math.Min(image.Height - 1, (int)(cy + r + 2));
+        for (int j = j0; j <= j1; j++)
+            for (int i = i0; i <= i1; i++)
+            {
+                float d = MathF.Abs(i + 0.5f - cx) + MathF.Abs(j + 0.5f - cy); // L1: the diamond's edge is d = r
+                float a = filled ? Math.Clamp(r + 0.5f - d, 0f, 1f) : Math.Clamp(1.5f - MathF.Abs(d - r), 0f, 1f);
+                Blend(image, i, j, SubgoalColour, a);
+            }
     }
 
     private static void Polyline(
@@ -87,14 +128,19 @@ public static class DemoRecorder
             {
                 float px = i + 0.5f - x0, py = j + 0.5f - y0;
                 float t = len2 > 0 ? Math.Clamp((px * dx + py * dy) / len2, 0f, 1f) : 0f;
-                float ex = px - t * dx, ey = py - t * dy;
-                float a = alpha * Math.Clamp(width / 2 + 0.5f - MathF.Sqrt(ex * ex + ey * ey), 0f, 1f);
-                if (a <= 0) continue;
-                int o = (j * w + i) * 3;
-                image.Pixels[o] = (byte)(image.Pixels[o] + (colour.R - image.Pixels[o]) * a + 0.5f);
-                image.Pixels[o + 1] = (byte)(image.Pixels[o + 1] + (colour.G - image.Pixels[o + 1]) * a + 0.5f);
-                image.Pixels[o + 2] = (byte)(image.Pixels[o + 2] + (colour.B - image.Pixels[o + 2]) * a + 0.5f);
+                float ex = px - t * dx, ey = py - t * dy, off = MathF.Sqrt(ex * ex + ey * ey);
+                Blend(image, i, j, colour, alpha * Math.Clamp(width / 2 + 0.5f - off, 0f, 1f));
             }
+    }
+
+    /// <summary>Mixes <paramref name="colour"/> into pixel (i, j) with coverage <paramref name="a"/>, 0 to 1.</summary>
+    private static void Blend(RgbImage image, int i, int j, (byte R, byte G, byte B) colour, float a)
+    {
+        if (a <= 0) return;
+        int o = (j * image.Width + i) * 3;
+        image.Pixels[o] = (byte)(image.Pixels[o] + (colour.R - image.Pixels[o]) * a + 0.5f);
+        image.Pixels[o + 1] = (byte)(image.Pixels[o + 1] + (colour.G - image.Pixels[o + 1]) * a + 0.5f);
+        image.Pixels[o + 2] = (byte)(image.Pixels[o + 2] + (colour.B - image.Pixels[o + 2]) * a + 0.5f);
     }
 
     /// <summary>Evenly spaced frames side by side (first and last included), 4 px apart.</summary>

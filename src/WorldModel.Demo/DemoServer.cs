@@ -37,7 +37,7 @@ public static class DemoServer
             else k.Listen(IPAddress.Parse(host), port);
         });
         var app = builder.Build();
-        string page = ReadPage();
+        string page = ReadResource("index.html"), script = ReadResource("demo.js");
         // Anything else unexpected is a 500 with a message; the server keeps serving.
         app.Use(async (http, next) =>
         {
@@ -54,6 +54,7 @@ public static class DemoServer
         });
 
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
+        app.MapGet("/demo.js", () => Results.Content(script, "text/javascript; charset=utf-8"));
         app.MapGet("/api/state", (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "no-store";
@@ -103,13 +104,19 @@ public static class DemoServer
                             next = next with { Iterations = it };
                         else problem = "iterations must be an integer";
                         break;
+                    case "twolevel":
+                        if (p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                            next = next with { TwoLevel = p.Value.GetBoolean() };
+                        else problem = "twoLevel must be true or false";
+                        break;
                     default:
-                        problem = $"unknown setting '{p.Name}'; allowed: model, planner, horizon, samples, iterations";
+                        problem = $"unknown setting '{p.Name}'; " +
+                            "allowed: model, twoLevel, planner, horizon, samples, iterations";
                         break;
                 }
                 if (problem is not null) return BadRequest(problem);
             }
-            if (next.Problem(session.Models.Names) is { } invalid) return BadRequest(invalid);
+            if (next.Problem(session.Models) is { } invalid) return BadRequest(invalid);
             session.Apply(next);
             return Results.Json(next, Json);
         });
@@ -168,10 +175,10 @@ public static class DemoServer
         return http.Response.WriteAsJsonAsync(new { error = message }, Json);
     }
 
-    private static string ReadPage()
+    private static string ReadResource(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("wwwroot/index.html")
-            ?? throw new InvalidOperationException("the demo page is missing from this build (wwwroot/index.html)");
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("wwwroot/" + name)
+            ?? throw new InvalidOperationException($"the demo page is missing from this build (wwwroot/{name})");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -18,37 +18,29 @@ public sealed class DemoSession : IDisposable
     public const int Budget = 200, DisplaySize = 256, CandidatesShown = PlanExplainer.CandidatesShown;
     /// <summary>At most this many steps per second, so a fast model (the oracle) stays watchable.</summary>
     public const double MaxStepsPerSecond = 20;
-    private static readonly float SuccessRadius = MathF.Sqrt(2f); // PLDM's strict threshold
 
     private readonly DemoModels _models;
-    private readonly SceneBuilder _scenes, _display;
-    private readonly IRenderer _renderer, _displayRenderer;
+    private readonly IRenderer _renderer;
     private readonly DemoEpisode _episode;
+    private readonly SnapshotComposer _snapshots;
     private readonly BlockingCollection<Action> _commands = new();
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stop = new();
-    private long _version;
     private bool _running, _stepOnce;
     private string _status = "ready", _message = "";
     private DemoSettings _settings;
     private DemoSnapshot _latest = null!;
-    private (float X, float Y, float[] Layout)? _frameFor; // the display frame is redrawn only when the world changed
-    private string _frameUrl = "";
-    private float[] _publishedLayout;
 
     public DemoSession(DemoModels models, DemoSettings settings, ulong seed = 0)
     {
-        if (settings.Problem(models.Names) is { } problem) throw new ArgumentException(problem);
+        if (settings.Problem(models) is { } problem) throw new ArgumentException(problem);
         _models = models;
         _settings = settings;
-        _scenes = new SceneBuilder(models.World, models.Render);
-        _renderer = new CpuRasterizer(_scenes.Format);
-        // What people see: the same renderer, large and in colour.
-        _display = new SceneBuilder(models.World, DisplayRender(models.Render));
-        _displayRenderer = new CpuRasterizer(_display.Format);
-        _episode = new DemoEpisode(models, _scenes, _renderer, seed);
+        var scenes = new SceneBuilder(models.World, models.Render);
+        _renderer = new CpuRasterizer(scenes.Format);
+        _episode = new DemoEpisode(models, scenes, _renderer, seed);
         _episode.ResetPositions();
-        _publishedLayout = _episode.Layout;
+        _snapshots = new SnapshotComposer(models);
         Publish();
         _thread = new Thread(Loop) { IsBackground = true, Name = "demo-session" };
         _thread.Start();
@@ -56,16 +48,6 @@ public sealed class DemoSession : IDisposable
 
     public DemoModels Models => _models;
 
-    /// <summary>
-    /// How people see the world: large, in colour, the agent at most 2.5 units wide so paths stay visible.
-    /// </summary>
-    public static RenderConfig DisplayRender(RenderConfig model) =>
-        model with
-        {
-            Size = DisplaySize,
-            Layout = ObservationLayout.Rgb,
-            PointRadius = Math.Min(model.PointRadius, 2.5f)
-        };
     public WorldConfig World => _models.World;
     public DemoSnapshot Latest => Volatile.Read(ref _latest);
 
@@ -76,7 +58,7 @@ public sealed class DemoSession : IDisposable
     {
         var (lo, hi) = _models.Shown.Arena;
         if (!float.IsFinite(x) || !float.IsFinite(y)) return "x and y must be numbers";
-        if (!_models.Shown.IsFree(Volatile.Read(ref _publishedLayout), x, y))
+        if (!_models.Shown.IsFree(Latest.Layout, x, y))
             return $"({x:F1}, {y:F1}) is outside the free arena: " +
                 $"x and y must lie in [{lo + 1}, {hi - 1}] and off the walls";
         return null;
@@ -105,7 +87,7 @@ public sealed class DemoSession : IDisposable
     {
         _episode.SettingsChanged();
         _settings = settings;
-        _message = $"settings: {settings.Model}, {settings.Planner}, " +
+        _message = $"settings: {settings.Model}{(settings.TwoLevel ? " in two levels" : "")}, {settings.Planner}, " +
             $"H = {settings.PlannerHorizon}, {settings.Samples} samples";
     });
 
@@ -186,16 +168,9 @@ public sealed class DemoSession : IDisposable
         }
     }
 
-    private void Stop(string message)
-    {
-        (_running, _stepOnce, _status, _message) = (false, false, "ready", message);
-    }
+    private void Stop(string message) => (_running, _stepOnce, _status, _message) = (false, false, "ready", message);
 
-    private void Restart()
-    {
-        _episode.Restart();
-        Stop("");
-    }
+    private void Restart() { _episode.Restart(); Stop(""); }
 
     private void PlanAndAct()
     {
@@ -208,48 +183,8 @@ public sealed class DemoSession : IDisposable
         Publish();
     }
 
-    private void Publish()
-    {
-        var e = _episode;
-        var layout = e.Layout;
-        float[] agent = [e.AgentX, e.AgentY];
-        if (_frameFor is not { } f || f.X != agent[0] || f.Y != agent[1] || f.Layout != layout)
-        {
-            var state = _models.Shown.StateAt(e.AgentX, e.AgentY);
-            _frameUrl = PlanExplainer.DataUrl(_display.Render(_displayRenderer, state, layout, 1), DisplaySize);
-            _frameFor = (agent[0], agent[1], layout);
-        }
-        Volatile.Write(ref _publishedLayout, layout);
-        var walls = _models.Shown.Obstacles(layout);
-        var (lo, hi) = _models.Shown.Arena;
-        var v = e.View;
-        Volatile.Write(ref _latest, new DemoSnapshot(
-            Version: ++_version,
-            Status: _status,
-            Running: _running,
-            Step: e.Step,
-            Budget: Budget,
-            Agent: agent,
-            Goal: [e.GoalX, e.GoalY],
-            Distance: e.Distance,
-            SuccessRadius: SuccessRadius,
-            Arena: [lo, hi],
-            Walls: walls,
-            Layout: layout,
-            Frame: _frameUrl,
-            Trail: e.Trail,
-            PlannedPath: v.Path,
-            PathSource: v.Source,
-            Candidates: v.Candidates,
-            CostPerIteration: v.Costs,
-            MeanCostPerIteration: v.MeanCosts,
-            PlanMilliseconds: v.PlanMilliseconds,
-            RealFrame: v.RealFrame,
-            Imagined: v.Imagined,
-            Settings: _settings,
-            Models: _models.Names,
-            Message: _message));
-    }
+    private void Publish() =>
+        Volatile.Write(ref _latest, _snapshots.Compose(_episode, _status, _running, _settings, _message));
 
     public void Dispose()
     {
@@ -258,6 +193,6 @@ public sealed class DemoSession : IDisposable
         if (_thread.IsAlive && Thread.CurrentThread != _thread) _thread.Join(TimeSpan.FromSeconds(10));
         _episode.Dispose();
         _renderer.Dispose();
-        _displayRenderer.Dispose();
+        _snapshots.Dispose();
     }
 }

@@ -16,6 +16,11 @@ public sealed record DemoSettings
     public int PlannerHorizon { get; init; } = 16;
     public int Samples { get; init; } = 64;
     public int Iterations { get; init; } = 2;
+    /// <summary>
+    /// Plan in two levels: a high level looks the horizon ahead in jumps of k steps and the low level plans k steps
+    /// toward its first jump's prediction (a subgoal). Needs a model in <see cref="DemoModels.TwoLevelNames"/>.
+    /// </summary>
+    public bool TwoLevel { get; init; }
 
     /// <summary>
     /// The planner these settings ask for, bound like a config's plan.planner (the closed set of planner
@@ -29,10 +34,19 @@ public sealed record DemoSettings
         return planner is CemConfig cem ? cem with { Elites = Math.Max(2, Samples / 8) } : planner;
     }
 
-    /// <summary>Null when the settings are usable, else what is wrong and what is allowed.</summary>
-    public string? Problem(IReadOnlyCollection<string> models)
+    /// <summary>Null when the settings suit <paramref name="models"/>, else what is wrong and allowed.</summary>
+    public string? Problem(DemoModels models) => Problem(models.Names, models.TwoLevelNames);
+
+    /// <summary>Null when the settings are usable, else what is wrong and allowed.</summary>
+    /// <param name="models">The models on offer (<see cref="DemoModels.Names"/>).</param>
+    /// <param name="twoLevelModels">Those that can plan in two levels (<see cref="DemoModels.TwoLevelNames"/>).</param>
+    public string? Problem(IReadOnlyCollection<string> models, IReadOnlyCollection<string> twoLevelModels)
     {
         if (!models.Contains(Model)) return $"model '{Model}' is not available; allowed: {string.Join(", ", models)}";
+        if (TwoLevel && !twoLevelModels.Contains(Model))
+            return $"two-level planning needs a high level, and none is loaded for '{Model}' (train one: a run whose "
+                + "hierarchy.lowLevel names the model's run, in the same folder); "
+                + $"models that plan in two levels: {string.Join(", ", twoLevelModels)}";
         if (!Planners.Contains(Planner))
             return $"planner '{Planner}' is unknown; allowed: {string.Join(", ", Planners)}";
         if (PlannerHorizon is < 1 or > MaxHorizon)

@@ -6,7 +6,9 @@ public sealed record ImaginedFrame(int Ahead, string Png);
 /// <summary>
 /// Everything the page draws, as of one moment. Immutable: the simulation thread publishes a new one
 /// after every change and any number of clients read the latest without locks.
-/// Positions are world units (the 64 × 64 arena), flattened (x0, y0, x1, y1, …).
+/// Positions are world units (the 64 × 64 arena), flattened (x0, y0, x1, y1, …). Planned in two levels,
+/// <see cref="Subgoals"/> holds where the high level expects the agent after each jump of k steps (empty when flat);
+/// the low level aims at the first of them, or at the goal itself when <see cref="AimAtGoal"/>.
 /// </summary>
 public sealed record DemoSnapshot(
     long Version,
@@ -25,6 +27,8 @@ public sealed record DemoSnapshot(
     float[] Trail,
     float[] PlannedPath,
     string PathSource,
+    float[] Subgoals,
+    bool AimAtGoal,
     float[][] Candidates,
     float[] CostPerIteration,
     float[] MeanCostPerIteration,
@@ -33,4 +37,5 @@ public sealed record DemoSnapshot(
     ImaginedFrame[] Imagined,
     DemoSettings Settings,
     string[] Models,
+    string[] TwoLevelModels,
     string Message);

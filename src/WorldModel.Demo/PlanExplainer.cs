@@ -1,4 +1,5 @@
 using WorldModel.Plan.Models;
+using WorldModel.Plan.Mpc;
 using WorldModel.Plan.Planners;
 using WorldModel.Render;
 using WorldModel.Report;
@@ -7,7 +8,8 @@ namespace WorldModel.Demo;
 
 /// <summary>
 /// What the page shows about one plan: the path the model expects, the candidates it weighed, its costs,
-/// imagined frames.
+/// imagined frames and, planned in two levels, the high level's expected positions after each jump (subgoals) and
+/// whether the low level aimed at the goal itself rather than the first of them.
 /// </summary>
 internal sealed record PlanView(
     float[] Path,
@@ -27,12 +29,15 @@ internal sealed record PlanView(
         RealFrame: null,
         Imagined: []);
     public float[] MeanCosts { get; init; } = [];
+    public float[] Subgoals { get; init; } = [];
+    public bool AimAtGoal { get; init; }
 }
 
 /// <summary>
 /// Explains a plan through the planning seam: a learned model's expected path is its imagined latents
 /// read by a linear probe (<see cref="IImaginingModel"/>), the oracle's is the simulator's rollout; the
-/// pixel model shows the frames it imagines along the chosen plan.
+/// pixel model shows the frames it imagines along the chosen plan. A two-level plan's subgoals are the high level's
+/// predictions after each jump, read the same way (<see cref="IJumpImaginingModel"/>).
 /// </summary>
 internal sealed class PlanExplainer(DemoModels models, SceneBuilder scenes, IRenderer renderer) : IDisposable
 {
@@ -40,6 +45,7 @@ internal sealed class PlanExplainer(DemoModels models, SceneBuilder scenes, IRen
     private IPlanningModel? _pixel;
 
     /// <param name="state">Where the plan starts (x, y); <paramref name="layout"/> its layout.</param>
+    /// <param name="high">The high level's plan when the model plans in two levels, else null.</param>
     public PlanView Explain(
         string name,
         CandidateRecorder planned,
@@ -48,7 +54,8 @@ internal sealed class PlanExplainer(DemoModels models, SceneBuilder scenes, IRen
         float[] plan,
         int h,
         PlanResult found,
-        double planMs)
+        double planMs,
+        HighLevelStep? high = null)
     {
         float[] path;
         string source;
@@ -82,7 +89,24 @@ internal sealed class PlanExplainer(DemoModels models, SceneBuilder scenes, IRen
             Costs: found.BestCostPerIteration[0],
             PlanMilliseconds: planMs,
             RealFrame: real,
-            Imagined: imagined);
+            Imagined: imagined)
+        {
+            Subgoals = Subgoals(name, planned, high),
+            AimAtGoal = high?.AimAtGoal[0] ?? false
+        };
+    }
+
+    /// <summary>
+    /// Where the high level expects the agent after each jump of the first episode's macro plan: a learned model's
+    /// predicted latents read by its probe, the oracle's true states at the end of each stretch.
+    /// </summary>
+    private float[] Subgoals(string name, CandidateRecorder planned, HighLevelStep? high)
+    {
+        if (high is null || planned.Jumps is not { } jumps) return [];
+        int perEpisode = high.MacroActions.Length / high.AimAtGoal.Length;
+        var states = jumps.ImagineJumps(high.MacroActions.AsSpan(0, perEpisode), high.MacroSteps);
+        if (models.Trained(name) is { } trained) return trained.Probe.Positions(states);
+        return states.SelectMany(s => { var (x, y) = models.Shown.AgentAt(s); return new[] { x, y }; }).ToArray();
     }
 
     /// <summary>

@@ -14,6 +14,27 @@ public sealed class DemoCommandTests
         Assert.Contains("goal reached", r.Out);
     }
 
+    [Fact]
+    public void Given_a_goal_behind_the_wall_When_the_straight_oracle_is_recorded_in_two_levels_Then_it_is_reached()
+    {
+        using var tmp = new TempFolder();
+        string gif = Path.Combine(tmp["rec"], "two-level.gif");
+        var r = CliRunner.Run("demo", "record", "--out", gif, "--model", "oracle-straight", "--two-level",
+            "--goal", "50,40", "--horizon", "48", "--steps", "120", "--device", "cpu");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Contains("oracle-straight in two levels: goal reached", r.Out);
+    }
+
+    [Fact]
+    public void Given_no_high_level_When_recorded_in_two_levels_Then_the_error_names_the_models_that_can()
+    {
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run("demo", "record", "--out", Path.Combine(tmp["rec"], "e.gif"), "--model", "jepa",
+            "--two-level", "--device", "cpu");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("models that plan in two levels: oracle, oracle-straight", r.Error);
+    }
+
     [Theory]
     [InlineData("--out", "episode.txt", "must name a .gif file")]
     [InlineData("--goal", "32,40", "--goal: (32.0, 40.0) is outside the free arena")]

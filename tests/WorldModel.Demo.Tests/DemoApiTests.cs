@@ -22,6 +22,8 @@ public sealed class DemoApiTests(DemoFixture fixture)
         { "/api/settings", """{"planner": "gradient"}""", "allowed: mppi, cem" },
         { "/api/settings", """{"model": "dreamer"}""", "allowed: jepa, pixel" },
         { "/api/settings", """{"colour": "red"}""", "unknown setting 'colour'" },
+        { "/api/settings", """{"twoLevel": true}""", "models that plan in two levels: oracle, oracle-straight" },
+        { "/api/settings", """{"twoLevel": "yes"}""", "twoLevel must be true or false" },
     };
 
     [Theory]
@@ -64,6 +66,32 @@ public sealed class DemoApiTests(DemoFixture fixture)
 
         var page = await host.Client.GetStringAsync("/");
         Assert.Contains("<canvas id=\"world\"", page);
+    }
+
+    [Fact]
+    public async Task Given_the_oracle_When_two_levels_are_switched_on_Then_steps_carry_subgoals()
+    {
+        await using var host = await DemoServerHost.StartAsync(fixture.Models);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/settings",
+            Json("""{"model": "oracle", "twoLevel": true, "horizon": 48}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await host.Client.PostAsync("/api/goal", Json("""{"x": 50, "y": 40}"""))).StatusCode);
+        await WaitFor(host, s => s.GetProperty("settings").GetProperty("twoLevel").GetBoolean()
+            && s.GetProperty("goal")[0].GetSingle() == 50);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/step", Json("{}"))).StatusCode);
+        var state = await WaitFor(host, s => s.GetProperty("step").GetInt32() >= 1);
+        Assert.Equal(2 * 48 / DemoModels.DefaultOracleSkip, state.GetProperty("subgoals").GetArrayLength());
+        Assert.Equal(JsonValueKind.False, state.GetProperty("aimAtGoal").ValueKind);
+
+        // Back to flat: no subgoals after the next step.
+        Assert.Equal(HttpStatusCode.OK,
+            (await host.Client.PostAsync("/api/settings", Json("""{"twoLevel": false}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync("/api/step", Json("{}"))).StatusCode);
+        state = await WaitFor(host, s => s.GetProperty("step").GetInt32() >= 2);
+        Assert.Equal(0, state.GetProperty("subgoals").GetArrayLength());
+
+        Assert.Contains("id=\"twoLevel\"", await host.Client.GetStringAsync("/"));
+        Assert.Contains("function drawSubgoals", await host.Client.GetStringAsync("/demo.js"));
     }
 
     [Fact]

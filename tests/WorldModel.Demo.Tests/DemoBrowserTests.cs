@@ -37,6 +37,9 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
             ],
         });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
         await page.GotoAsync(host.Address);
         await page.WaitForFunctionAsync("() => window.demoStats.updates > 0");
 
@@ -77,10 +80,37 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
             "the real and imagined frames are not on the page");
         Assert.Equal("reached", host.Session.Latest.Status);
 
-        // The screenshot is the test's artifact: TestResults/demo-page.png at the repository root.
+        // The screenshots are the test's artifacts: TestResults/demo-page.png (and demo-page-two-level.png) at the
+        // repository root.
         string artifacts = Path.Combine(Repository.Root, "TestResults");
         Directory.CreateDirectory(artifacts);
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "demo-page.png"), FullPage = true });
+
+        // The flat / two-level switch: off for the JEPA (no high level ships), on for the oracle, whose high level's
+        // subgoals are then drawn.
+        Assert.True(await page.Locator("#twoLevel").IsDisabledAsync(), "two levels offered with no high level loaded");
+        await page.SelectOptionAsync("#model", "oracle");
+        await page.FillAsync("#horizon", "48");
+        await page.Locator("#horizon").DispatchEventAsync("change");
+        await WaitUntil(() => host.Session.Latest.Settings is { Model: "oracle", PlannerHorizon: 48 },
+            () => $"the page did not select the oracle with H = 48: {host.Session.Latest.Settings}");
+        await page.WaitForFunctionAsync("() => !document.getElementById('twoLevel').disabled");
+        await page.CheckAsync("#twoLevel");
+        await WaitUntil(() => host.Session.Latest.Settings.TwoLevel,
+            () => "ticking the two-level box did not switch the session to two levels");
+        await page.WaitForFunctionAsync("() => document.getElementById('horizon').value === '48'");
+        await page.Locator("#world").ClickAsync(new() { Position = new() { X = 500, Y = 400 } }); // goal (50, 40)
+        await WaitUntil(() => host.Session.Latest.Goal[0] == 50f, () => "the across-the-wall goal was not set");
+        await page.ClickAsync("#step1");
+        await page.WaitForFunctionAsync("() => window.demoStats.subgoalsDrawn > 0", null, new() { Timeout = 30_000 });
+        Assert.NotEmpty(host.Session.Latest.Subgoals);
+        Assert.Contains("Two levels", await page.Locator("#aim").InnerTextAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new()
+        {
+            Path = Path.Combine(artifacts, "demo-page-two-level.png"),
+            FullPage = true,
+        });
+        Assert.True(errors.Count == 0, "the page reported errors: " + string.Join("; ", errors));
 
         // On a 1024 × 768 classroom projector nothing scrolls sideways and the status row is above the fold.
         await page.SetViewportSizeAsync(1024, 768);

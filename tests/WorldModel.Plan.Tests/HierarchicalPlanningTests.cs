@@ -60,4 +60,28 @@ public sealed class HierarchicalPlanningTests(ITestOutputHelper output)
         Assert.All(results, r => Assert.True(r.Strict && r.StrictStep <= 2 * r.TaskSteps + 10,
             $"#{r.Episode}: strict {r.Strict} at step {r.StrictStep} for a task of {r.TaskSteps} steps"));
     }
+
+    [Fact]
+    public void Given_a_macro_plan_When_the_oracle_imagines_its_jumps_Then_each_is_the_true_state_after_k_steps_of_it()
+    {
+        const int k = 4;
+        using var model = new HierarchicalOracle(
+            World, () => PlanningModels.Oracle(World, OracleCost.Straight, CostShape.Min), skip: k);
+        var format = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels }).Format;
+        var episode = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 0, SameRoom = 1, Seed = 3 }, World)[0];
+        model.Observe(new Observations(1, format, [], episode.Start, episode.Layout));
+        float[] macros = [1f, 0.5f, -0.5f, 1f, 0f, -1f];
+        var jumps = model.ImagineJumps(macros, 3);
+
+        var sim = World.CreateBatch(1);
+        sim.Load(episode.Start, episode.Layout);
+        Assert.Equal(3, jumps.Length);
+        for (int j = 0; j < 3; j++)
+        {
+            for (int s = 0; s < k; s++) sim.Step(macros.AsSpan(2 * j, 2).ToArray());
+            var state = new float[World.Spec.StateDim];
+            sim.CopyState(state);
+            Assert.Equal(state, jumps[j]);
+        }
+    }
 }

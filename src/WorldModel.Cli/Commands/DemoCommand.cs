@@ -31,10 +31,11 @@ public static class DemoCommand
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not try to open a browser" };
         var device = TrainCommand.DeviceOption();
         var model = ModelOption();
+        var twoLevel = TwoLevelOption();
         var cmd = new Command(
             "demo", "Classroom demo: a local web page where you set a goal and watch the agent plan in latent space")
         {
-            checkpoint, port, host, noBrowser, device, model,
+            checkpoint, port, host, noBrowser, device, model, twoLevel,
         };
         cmd.Subcommands.Add(Record());
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
@@ -45,8 +46,13 @@ public static class DemoCommand
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             using var threads = OneTorchThread(torchDevice);
             using var models = LoadModels(parse.GetValue(checkpoint), torchDevice, cancel);
-            using var session = new DemoSession(
-                models, new DemoSettings { Model = DefaultModel(models, parse.GetValue(model)) });
+            var settings = new DemoSettings
+            {
+                Model = DefaultModel(models, parse.GetValue(model)),
+                TwoLevel = parse.GetValue(twoLevel),
+            };
+            if (settings.Problem(models) is { } problem) throw new ArgumentException(problem);
+            using var session = new DemoSession(models, settings);
             var app = DemoServer.Build(session, parse.GetValue(host)!, p);
             try { app.StartAsync(cancel).GetAwaiter().GetResult(); }
             catch (IOException e)
@@ -78,6 +84,7 @@ public static class DemoCommand
         };
         var checkpoint = CheckpointOption();
         var model = ModelOption();
+        var twoLevel = TwoLevelOption();
         var start = new Option<string>("--start")
         {
             Description = "Agent start as x,y in world units (default: the page's starting task)",
@@ -107,7 +114,7 @@ public static class DemoCommand
         var cmd = new Command(
             "record", "Render one planned episode with the page's overlays to a GIF and a PNG strip (for slides)")
         {
-            outOpt, strip, checkpoint, model, start, goal, planner, horizon, samples, steps, device,
+            outOpt, strip, checkpoint, model, twoLevel, start, goal, planner, horizon, samples, steps, device,
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
@@ -124,11 +131,12 @@ public static class DemoCommand
             var settings = new DemoSettings
             {
                 Model = DefaultModel(models, parse.GetValue(model)),
+                TwoLevel = parse.GetValue(twoLevel),
                 Planner = parse.GetValue(planner)!.ToLowerInvariant(),
                 PlannerHorizon = parse.GetValue(horizon),
                 Samples = parse.GetValue(samples),
             };
-            if (settings.Problem(models.Names) is { } problem) throw new ArgumentException(problem);
+            if (settings.Problem(models) is { } problem) throw new ArgumentException(problem);
             using var session = new DemoSession(models, settings);
             if (parse.GetValue(start) is { } s) { var (x, y) = Point(s, "--start", session); session.MoveAgent(x, y); }
             if (parse.GetValue(goal) is { } g) { var (x, y) = Point(g, "--goal", session); session.SetGoal(x, y); }
@@ -136,7 +144,8 @@ public static class DemoCommand
             var sw = Stopwatch.StartNew();
             int frames = DemoRecorder.Record(session, gif, stripPath, maxSteps: budget, cancel: cancel);
             var last = session.Latest;
-            AnsiConsole.MarkupLine($"{Markup.Escape(settings.Model)}: {Markup.Escape(last.Message)} " +
+            string planned = settings.Model + (settings.TwoLevel ? " in two levels" : "");
+            AnsiConsole.MarkupLine($"{Markup.Escape(planned)}: {Markup.Escape(last.Message)} " +
                 $"({frames} frames, {sw.Elapsed.TotalSeconds:F1} s)");
             AnsiConsole.MarkupLine(
                 $"[green]wrote[/] {Markup.Escape(Paths.Show(gif))} and {Markup.Escape(Paths.Show(stripPath))}");
@@ -211,6 +220,12 @@ public static class DemoCommand
     private static Option<string> ModelOption() => new("--model")
     {
         Description = "World model to plan with first: jepa, pixel, pixel-latent, oracle or oracle-straight",
+    };
+
+    private static Option<bool> TwoLevelOption() => new("--two-level")
+    {
+        Description = "Plan in two levels: a high level looks --horizon steps ahead in jumps of k and the low level " +
+            "plans toward its first jump (needs the model's high level in --checkpoint; the oracles always can)",
     };
 
     private static string DefaultModel(DemoModels models, string? asked)

@@ -10,7 +10,7 @@ namespace WorldModel.Models.Planning;
 /// goal in the low level's cost space; the low level (a <see cref="LearnedPlanningModel"/>) aims at the latent
 /// — or, for pixel planning, the frame the decoder draws — one jump ahead on the chosen plan.
 /// </summary>
-public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IImaginingModel
+public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IImaginingModel, IJumpImaginingModel
 {
     private readonly LearnedPlanningModel _low;
     private readonly HighLevel _high;
@@ -69,6 +69,25 @@ public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IIma
 
     public float[][]? ImagineFrames(ReadOnlySpan<float> actions, int horizon, IReadOnlyList<int> steps) =>
         _low.ImagineFrames(actions, horizon, steps);
+
+    /// <summary>The high level's latent after each jump of the first observed episode's macro plan.</summary>
+    public float[][] ImagineJumps(ReadOnlySpan<float> macroPlan, int macroSteps)
+    {
+        if (macroPlan.Length < macroSteps * MacroDim)
+            throw new ArgumentException(
+                $"a plan of {macroSteps} macro-actions needs {macroSteps * MacroDim} values; got {macroPlan.Length}");
+        var plan = macroPlan[..(macroSteps * MacroDim)].ToArray();
+        return TorchGuard.Pure(() =>
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            var current = _low.Current ?? throw new InvalidOperationException("call Observe first");
+            var z = _high.Rollout(current.narrow(0, 0, 1), Macros(plan, 1, macroSteps)).squeeze(0).flatten(1).cpu();
+            int d = (int)z.shape[1];
+            var values = z.data<float>().ToArray();
+            return Enumerable.Range(0, macroSteps).Select(j => values.AsSpan(j * d, d).ToArray()).ToArray();
+        });
+    }
 
     public void Dispose() => _low.Dispose();
 

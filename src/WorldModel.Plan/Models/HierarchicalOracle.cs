@@ -8,7 +8,7 @@ namespace WorldModel.Plan.Models;
 /// where the first stretch ends. It separates what the hierarchy buys from what a learned model gets wrong:
 /// with the straight-line cost the flat oracle is trapped at the wall, the hierarchical one looks past it.
 /// </summary>
-public sealed class HierarchicalOracle : IHierarchicalPlanningModel
+public sealed class HierarchicalOracle : IHierarchicalPlanningModel, IJumpImaginingModel
 {
     private readonly WorldConfig _world;
     private readonly IPlanningModel _toGoal, _toSubgoal;
@@ -84,6 +84,25 @@ public sealed class HierarchicalOracle : IHierarchicalPlanningModel
             if (!aimAtGoal[i]) subgoals.AsSpan(i * sd, sd).CopyTo(targets.AsSpan(i * sd, sd));
         _toSubgoal.SetGoals(_goals with { States = targets });
         return aimAtGoal;
+    }
+
+    /// <summary>The true state where each stretch of the first episode's plan ends.</summary>
+    public float[][] ImagineJumps(ReadOnlySpan<float> macroPlan, int macroSteps)
+    {
+        if (_current is null) throw new InvalidOperationException("call Observe first");
+        int a = MacroDim, sd = _world.Spec.StateDim, ld = _current.Layouts.Length / _current.Count;
+        if (macroPlan.Length < macroSteps * a)
+            throw new ArgumentException(
+                $"a plan of {macroSteps} macro-actions needs {macroSteps * a} values; got {macroPlan.Length}");
+        var sim = _world.CreateBatch(1);
+        sim.Load(_current.States.AsSpan(0, sd), _current.Layouts.AsSpan(0, ld));
+        var ends = new float[macroSteps][];
+        for (int j = 0; j < macroSteps; j++)
+        {
+            for (int s = 0; s < Skip; s++) sim.Step(macroPlan.Slice(j * a, a).ToArray());
+            sim.CopyState(ends[j] = new float[sd]);
+        }
+        return ends;
     }
 
     public void Dispose()
