@@ -62,7 +62,18 @@ public sealed class HierarchicalOracle : IHierarchicalPlanningModel, IJumpImagin
         var best = new float[e];
         Array.Fill(best, float.PositiveInfinity);
         var cost = new float[e];
-        var hold = new float[e * Skip * a];
+        var hold = new float[e * a];
+        // The goal oracle's cost of standing somewhere: a zero action scored from there. Index 0 is where the agent
+        // stands, j after the j-th stretch; the low level aims at the goal once the plan comes closest to it no
+        // later than the first stretch's end (as the learned model does).
+        void CostHere(float[] states, int index)
+        {
+            _toGoal.Observe(_current with { States = states });
+            _toGoal.Score(hold, 1, 1, cost);
+            for (int i = 0; i < e; i++)
+                if (cost[i] < best[i]) { best[i] = cost[i]; closest[i] = index; }
+        }
+        CostHere(_current.States, 0);
         for (int j = 0; j < macroSteps; j++)
         {
             for (int i = 0; i < e; i++)
@@ -71,14 +82,10 @@ public sealed class HierarchicalOracle : IHierarchicalPlanningModel, IJumpImagin
             var states = new float[e * sd];
             sim.CopyState(states);
             if (j == 0) states.CopyTo(subgoals, 0);
-            // The goal oracle's cost of standing here: a zero-length plan scored from this state.
-            _toGoal.Observe(_current with { States = states });
-            _toGoal.Score(hold.AsSpan(0, e * a), 1, 1, cost);
-            for (int i = 0; i < e; i++)
-                if (cost[i] < best[i]) { best[i] = cost[i]; closest[i] = j; }
+            CostHere(states, j + 1);
         }
         _toGoal.Observe(_current);
-        var aimAtGoal = closest.Select(c => c == 0).ToArray();
+        var aimAtGoal = closest.Select(c => c <= 1).ToArray();
         var targets = (float[])_goals.States.Clone();
         for (int i = 0; i < e; i++)
             if (!aimAtGoal[i]) subgoals.AsSpan(i * sd, sd).CopyTo(targets.AsSpan(i * sd, sd));
