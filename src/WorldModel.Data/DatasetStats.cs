@@ -16,6 +16,31 @@ public interface IDatasetWorld
     /// Shares of episodes in which the world's rare, important events happen (Two-Rooms: a door crossing).
     /// </summary>
     IReadOnlyList<DatasetEvent> Events(Dataset data);
+
+    /// <summary>
+    /// The world's rare, important event as a count per transition (Two-Rooms: door crossings; Push-Ball: steps
+    /// that start an agent–ball contact; Maze: moves into another cell): what active collection tries to make
+    /// frequent, reported per 1,000 transitions.
+    /// </summary>
+    string RareEvent { get; }
+
+    /// <summary>How often the rare event happens in one episode (<paramref name="steps"/> + 1 states).</summary>
+    int CountRareEvents(ReadOnlySpan<float> states, int steps, ReadOnlySpan<float> layout);
+}
+
+public static class RareEvents
+{
+    /// <summary>The rare event per 1,000 transitions of <paramref name="data"/>.</summary>
+    public static double PerThousand(Dataset data)
+    {
+        var world = (IDatasetWorld)data.Config.World;
+        long count = 0;
+        int sd = data.Spec.StateDim;
+        for (int e = 0; e < data.Episodes; e++)
+            count += world.CountRareEvents(
+                data.States.AsSpan(e * (data.Steps + 1) * sd, (data.Steps + 1) * sd), data.Steps, data.Layout(e));
+        return 1000.0 * count / Math.Max(1L, (long)data.Episodes * data.Steps);
+    }
 }
 
 /// <summary>

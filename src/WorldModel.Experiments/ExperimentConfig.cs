@@ -60,6 +60,11 @@ public sealed record ExperimentConfig : IValidatable
     /// <summary>Checkpoints each training unit keeps (newest first; 0: all).</summary>
     [Range(0, 1_000_000)] public int KeepCheckpoints { get; init; } = RunConfig.DefaultKeepCheckpoints;
     public PlanEvalConfig Evaluation { get; init; } = new();
+    /// <summary>
+    /// Set: the models train on data collected round by round by each strategy (active data collection) instead of
+    /// on <see cref="Data"/>'s episodes (whose world, steps and frames the rounds use).
+    /// </summary>
+    public Collection.CollectionConfig? Collection { get; init; }
 
     /// <summary>
     /// The high level's training run of one model and seed, on the low run in the sibling folder

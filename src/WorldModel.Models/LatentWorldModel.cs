@@ -19,7 +19,8 @@ public sealed class LatentWorldModel : Module
         bool withDecoder,
         bool withInverseDynamics,
         bool withTargetEncoder = false,
-        Hierarchy.HierarchyConfig? hierarchy = null)
+        Hierarchy.HierarchyConfig? hierarchy = null,
+        int ensembleHeads = 0)
         : base(nameof(LatentWorldModel))
     {
         Config = config;
@@ -36,6 +37,7 @@ public sealed class LatentWorldModel : Module
             ? new InverseDynamics(Encoder.LatentShape.Aggregate(1L, (a, b) => a * b), actionDim)
             : null;
         HighLevel = hierarchy is null ? null : new Hierarchy.HighLevel(hierarchy, config, Encoder.LatentShape, actionDim);
+        Ensemble = ensembleHeads == 0 ? null : new Exploration.Ensemble(ensembleHeads, config, Encoder.LatentShape, actionDim);
         RegisterComponents();
     }
 
@@ -48,6 +50,8 @@ public sealed class LatentWorldModel : Module
     public InverseDynamics? InverseDynamics { get; }
     /// <summary>The macro-action encoder and k-step predictor of a hierarchical run (null for a flat one).</summary>
     public Hierarchy.HighLevel? HighLevel { get; }
+    /// <summary>One-step predictor heads whose disagreement drives exploration (null unless the objective asks).</summary>
+    public Exploration.Ensemble? Ensemble { get; }
     public long[] LatentShape => Encoder.LatentShape;
 
     /// <summary>(B, T, C, H, W) frames → (B, T, …latent).</summary>

@@ -16,7 +16,8 @@ public static class ExperimentReport
         string folder,
         IReadOnlyList<PlanRow> rows,
         PlanEpisode[] episodes,
-        IReadOnlyList<UnitRecord> stages)
+        IReadOnlyList<UnitRecord> stages,
+        string? collection = null)
     {
         PlanResults.Write(folder, rows);
         var plots = PlanReport.SavePlots(Path.Combine(folder, "plots"), rows, config.Name);
@@ -24,7 +25,7 @@ public static class ExperimentReport
         AtomicFile.WriteAllText(Path.Combine(folder, "report.md"),
             Markdown(config, rows, plots,
                 File.Exists(Path.Combine(landscapes, "landscape.json")) ? Landscapes.Read(landscapes) : null,
-                episodes, stages));
+                episodes, stages, collection));
     }
 
     private static string Markdown(
@@ -33,7 +34,8 @@ public static class ExperimentReport
         IReadOnlyList<string> plots,
         (float GoalX, float GoalY, List<Landscapes.Summary> Costs)? landscapes,
         PlanEpisode[] episodes,
-        IReadOnlyList<UnitRecord> stages)
+        IReadOnlyList<UnitRecord> stages,
+        string? collection)
     {
         var e = config.Evaluation;
         var planning = PlanningWorld.Of(config.Data.World);
@@ -83,6 +85,7 @@ public static class ExperimentReport
             foreach (var c in l.Costs.Where(c => !c.Model.StartsWith("oracle", StringComparison.Ordinal)))
                 sb.AppendLine($"![{c.Model}](plots/{Landscapes.FileName(c.Model)}.png)").AppendLine();
         }
+        if (collection is not null) sb.Append(collection);
         sb.AppendLine("## Stages").AppendLine();
         sb.AppendLine("| stage | what | time |").AppendLine("|---|---|---|");
         foreach (var s in stages)

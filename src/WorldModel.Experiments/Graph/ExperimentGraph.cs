@@ -1,4 +1,5 @@
 using WorldModel.Core.Config;
+using WorldModel.Experiments.Collection;
 using WorldModel.Experiments.Evaluation;
 using WorldModel.Experiments.Stages;
 using WorldModel.Models.Planning;
@@ -48,10 +49,18 @@ public sealed class ExperimentGraph
     {
         var world = config.Data.World;
         var eval = config.Evaluation;
-        var data = new DataStage.Unit(config.Data);
-        var units = new List<ExperimentUnit> { data };
+        var units = new List<ExperimentUnit>();
         var trains = new List<TrainStage.Unit>();
-        foreach (var entry in config.Models)
+        CollectionGraph.Parts? collection = null;
+        if (config.Collection is { } c)
+        {
+            collection = CollectionGraph.Build(config, c, folder);
+            units.AddRange(collection.Units);
+            trains.AddRange(collection.Trains);
+        }
+        var data = new DataStage.Unit(config.Data);
+        if (collection is null) units.Add(data);
+        foreach (var entry in collection is null ? config.Models : [])
             foreach (int seed in config.Seeds)
             {
                 string name = $"{entry.Name}-seed{seed}";
@@ -62,7 +71,7 @@ public sealed class ExperimentGraph
                     trains.Add(new TrainStage.Unit(entry, seed, config.HighRunOf(entry, seed, name),
                         Path.Combine(folder, TrainFolder, name + "-high"), data, low));
             }
-        units.AddRange(trains);
+        if (collection is null) units.AddRange(trains);
         if (trainOnly) return new ExperimentGraph(folder, units);
 
         var episodes = PlanStage.Episodes(eval, world);
@@ -80,7 +89,7 @@ public sealed class ExperimentGraph
                         evalKey + train.Key, [train]));
         units.AddRange(plans);
 
-        if (world is ICostLandscapeWorld landscapes)
+        if (world is ICostLandscapeWorld landscapes && collection is null)
         {
             var firstSeed = trains.Where(t => t.Seed == config.Seeds[0] && !t.IsHighLevel).ToList();
             units.Add(new LandscapeUnit(landscapes, (ulong)config.Data.Seed, config.Data.Render,
@@ -91,7 +100,7 @@ public sealed class ExperimentGraph
                 string.Join(",", firstSeed.Select(t => t.Key)), [.. firstSeed]));
         }
         var graph = new ExperimentGraph(folder, units);
-        units.Add(new ReportUnit(config, graph, plans, episodes));
+        units.Add(new ReportUnit(config, graph, plans, episodes, collection?.Rounds ?? []));
         return graph;
     }
 
@@ -103,7 +112,7 @@ public sealed class ExperimentGraph
         CostShape cost,
         CostShape pixelCost)
     {
-        var all = TrainedPlanningModels.FromRun(train.Folder, device, cost, pixelCost, train.Entry.Name);
+        var all = TrainedPlanningModels.FromRun(train.Folder, device, cost, pixelCost, train.Label);
         foreach (var other in all.Where(m => m.Name != method)) other.Dispose();
         return all.Single(m => m.Name == method);
     }
@@ -116,8 +125,9 @@ public sealed class ExperimentGraph
         ExperimentConfig config,
         ExperimentGraph graph,
         IReadOnlyList<PlanStage.Unit> plans,
-        PlanEpisode[] episodes)
-        : ExperimentUnit("report", graph.Folder, [.. plans])
+        PlanEpisode[] episodes,
+        IReadOnlyList<CollectUnit> rounds)
+        : ExperimentUnit("report", graph.Folder, [.. plans, .. rounds])
     {
         public override string Title => "report";
         public override string Key => "";
@@ -126,7 +136,8 @@ public sealed class ExperimentGraph
         public override string Run(UnitContext context)
         {
             var rows = plans.SelectMany(p => p.Rows()).ToList();
-            ExperimentReport.Write(config, graph.Folder, rows, episodes, graph.Records);
+            var collected = rounds.Count == 0 ? null : CollectionReport.Write(config, graph.Folder, rounds, rows);
+            ExperimentReport.Write(config, graph.Folder, rows, episodes, graph.Records, collected);
             context.Observer.Info($"done: {rows.Count:N0} planned episodes; " +
                 $"results.csv, results.json, plots/ and report.md in {Paths.Show(graph.Folder)}");
             return $"{rows.Count:N0} planned episodes";

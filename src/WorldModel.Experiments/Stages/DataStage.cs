@@ -47,7 +47,7 @@ public static class DataStage
     /// <summary>
     /// The dataset every model of an experiment trains on (shared by content hash with other experiments).
     /// </summary>
-    public sealed class Unit(DataConfig config) : ExperimentUnit("data", Folder(config), [])
+    public sealed class Unit(DataConfig config) : DatasetUnit("data", Folder(config), [])
     {
         private Dataset? _opened;
         public override string Title => "data";
@@ -63,7 +63,7 @@ public static class DataStage
         private string Summary => $"{config.Episodes:N0} episodes × {config.Steps} steps ({Paths.Show(Folder)})";
 
         /// <summary>The finished dataset, opened once per process.</summary>
-        public Dataset Open() => _opened ??= Dataset.Open(Folder);
+        public override Dataset Open() => _opened ??= Dataset.Open(Folder);
     }
 }
 

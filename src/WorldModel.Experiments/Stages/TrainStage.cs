@@ -71,18 +71,24 @@ public static class TrainStage
         int seed,
         RunConfig config,
         string folder,
-        DataStage.Unit data,
-        Unit? lowLevel = null)
-        : ExperimentUnit($"train/{entry.Name}-seed{seed}{(lowLevel is null ? "" : "-high")}", folder,
+        DatasetUnit data,
+        Unit? lowLevel = null,
+        string? id = null,
+        string? label = null)
+        : ExperimentUnit(id ?? $"train/{entry.Name}-seed{seed}{(lowLevel is null ? "" : "-high")}", folder,
             lowLevel is null ? [data] : [data, lowLevel])
     {
+        /// <summary>What its planning methods are called before "/latent" ("jepa", or "passive@8k/jepa").</summary>
+        public string Label => label ?? entry.Name;
         public ModelEntry Entry => entry;
         public int Seed => seed;
         /// <summary>Whether this unit trains a high level (on <see cref="ExperimentUnit.DependsOn"/>'s low level).</summary>
         public bool IsHighLevel => lowLevel is not null;
         public override string Title => $"train {entry.Name} seed {seed}{(lowLevel is null ? "" : " high level")}";
         // A high level's output depends on the low level it was trained on, not only on its own settings.
-        public override string Key => TrainingRun.ContentHash(config) + (lowLevel is null ? "" : "+" + lowLevel.Key);
+        public override string Key => TrainingRun.ContentHash(config) + (lowLevel is null ? "" : "+" + lowLevel.Key)
+            // Generated data is named by config.data already; collected data only by its unit's key.
+            + (data is DataStage.Unit ? "" : "+" + data.Key);
         public override bool IsFinished() => new TrainingRun(config, Folder).CompletedSteps() >= config.Train.Steps;
 
         public override string Run(UnitContext context)
@@ -104,8 +110,8 @@ public static class TrainStage
             get
             {
                 IReadOnlyList<string> flat = entry.Objective is Models.Objectives.PixelObjectiveConfig
-                    ? [$"{entry.Name}/frames", $"{entry.Name}/latent"]
-                    : [$"{entry.Name}/latent"];
+                    ? [$"{Label}/frames", $"{Label}/latent"]
+                    : [$"{Label}/latent"];
                 return lowLevel is null ? flat : [.. flat.Select(TrainedPlanningModels.HierarchicalName)];
             }
         }

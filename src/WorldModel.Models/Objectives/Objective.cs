@@ -34,11 +34,15 @@ public static class Objective
             var zn = z[.., 1..].flatten(0, 1);
             terms["inverse_dynamics"] = (idm.call(zt, zn) - actions.flatten(0, 1)).pow(2).mean();
         }
+        if (model.Ensemble is { } ensemble)
+            terms["ensemble"] = ensemble.Loss(z[.., ..^1].flatten(0, 1).detach(), actions.flatten(0, 1),
+                z[.., 1..].flatten(0, 1).detach());
         var total = c.Prediction * terms["prediction"];
         if (terms.TryGetValue("variance", out var v)) total += c.Variance * v;
         if (terms.TryGetValue("covariance", out var cv)) total += c.Covariance * cv;
         if (terms.TryGetValue("temporal", out var t)) total += c.Temporal * t;
         if (terms.TryGetValue("inverse_dynamics", out var i)) total += c.InverseDynamics * i;
+        if (terms.TryGetValue("ensemble", out var en)) total += en;
         return new LossTerms(total, terms);
     }
 

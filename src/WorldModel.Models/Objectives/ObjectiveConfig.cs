@@ -31,6 +31,12 @@ public sealed record JepaObjectiveConfig : ObjectiveConfig
     /// 0.99–0.999); 0 = the online encoder's own latents with the gradient stopped (PLDM).
     /// </summary>
     [Range(0, 0.99999)] public double TargetEma { get; init; } = 0;
+    /// <summary>
+    /// One-step predictor heads trained beside the predictor on the encoder's latents (gradients stopped, so they
+    /// change nothing else); the variance of their predictions is the disagreement an explorer seeks
+    /// (Plan2Explore, Sekar et al. 2020, used 5). 0: none.
+    /// </summary>
+    [Range(0, 32)] public int EnsembleHeads { get; init; }
 }
 
 /// <summary>

@@ -199,7 +199,8 @@ public sealed class TrainingRun
             withDecoder: Config.Objective is PixelObjectiveConfig,
             withInverseDynamics: idm,
             withTargetEncoder: ema,
-            hierarchy: Config.Hierarchy);
+            hierarchy: Config.Hierarchy,
+            ensembleHeads: Config.Objective is JepaObjectiveConfig { EnsembleHeads: > 0 } e ? e.EnsembleHeads : 0);
     }
 
     /// <summary>The finished run a high level builds on (hierarchy.lowLevel, relative to this run's folder).</summary>

@@ -97,4 +97,15 @@ public sealed partial record MazeConfig : ISceneWorld, IPlanningWorld, IDatasetW
                 visitedShare / data.Episodes),
         ];
     }
+
+    public string RareEvent => "moves into another cell";
+
+    public int CountRareEvents(ReadOnlySpan<float> states, int steps, ReadOnlySpan<float> layout)
+    {
+        int changes = 0;
+        for (int t = 1; t <= steps; t++)
+            if (MazeBatch.CellOf(this, states[2 * t], states[2 * t + 1])
+                != MazeBatch.CellOf(this, states[2 * t - 2], states[2 * t - 1])) changes++;
+        return changes;
+    }
 }

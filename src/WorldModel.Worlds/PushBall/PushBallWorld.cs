@@ -64,4 +64,27 @@ public sealed partial record PushBallConfig : ISceneWorld, IPlanningWorld, IData
         }
         return [new DatasetEvent("ballMovedRate", "episodes moving the ball", (double)moved / data.Episodes)];
     }
+
+    public string RareEvent => "ball contacts";
+
+    /// <summary>Steps after which agent and ball touch and did not before (a new contact).</summary>
+    public int CountRareEvents(ReadOnlySpan<float> states, int steps, ReadOnlySpan<float> layout)
+    {
+        int d = PushBallBatch.StateDim, contacts = 0;
+        bool before = Touching(states[..d]);
+        for (int t = 1; t <= steps; t++)
+        {
+            bool now = Touching(states.Slice(t * d, d));
+            if (now && !before) contacts++;
+            before = now;
+        }
+        return contacts;
+    }
+
+    // A small tolerance: the solver separates touching disks to exactly the sum of radii.
+    private bool Touching(ReadOnlySpan<float> s)
+    {
+        float dx = s[AgentX] - s[BallX], dy = s[AgentY] - s[BallY], r = AgentRadius + BallRadius + 0.05f;
+        return dx * dx + dy * dy <= r * r;
+    }
 }

@@ -75,6 +75,17 @@ public sealed partial record TwoRoomsConfig : ISceneWorld, IPlanningWorld, IData
         return [new DatasetEvent("doorCrossingRate", "episodes crossing rooms", (double)crossed / data.Episodes)];
     }
 
+    public string RareEvent => "door crossings";
+
+    public int CountRareEvents(ReadOnlySpan<float> states, int steps, ReadOnlySpan<float> layout)
+    {
+        var l = TwoRoomsLayout.ReadFrom(layout);
+        int crossings = 0;
+        for (int t = 1; t <= steps; t++)
+            if (l.Room(states[2 * t], states[2 * t + 1]) != l.Room(states[2 * t - 2], states[2 * t - 1])) crossings++;
+        return crossings;
+    }
+
     // Cost landscapes: each planning cost over the arena for one goal across the wall.
     public (float X, float Y) LandscapeGoal(ulong layoutSeed) =>
         LandscapeReport.DefaultGoal(this, LayoutOf(layoutSeed));
