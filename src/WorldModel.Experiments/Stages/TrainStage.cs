@@ -74,7 +74,7 @@ public static class TrainStage
         DataStage.Unit data,
         Unit? lowLevel = null)
         : ExperimentUnit($"train/{entry.Name}-seed{seed}{(lowLevel is null ? "" : "-high")}", folder,
-            lowLevel is null ? [data] : [data, lowLevel])
+            lowLevel is null ? [data] : [data, lowLevel], replicaSeed: seed)
     {
         public ModelEntry Entry => entry;
         public int Seed => seed;
