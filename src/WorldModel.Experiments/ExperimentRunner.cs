@@ -89,9 +89,8 @@ public static class ExperimentRunner
         var unfinished = unit.DependsOn.Where(d => !d.IsFinished()).Select(d => d.Id).ToList();
         if (unfinished.Count > 0)
             throw new ExperimentFailedException(
-                $"unit {unit.Id} needs {string.Join(", ", unfinished)}, which " +
-                $"{(unfinished.Count == 1 ? "is" : "are")} not finished; run {(unfinished.Count == 1 ? "it" : "them")} " +
-                "first (wm run with the same config runs the whole graph)");
+                $"unit {unit.Id} needs {string.Join(", ", unfinished)}, not finished yet; run " +
+                $"{(unfinished.Count == 1 ? "it" : "them")} first (wm run with the same config runs the whole graph)");
         foreach (var before in graph.Units.TakeWhile(u => u != unit))
             graph.Done(UnitExecution.Earlier(graph, before) with { Reused = !launchedTogether.Contains(before.Id) });
         var record = UnitExecution.Run(graph, unit, context);

@@ -13,7 +13,8 @@ public sealed class LineLogTests
         // Without the lock, writers find the same end and overwrite each other: this loses lines most times.
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, writer =>
         {
-            for (int i = 0; i < 400; i++) LineLog.Append(log, $"{writer} {i} " + new string((char)('a' + writer), 500));
+            for (int i = 0; i < 400; i++)
+                LineLog.Append(log, $"{writer} {i} " + new string((char)('a' + writer), 500));
         });
         var lines = File.ReadAllLines(log);
         Assert.Equal(3200, lines.Length);

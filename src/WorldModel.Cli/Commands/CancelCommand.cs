@@ -16,7 +16,8 @@ public static class CancelCommand
         {
             string folder = parse.GetValue(run)!;
             if (SlurmSubmission.Load(folder) is null)
-                throw new ArgumentException($"{folder} has no {SlurmSubmission.FolderName}/{SlurmSubmission.FileName}: " +
+                throw new ArgumentException(
+                    $"{folder} has no {SlurmSubmission.FolderName}/{SlurmSubmission.FileName}: " +
                     "it was never submitted with `wm run --executor slurm`");
             var cancelled = RunStatus.Cancel(folder);
             if (cancelled.Count == 0)

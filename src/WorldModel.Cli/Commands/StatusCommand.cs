@@ -16,7 +16,10 @@ public static class StatusCommand
 {
     public static Command Build()
     {
-        var run = new Argument<string>("RUN") { Description = "A run folder of `wm run`, e.g. experiments/x/run-<hash>" };
+        var run = new Argument<string>("RUN")
+        {
+            Description = "A run folder of `wm run`, e.g. experiments/x/run-<hash>",
+        };
         var cmd = new Command("status", "Show each unit of a run: finished, pending, running, failed or cancelled")
         {
             run,
@@ -37,7 +40,8 @@ public static class StatusCommand
                 AnsiConsole.MarkupLine($"[red]{Word(u.State)}[/]: {Markup.Escape(u.Unit)} " +
                     $"({Markup.Escape(u.Detail)}); log: {Markup.Escape(Paths.Show(u.Job!.Log))}");
             if (broken.Count == 0) return CommandRunner.Ok;
-            AnsiConsole.MarkupLine("run the same `wm run` again to submit what did not finish (finished units are reused)");
+            AnsiConsole.MarkupLine(
+                "run the same `wm run` again to submit what did not finish (finished units are reused)");
             return CommandRunner.Failed;
         }));
         return cmd;

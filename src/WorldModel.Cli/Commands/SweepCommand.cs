@@ -21,8 +21,8 @@ public static class SweepCommand
         var grid = new Option<string[]>("--grid")
         {
             Description = "A swept key and its values, split at commas outside brackets: --grid " +
-                "evaluation.plan.planner.samples=64,128 or --grid 'evaluation.plannerHorizons=[16],[32]' (repeatable: " +
-                "the cartesian product)",
+                "evaluation.plan.planner.samples=64,128 or --grid 'evaluation.plannerHorizons=[16],[32]' " +
+                "(repeatable: the cartesian product)",
             Required = true,
         };
         var setOpt = new Option<string[]>("--set") { Description = "Override a key at every point (repeatable)" };

@@ -12,7 +12,7 @@ public static class LineLog
     /// <summary>How long a writer waits for another's line before giving up (a line takes microseconds).</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    /// <summary>Appends <paramref name="line"/> and a newline to <paramref name="path"/>, creating it if needed.</summary>
+    /// <summary>Appends <paramref name="line"/> and a newline to <paramref name="path"/> (made if missing).</summary>
     public static void Append(string path, string line)
     {
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(line.TrimEnd('\n') + "\n");

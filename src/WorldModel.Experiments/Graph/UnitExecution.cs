@@ -29,7 +29,7 @@ internal static class UnitExecution
         return record;
     }
 
-    /// <summary>A finished unit found on disk: its earlier record (or a stand-in for output another run made).</summary>
+    /// <summary>A finished unit found on disk: its earlier record (or a stand-in for another run's output).</summary>
     public static UnitRecord Reuse(ExperimentGraph graph, ExperimentUnit unit, IExperimentObserver observer)
     {
         observer.Info($"{unit.Title}: reusing {Paths.Show(unit.Folder)}");
@@ -38,7 +38,7 @@ internal static class UnitExecution
         return record;
     }
 
-    /// <summary>The record a finished unit left, or a stand-in when none is in this run (data another run made).</summary>
+    /// <summary>The record a finished unit left, or a stand-in if this run has none (another run's data).</summary>
     public static UnitRecord Earlier(ExperimentGraph graph, ExperimentUnit unit) =>
         UnitRecord.Load(graph.Folder, unit.Id) ?? new UnitRecord(
             Id: unit.Id,

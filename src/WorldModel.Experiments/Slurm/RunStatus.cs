@@ -39,7 +39,7 @@ public static class RunStatus
         };
     }
 
-    /// <summary>Cancels every job of the run's latest submission that is still queued or running; returns them.</summary>
+    /// <summary>Cancels each job of the run's latest submission still queued or running; returns them.</summary>
     public static IReadOnlyList<SlurmUnitJob> Cancel(string runFolder)
     {
         if (SlurmSubmission.Load(runFolder) is not { } submission) return [];

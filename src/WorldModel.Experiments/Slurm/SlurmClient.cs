@@ -81,7 +81,8 @@ public static class SlurmClient
         {
             throw new ExperimentFailedException(
                 $"{program} could not be started ({e.Message}): --executor slurm needs the Slurm commands on PATH, " +
-                "on a cluster's login node; scripts/slurm-cluster.sh start starts a single-node cluster on this machine");
+                "on a cluster's login node; scripts/slurm-cluster.sh start starts a single-node cluster on this " +
+                "machine");
         }
         using (process)
         {

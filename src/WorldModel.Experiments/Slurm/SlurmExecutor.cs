@@ -13,9 +13,12 @@ namespace WorldModel.Experiments.Slurm;
 /// </summary>
 public sealed class SlurmExecutor(SlurmOptions options) : IExperimentExecutor
 {
+    /// <summary>How many squeue failures in a row waiting rides out before it gives up.</summary>
+    private const int MaxMisses = 5;
+
     private readonly List<(ExperimentGraph Graph, SlurmSubmission Submission)> _launched = [];
 
-    /// <summary>Units written outside their run folder (a dataset, shared by content hash) → the job making them.</summary>
+    /// <summary>Units written outside their run folder (a dataset, shared by content hash) → their job.</summary>
     private readonly Dictionary<string, SlurmUnitJob> _shared = [];
 
     /// <summary>
@@ -24,7 +27,7 @@ public sealed class SlurmExecutor(SlurmOptions options) : IExperimentExecutor
     /// </summary>
     public void Launch(ExperimentGraph graph, UnitContext context)
     {
-        RefuseWhileActive(graph.Folder);
+        RefuseWhileActive(graph);
         var todo = graph.Units.Where(u => !u.IsFinished()).ToList();
         if (todo.All(u => u.RunsEveryTime))
         {
@@ -34,8 +37,8 @@ public sealed class SlurmExecutor(SlurmOptions options) : IExperimentExecutor
         }
         // A unit's record in units/ is how waiting tells a unit finished from one whose job failed: the records of
         // units about to run are stale.
-        foreach (var unit in todo)
-            if (File.Exists(UnitRecord.PathOf(graph.Folder, unit.Id))) File.Delete(UnitRecord.PathOf(graph.Folder, unit.Id));
+        foreach (string stale in todo.Select(u => UnitRecord.PathOf(graph.Folder, u.Id)).Where(File.Exists))
+            File.Delete(stale);
         var jobs = todo.Where(u => _shared.ContainsKey(u.Folder)).ToDictionary(u => u, u => _shared[u.Folder]);
         var specs = SlurmJobPlan.Plan([.. todo.Where(u => !jobs.ContainsKey(u))]);
         string slurm = Path.Combine(graph.Folder, SlurmSubmission.FolderName);
@@ -96,11 +99,24 @@ public sealed class SlurmExecutor(SlurmOptions options) : IExperimentExecutor
         var failed = new List<string>();
         var running = new HashSet<string>();
         var clock = Stopwatch.StartNew();
+        int misses = 0;
         try
         {
             while (waiting.Count > 0)
             {
-                var states = SlurmClient.Query(waiting.Select(w => w.Job.JobId));
+                IReadOnlyDictionary<string, SlurmJobState> states;
+                try
+                {
+                    states = SlurmClient.Query(waiting.Select(w => w.Job.JobId));
+                    misses = 0;
+                }
+                catch (ExperimentFailedException e) when (++misses < MaxMisses)
+                {
+                    // slurmctld restarting or busy: the jobs go on meanwhile, so ask again.
+                    context.Observer.Warning($"{e.Message.Split('\n')[0]}; asking again");
+                    if (context.Cancel.WaitHandle.WaitOne(options.Poll)) break;
+                    continue;
+                }
                 foreach (var (graph, job) in waiting.ToList())
                 {
                     var state = SlurmClient.StateOf(states, job);
@@ -149,7 +165,7 @@ public sealed class SlurmExecutor(SlurmOptions options) : IExperimentExecutor
                     $"in {Paths.Show(graph.Folder)}");
     }
 
-    /// <summary>The graph's records in unit order, as a local run leaves them: units not submitted were reused.</summary>
+    /// <summary>The graph's records in unit order, like a local run's; units not submitted are reused.</summary>
     private static void Record(ExperimentGraph graph, SlurmSubmission submission)
     {
         foreach (var unit in graph.Units)
@@ -162,18 +178,26 @@ public sealed class SlurmExecutor(SlurmOptions options) : IExperimentExecutor
         }
     }
 
-    /// <summary>Refuses to submit while jobs of the run's earlier submission are queued or running.</summary>
-    private static void RefuseWhileActive(string runFolder)
+    /// <summary>
+    /// Refuses to submit while jobs of the run's earlier submission are queued or running for unfinished units (a
+    /// job whose unit is finished may still be exiting: it writes nothing more).
+    /// </summary>
+    private static void RefuseWhileActive(ExperimentGraph graph)
     {
-        if (SlurmSubmission.Load(runFolder) is not { } earlier) return;
+        if (SlurmSubmission.Load(graph.Folder) is not { } earlier) return;
         var states = SlurmClient.Query(earlier.Units.Select(u => u.JobId));
-        var active = earlier.Units.Where(u => SlurmClient.StateOf(states, u) is { IsActive: true })
+        var active = earlier.Units.Where(u => SlurmClient.StateOf(states, u) is { IsActive: true } && Unfinished(u))
             .Select(u => $"{u.Unit} (job {u.SlurmId})").ToList();
+        string run = Paths.Show(graph.Folder);
         if (active.Count > 0)
             throw new ExperimentFailedException(
-                $"{Paths.Show(runFolder)} has jobs of an earlier submission queued or running: " +
-                $"{string.Join(", ", active)}; wait for them (`wm status {Paths.Show(runFolder)}`) or cancel them " +
-                $"(`wm cancel {Paths.Show(runFolder)}`), then submit again");
+                $"{run} has jobs of an earlier submission queued or running: {string.Join(", ", active)}; wait for " +
+                $"them (`wm status {run}`) or cancel them (`wm cancel {run}`), then submit again");
+
+        bool Unfinished(SlurmUnitJob job) =>
+            graph.Units.FirstOrDefault(u => u.Id == job.Unit) is not { } unit
+            || unit.RunsEveryTime
+            || !unit.IsFinished();
     }
 
     private static string JobName(ExperimentGraph graph, SlurmJobSpec spec) =>
@@ -181,7 +205,8 @@ public sealed class SlurmExecutor(SlurmOptions options) : IExperimentExecutor
         (spec.IsArray ? spec.SeedPrefix + "N" + spec.SeedSuffix : spec.Units[0].Id);
 
     private static bool Inside(string path, string folder) =>
-        !Path.GetRelativePath(Path.GetFullPath(folder), Path.GetFullPath(path)).StartsWith("..", StringComparison.Ordinal);
+        !Path.GetRelativePath(Path.GetFullPath(folder), Path.GetFullPath(path))
+            .StartsWith("..", StringComparison.Ordinal);
 
     private static string Failure(ExperimentGraph graph, SlurmUnitJob job, SlurmJobState? state) =>
         $"{job.Unit} of {Paths.Show(graph.Folder)}: {Describe(state)}, job {job.SlurmId}, log {Paths.Show(job.Log)}";

@@ -9,7 +9,7 @@ namespace WorldModel.Experiments.Slurm;
 /// </summary>
 public static class SlurmJobPlan
 {
-    /// <summary>The largest array index Slurm accepts by default (MaxArraySize = 1001); larger seeds run alone.</summary>
+    /// <summary>The largest array index Slurm takes by default (MaxArraySize = 1001); larger seeds run alone.</summary>
     public const int MaxArrayIndex = 1000;
 
     /// <summary>The jobs for <paramref name="units"/> (given in graph order), dependencies first.</summary>
@@ -50,7 +50,8 @@ public static class SlurmJobPlan
     {
         var jobOf = specs.SelectMany(s => s.Units.Select(u => (u, s))).ToDictionary(x => x.u, x => x.s);
         var ordered = new List<SlurmJobSpec>();
-        var state = new Dictionary<SlurmJobSpec, bool>(ReferenceEqualityComparer.Instance); // false: visiting, true: placed
+        // false: being visited, true: placed
+        var state = new Dictionary<SlurmJobSpec, bool>(ReferenceEqualityComparer.Instance);
         foreach (var spec in specs) Visit(spec);
         return ordered;
 

@@ -7,7 +7,7 @@ namespace WorldModel.Experiments.Slurm;
 /// </summary>
 public sealed record SlurmJobState(string Id, string State, string Reason)
 {
-    /// <summary>States a job leaves for good; any other (PENDING, RUNNING, COMPLETING, SUSPENDED, …) is still active.</summary>
+    /// <summary>States a job never leaves; any other (PENDING, RUNNING, COMPLETING, SUSPENDED, …) is active.</summary>
     private static readonly HashSet<string> Ended =
     [
         "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL", "DEADLINE",

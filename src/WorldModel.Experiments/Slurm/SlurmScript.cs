@@ -12,7 +12,9 @@ public static class SlurmScript
     /// <summary>The log of a job: RUN/slurm/logs/NAME.JOB.log (an array task's NAME holds its seed).</summary>
     public static string LogPattern(string runFolder, SlurmJobSpec spec) =>
         Path.Combine(Path.GetFullPath(runFolder), SlurmSubmission.FolderName, "logs",
-            spec.IsArray ? $"{spec.SeedPrefix!.Replace('/', '_')}%a{spec.SeedSuffix}.%A.log" : $"{spec.FileName}.%j.log");
+            spec.IsArray
+                ? $"{spec.SeedPrefix!.Replace('/', '_')}%a{spec.SeedSuffix}.%A.log"
+                : $"{spec.FileName}.%j.log");
 
     /// <summary>The log a unit's job writes, once the job id is known.</summary>
     public static string LogOf(string runFolder, SlurmJobSpec spec, string jobId, int? seed) =>

@@ -19,7 +19,8 @@ public sealed record SlurmSubmission(DateTime SubmittedUtc, IReadOnlyList<SlurmU
 
     public SlurmUnitJob? this[string unitId] => Units.FirstOrDefault(u => u.Unit == unitId);
 
-    public void Save(string runFolder) => AtomicFile.WriteAllText(PathOf(runFolder), JsonSerializer.Serialize(this, Json));
+    public void Save(string runFolder) =>
+        AtomicFile.WriteAllText(PathOf(runFolder), JsonSerializer.Serialize(this, Json));
 
     /// <summary>The run's latest submission, or null when it was never submitted to Slurm.</summary>
     public static SlurmSubmission? Load(string runFolder)

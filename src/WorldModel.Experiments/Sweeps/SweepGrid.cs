@@ -71,7 +71,8 @@ public sealed record SweepGrid(IReadOnlyList<SweepGrid.Axis> Axes)
             {
                 string value = text[start..i].Trim();
                 if (value.Length == 0)
-                    throw new ArgumentException($"--grid '{option}' has an empty value; separate values by single commas");
+                    throw new ArgumentException(
+                        $"--grid '{option}' has an empty value; separate values by single commas");
                 values.Add(value);
                 start = i + 1;
             }
