@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Makes sure what WorldModel needs outside NuGet is installed: the .NET 10 SDK, the EGL loader
 # and Mesa's software OpenGL driver (headless rendering), and DejaVu fonts (plot text).
-# With --tests, also Debian's chromium (the demo's browser test drives it headless) and python3-torch.
+# With --tests, also Debian's chromium (the demo's browser test drives it headless), python3-torch and
+# Slurm with munge (the Slurm executor's tests start a single-node cluster: scripts/slurm-cluster.sh).
 # Installs the Debian packages when run as root; otherwise prints the exact command and fails.
 set -euo pipefail
 packages=(libegl1 libgl1-mesa-dri fonts-dejavu-core)
 # python3-torch: the export test loads `wm export`'s file into PyTorch.
-[ "${1:-}" = "--tests" ] && packages+=(chromium python3-torch)
+[ "${1:-}" = "--tests" ] && packages+=(chromium python3-torch slurmctld slurmd slurm-client munge)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET 10 SDK is not installed (dotnet not on PATH)." >&2

@@ -18,6 +18,9 @@ public static class CliApp
         root.Subcommands.Add(EvalPlanCommand.Build());
         root.Subcommands.Add(LandscapeCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(SweepCommand.Build());
+        root.Subcommands.Add(StatusCommand.Build());
+        root.Subcommands.Add(CancelCommand.Build());
         root.Subcommands.Add(PlotCommand.Build());
         root.Subcommands.Add(CompareCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());

@@ -1,6 +1,7 @@
 using Spectre.Console;
 using WorldModel.Core.Config;
 using WorldModel.Data;
+using WorldModel.Experiments.Graph;
 using WorldModel.Models;
 using WorldModel.Models.Training;
 using WorldModel.Render.Gl;
@@ -33,6 +34,7 @@ public static class CommandRunner
         catch (CheckpointException e) { return Error(e.Message, Failed); }
         catch (TorchDeviceException e) { return Error(e.Message, BadInput); }
         catch (NonFiniteLossException e) { return Error(e.Message + "; the last good checkpoint is kept", Failed); }
+        catch (ExperimentFailedException e) { return Error(e.Message, Failed); }
         catch (OperationCanceledException)
         {
             AnsiConsole.MarkupLine(

@@ -100,7 +100,7 @@ public sealed class ExperimentGraph
                 string.Join(",", firstSeed.Select(t => t.Key)), [.. firstSeed]));
         }
         var graph = new ExperimentGraph(folder, units);
-        units.Add(new ReportUnit(config, graph, plans, episodes, collection?.Rounds ?? []));
+        units.Add(new ReportUnit(config, graph, plans, episodes, [.. units], collection?.Rounds ?? []));
         return graph;
     }
 
@@ -119,19 +119,21 @@ public sealed class ExperimentGraph
 
     /// <summary>
     /// results.csv/json, plots and report.md from every plan part; always rewritten (it is cheap and names
-    /// this invocation).
+    /// this invocation). It depends on every other unit: it reads the landscapes and lists every stage.
     /// </summary>
     private sealed class ReportUnit(
         ExperimentConfig config,
         ExperimentGraph graph,
         IReadOnlyList<PlanStage.Unit> plans,
         PlanEpisode[] episodes,
+        IReadOnlyList<ExperimentUnit> all,
         IReadOnlyList<CollectUnit> rounds)
-        : ExperimentUnit("report", graph.Folder, [.. plans, .. rounds])
+        : ExperimentUnit("report", graph.Folder, all)
     {
         public override string Title => "report";
         public override string Key => "";
         public override bool IsFinished() => false;
+        public override bool RunsEveryTime => true;
 
         public override string Run(UnitContext context)
         {

@@ -7,7 +7,11 @@ namespace WorldModel.Experiments.Graph;
 /// content key it is cached by. A unit is finished when its output is complete on disk, so any
 /// executor (this process, a later invocation, a cluster job) can skip it or resume it.
 /// </summary>
-public abstract class ExperimentUnit(string id, string folder, IReadOnlyList<ExperimentUnit> dependsOn)
+public abstract class ExperimentUnit(
+    string id,
+    string folder,
+    IReadOnlyList<ExperimentUnit> dependsOn,
+    int? replicaSeed = null)
 {
     /// <summary>
     /// Unique in its graph and usable as a file name: "data", "train/jepa-seed0",
@@ -22,6 +26,19 @@ public abstract class ExperimentUnit(string id, string folder, IReadOnlyList<Exp
     public string Folder { get; } = folder;
 
     public IReadOnlyList<ExperimentUnit> DependsOn { get; } = dependsOn;
+
+    /// <summary>
+    /// The training seed this unit is one replica of (a trained model's training and planning), its id naming it
+    /// as "-seed{n}"; null for units made once (data, oracles, landscape, report). Units that differ only by it
+    /// can run as one cluster array job.
+    /// </summary>
+    public int? ReplicaSeed { get; } = replicaSeed;
+
+    /// <summary>
+    /// True for a unit that runs in every invocation and is never reused (the report: it is cheap and names the
+    /// invocation); <see cref="IsFinished"/> is then always false, and its record says it ran.
+    /// </summary>
+    public virtual bool RunsEveryTime => false;
 
     /// <summary>What it is, for logs and progress: "train jepa seed 0".</summary>
     public abstract string Title { get; }

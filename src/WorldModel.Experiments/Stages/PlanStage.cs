@@ -87,7 +87,9 @@ public sealed class PlanStage(
         string key,
         IReadOnlyList<ExperimentUnit> dependsOn)
         : ExperimentUnit($"plan/{method.Replace('/', '-')}-seed{seed}-h{horizon}",
-            stage.PartFolder(method, seed, horizon), dependsOn)
+            stage.PartFolder(method, seed, horizon), dependsOn,
+            // An oracle is planned once (as seed 0) and needs no training; a trained model's part is one of its seeds.
+            replicaSeed: dependsOn.Count == 0 ? null : seed)
     {
         public override string Title => $"plan {method} seed {seed} H={horizon}";
         public override string Key => key;

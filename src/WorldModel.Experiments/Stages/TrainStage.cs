@@ -76,7 +76,7 @@ public static class TrainStage
         string? id = null,
         string? label = null)
         : ExperimentUnit(id ?? $"train/{entry.Name}-seed{seed}{(lowLevel is null ? "" : "-high")}", folder,
-            lowLevel is null ? [data] : [data, lowLevel])
+            lowLevel is null ? [data] : [data, lowLevel], replicaSeed: seed)
     {
         /// <summary>What its planning methods are called before "/latent" ("jepa", or "passive@8k/jepa").</summary>
         public string Label => label ?? entry.Name;
