@@ -30,16 +30,19 @@ public interface IDatasetWorld
 
 public static class RareEvents
 {
-    /// <summary>The rare event per 1,000 transitions of <paramref name="data"/>.</summary>
-    public static double PerThousand(Dataset data)
+    /// <summary>
+    /// The rare event per 1,000 transitions of <paramref name="data"/>'s episodes from <paramref name="first"/> on
+    /// (a collection round's own episodes follow the ones before it).
+    /// </summary>
+    public static double PerThousand(Dataset data, int first = 0)
     {
         var world = (IDatasetWorld)data.Config.World;
         long count = 0;
         int sd = data.Spec.StateDim;
-        for (int e = 0; e < data.Episodes; e++)
+        for (int e = first; e < data.Episodes; e++)
             count += world.CountRareEvents(
                 data.States.AsSpan(e * (data.Steps + 1) * sd, (data.Steps + 1) * sd), data.Steps, data.Layout(e));
-        return 1000.0 * count / Math.Max(1L, (long)data.Episodes * data.Steps);
+        return 1000.0 * count / Math.Max(1L, (long)(data.Episodes - first) * data.Steps);
     }
 }
 
