@@ -43,7 +43,8 @@ public static class CollectedDataset
             episodes += entry.Episodes;
         }
         if (added.Steps != (previous?.Steps ?? added.Steps))
-            throw new ArgumentException($"a round's episodes have {added.Steps} steps, the dataset's {previous!.Steps}");
+            throw new ArgumentException(
+                $"a round's episodes have {added.Steps} steps, the dataset's {previous!.Steps}");
         string addedName = DatasetGenerator.ChunkName(entries.Count);
         var (bytes, sha) = added.Write(Path.Combine(folder, addedName));
         entries.Add(new DatasetManifest.ChunkEntry(addedName, episodes, added.Episodes, bytes, sha,

@@ -44,7 +44,9 @@ public sealed record DatasetManifest
         string Sha256,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ContentHash = null)
     {
-        /// <summary>The content hash its chunk must carry in a dataset whose manifest hash is <paramref name="manifest"/>.</summary>
+        /// <summary>
+        /// The content hash its chunk must carry in a dataset whose manifest hash is <paramref name="manifest"/>.
+        /// </summary>
         public string ExpectedHash(string manifest) => ContentHash ?? manifest;
     }
 

@@ -23,6 +23,25 @@ public sealed record ModelEntry
     /// levels ("NAME/latent-hier", and for a pixel model "NAME/frames-hier"); unset: flat planning only.
     /// </summary>
     public HierarchyEntry? Hierarchy { get; init; }
+    /// <summary>
+    /// The ways to plan with it, out of "latent", "frames" (a pixel model), "latent-hier" and "frames-hier" (with a
+    /// hierarchy); unset: all it offers. Planning in frames costs a decoder pass per candidate, so a quick config may
+    /// keep only some.
+    /// </summary>
+    public string[]? Methods { get; init; }
+
+    /// <summary>The method suffixes this entry can offer ("latent", "frames", and their "-hier" versions).</summary>
+    public IReadOnlyList<string> Offered
+    {
+        get
+        {
+            string[] flat = Objective is PixelObjectiveConfig ? ["frames", "latent"] : ["latent"];
+            return Hierarchy is null ? flat : [.. flat, .. flat.Select(f => f + "-hier")];
+        }
+    }
+
+    /// <summary>Whether the method with this suffix is planned.</summary>
+    public bool Plans(string suffix) => Methods is null || Methods.Contains(suffix);
 }
 
 /// <summary>
@@ -126,10 +145,15 @@ public sealed record ExperimentConfig : IValidatable
                 yield return new($"models[{i}].train.rollout",
                     $"{m.Train.Rollout} needs sequences of {m.Train.Rollout + 1} states, " +
                     $"but data episodes hold {Data.Steps + 1}; lower it or raise data.steps");
+            foreach (var (suffix, j) in (m.Methods ?? []).Select((x, j) => (x, j)))
+                if (!m.Offered.Contains(suffix))
+                    yield return new($"models[{i}].methods[{j}]",
+                        $"\"{suffix}\" is not a way to plan this model; allowed: {string.Join(", ", m.Offered)}");
             if (m.Hierarchy is { } h && h.Train.Rollout * h.Skip > Data.Steps)
                 yield return new($"models[{i}].hierarchy.train.rollout",
                     $"{h.Train.Rollout} jumps of {h.Skip} steps need sequences of {h.Train.Rollout * h.Skip + 1} " +
-                    $"states, but data episodes hold {Data.Steps + 1}; lower it or hierarchy.skip, or raise data.steps");
+                    $"states, but data episodes hold {Data.Steps + 1}; lower it or hierarchy.skip, " +
+                    "or raise data.steps");
             if (m.Hierarchy is { } hw && hw.Train.WarmupSteps >= hw.Train.Steps)
                 yield return new($"models[{i}].hierarchy.train.warmupSteps",
                     $"{hw.Train.WarmupSteps} is not below steps ({hw.Train.Steps})");

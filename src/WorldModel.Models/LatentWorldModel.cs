@@ -36,8 +36,9 @@ public sealed class LatentWorldModel : Module
         InverseDynamics = withInverseDynamics
             ? new InverseDynamics(Encoder.LatentShape.Aggregate(1L, (a, b) => a * b), actionDim)
             : null;
-        HighLevel = hierarchy is null ? null : new Hierarchy.HighLevel(hierarchy, config, Encoder.LatentShape, actionDim);
-        Ensemble = ensembleHeads == 0 ? null : new Exploration.Ensemble(ensembleHeads, config, Encoder.LatentShape, actionDim);
+        var shape = Encoder.LatentShape;
+        HighLevel = hierarchy is null ? null : new Hierarchy.HighLevel(hierarchy, config, shape, actionDim);
+        Ensemble = ensembleHeads == 0 ? null : new Exploration.Ensemble(ensembleHeads, config, shape, actionDim);
         RegisterComponents();
     }
 
@@ -50,7 +51,9 @@ public sealed class LatentWorldModel : Module
     public InverseDynamics? InverseDynamics { get; }
     /// <summary>The macro-action encoder and k-step predictor of a hierarchical run (null for a flat one).</summary>
     public Hierarchy.HighLevel? HighLevel { get; }
-    /// <summary>One-step predictor heads whose disagreement drives exploration (null unless the objective asks).</summary>
+    /// <summary>
+    /// One-step predictor heads whose disagreement drives exploration (null unless the objective asks).
+    /// </summary>
     public Exploration.Ensemble? Ensemble { get; }
     public long[] LatentShape => Encoder.LatentShape;
 

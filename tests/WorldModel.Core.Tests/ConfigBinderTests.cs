@@ -4,7 +4,7 @@ namespace WorldModel.Core.Tests;
 
 public enum Shade { Light, [ConfigName("very-dark")] VeryDark }
 
-[ConfigUnion(typeof(SquareConfig), typeof(DiskConfig))]
+[ConfigUnion(typeof(SquareConfig), typeof(DiskConfig), typeof(StarConfig))]
 public abstract record ShapeConfig
 {
     [Range(0, 100)] public float Size { get; init; } = 1f;
@@ -21,6 +21,15 @@ public sealed record DiskConfig : ShapeConfig
 {
     [Range(1, 64)] public int Segments { get; init; } = 16;
 }
+
+/// <summary>Cases may share an abstract record below the union (as active collection strategies do).</summary>
+public abstract record PointedConfig : ShapeConfig
+{
+    [Range(3, 12)] public int Points { get; init; } = 5;
+}
+
+[ConfigName("star")]
+public sealed record StarConfig : PointedConfig;
 
 public sealed record LimitsConfig : IValidatable
 {
@@ -52,6 +61,16 @@ public class ConfigBinderTests
         Assert.Throws<ConfigException>(() => ConfigLoader.Parse<SceneConfig>(json, "test.json", sets));
 
     private static string Only(ConfigException e) => Assert.Single(e.Errors).ToString();
+
+    [Fact]
+    public void Given_a_case_below_an_abstract_record_When_overridden_with_set_Then_its_kind_survives_the_round_trip()
+    {
+        // --set rebinds the resolved tree, which Unbind writes: a case must name its kind there too.
+        var c = ConfigLoader.Parse<SceneConfig>("{\"shape\": {\"kind\": \"star\"}}", "test.json", ["count=3"]);
+        var star = Assert.IsType<StarConfig>(c.Shape);
+        Assert.Equal(5, star.Points);
+        Assert.Equal("star", ConfigBinder.Unbind(c)!["shape"]!["kind"]!.GetValue<string>());
+    }
 
     [Fact]
     public void Given_defaults_only_When_bound_Then_every_default_comes_from_the_record()
@@ -109,8 +128,8 @@ public class ConfigBinderTests
     [Fact]
     public void Given_a_union_without_or_with_an_unknown_kind_Then_the_kinds_allowed_are_listed()
     {
-        Assert.Equal("shape.kind: missing; allowed: square, disk", Only(Fails("""{"shape": {"size": 2}}""")));
-        Assert.Equal("shape.kind: \"hexagon\" is not allowed; allowed: square, disk",
+        Assert.Equal("shape.kind: missing; allowed: square, disk, star", Only(Fails("""{"shape": {"size": 2}}""")));
+        Assert.Equal("shape.kind: \"hexagon\" is not allowed; allowed: square, disk, star",
             Only(Fails("""{"shape": {"kind": "hexagon"}}""")));
     }
 

@@ -3,7 +3,9 @@ using WorldModel.Worlds.TwoRooms;
 
 namespace WorldModel.Sim.Tests;
 
-/// <summary>What each contact rule means, on PLDM's fixed layout (the wall's left face at x = 31, the door y ∈ [6, 14]).</summary>
+/// <summary>
+/// What each contact rule means, on PLDM's fixed layout (the wall's left face at x = 31, the door y ∈ [6, 14]).
+/// </summary>
 public sealed class ContactRuleTests
 {
     private static TwoRoomsBatch World(ContactRule rule, float noise = 0, int n = 1)

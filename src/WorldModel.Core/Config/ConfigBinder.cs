@@ -281,8 +281,13 @@ public static class ConfigBinder
         }
         var type = value.GetType();
         var obj = new JsonObject();
-        if (type.BaseType is { } parent && ConfigUnions.IsUnion(parent))
-            obj[KindKey] = ConfigNames.Kind(type);
+        // A case of a union names its kind, also when an abstract record sits between it and the union.
+        for (var parent = type.BaseType; parent is not null; parent = parent.BaseType)
+            if (ConfigUnions.IsUnion(parent))
+            {
+                obj[KindKey] = ConfigNames.Kind(type);
+                break;
+            }
         foreach (var p in ConfigNames.Properties(type))
             obj[ConfigNames.Key(p)] = Unbind(p.GetValue(value));
         return obj;

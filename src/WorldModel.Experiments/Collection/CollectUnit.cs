@@ -105,14 +105,22 @@ public sealed class CollectUnit : DatasetUnit
             _ => throw new InvalidOperationException($"unknown strategy {_strategy.GetType().Name}"),
         };
         CollectedDataset.Write(Folder, initial, previous, chunk, Key, $"WorldModel collection: {Label}, round {Round}");
-        return $"{Label} seed {_seed} round {Round}: {_collection.RoundEpisodes:N0} episodes added, {Episodes:N0} in all";
+        return $"{Label} seed {_seed} round {Round}: " +
+            $"{_collection.RoundEpisodes:N0} episodes added, {Episodes:N0} in all";
     }
 
-    /// <summary>A passive round: the policy's episodes (without the rare event, when asked: drawn until enough).</summary>
+    /// <summary>
+    /// A passive round: the policy's episodes (without the rare event, when asked: drawn until enough).
+    /// </summary>
     private ChunkFile Passive(PassiveStrategyConfig strategy)
     {
         int count = _collection.RoundEpisodes;
-        var config = _data with { Policy = strategy.Policy, Seed = (long)(RoundSeed & long.MaxValue), Episodes = count };
+        var config = _data with
+        {
+            Policy = strategy.Policy,
+            Seed = (long)(RoundSeed & long.MaxValue),
+            Episodes = count,
+        };
         var generator = new DatasetGenerator(config);
         var spec = _data.World.Spec;
         if (!strategy.WithoutRareEvents) return generator.GenerateChunk(0, count, spec);
@@ -151,17 +159,20 @@ public sealed class CollectUnit : DatasetUnit
                 break;
             case NoveltyStrategyConfig n:
             {
-                using var seen = CollectedLatents.Encode(model, previous, renderer, n.Memory, RoundSeed, context.Device);
+                using var seen =
+                    CollectedLatents.Encode(model, previous, renderer, n.Memory, RoundSeed, context.Device);
                 planning = new ExplorationModel(Label, model, context.Device, ExplorationObjective.Novelty,
                     seen.Latents.clone());
                 break;
             }
             case GoalDirectedStrategyConfig g:
             {
-                using var seen = CollectedLatents.Encode(model, previous, renderer, g.Memory, RoundSeed, context.Device);
+                using var seen =
+                    CollectedLatents.Encode(model, previous, renderer, g.Memory, RoundSeed, context.Device);
                 // Spread the goals: no two closer than the median rarity.
                 var picked = seen.Rarest(count, seen.Rarity.Order().ElementAt(seen.Count / 2));
-                goals = picked.SelectMany(i => seen.States.AsSpan(i * seen.StateDim, seen.StateDim).ToArray()).ToArray();
+                goals = picked
+                    .SelectMany(i => seen.States.AsSpan(i * seen.StateDim, seen.StateDim).ToArray()).ToArray();
                 planning = new LearnedPlanningModel(Label, model, context.Device, CostSpace.Latent, CostShape.Min);
                 break;
             }

@@ -20,7 +20,9 @@ public sealed record CollectionConfig : IValidatable
     [Range(1, 10_000_000)] public int InitialEpisodes { get; init; } = 250;
     [Range(1, 100)] public int Rounds { get; init; } = 3;
     [Range(1, 10_000_000)] public int RoundEpisodes { get; init; } = 250;
-    /// <summary>The model an active strategy trains before each round (a small JEPA; disagreement needs heads).</summary>
+    /// <summary>
+    /// The model an active strategy trains before each round (a small JEPA; disagreement needs heads).
+    /// </summary>
     public ModelEntry Collector { get; init; } = new()
     {
         Name = "collector",
@@ -44,7 +46,8 @@ public sealed record CollectionConfig : IValidatable
         }
         for (int i = 0; i < EvaluateAfter.Length; i++)
             if (EvaluateAfter[i] < 0 || EvaluateAfter[i] > Rounds)
-                yield return new($"evaluateAfter[{i}]", $"{EvaluateAfter[i]} is not allowed; allowed: 0 to rounds ({Rounds})");
+                yield return new($"evaluateAfter[{i}]",
+                    $"{EvaluateAfter[i]} is not allowed; allowed: 0 to rounds ({Rounds})");
         if (EvaluateAfter.Distinct().Count() != EvaluateAfter.Length)
             yield return new("evaluateAfter", "lists a round twice");
         if (Strategies.OfType<DisagreementStrategyConfig>().Any()

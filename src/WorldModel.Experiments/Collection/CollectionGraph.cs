@@ -42,7 +42,8 @@ public static class CollectionGraph
                             id: $"train/collector-{name}-r{r - 1}");
                         units.Add(collector);
                     }
-                    var round = new CollectUnit(config.Data, collection, strategy, seed, r, previous, collector, folder);
+                    var round =
+                        new CollectUnit(config.Data, collection, strategy, seed, r, previous, collector, folder);
                     units.Add(round);
                     rounds.Add(round);
                     if (collection.EvaluateAfter.Contains(r)) AddEvaluated(round, strategy.Label);

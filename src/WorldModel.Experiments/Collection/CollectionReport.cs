@@ -53,7 +53,8 @@ public static class CollectionReport
             }
 
         WriteCsv(Path.Combine(folder, "collection.csv"), table, methods, world.RareEvent);
-        string primary = methods.FirstOrDefault(m => m.EndsWith("/latent", StringComparison.Ordinal)) ?? methods.FirstOrDefault() ?? "";
+        string primary = methods.FirstOrDefault(m => m.EndsWith("/latent", StringComparison.Ordinal))
+            ?? methods.FirstOrDefault() ?? "";
         if (primary.Length > 0)
             SuccessPlot.Save(Path.Combine(plots, "success_vs_transitions"),
                 $"{config.Name}\n{primary}: success vs transitions collected (strict; Wilson 95%)",
@@ -70,7 +71,8 @@ public static class CollectionReport
             var last = rounds.Where(u => u.Label == label && u.Seed == config.Seeds[0]).MaxBy(u => u.Round);
             if (last is not null)
                 Plots.Heatmap(Path.Combine(plots, $"coverage-{label}"), stats[last].Coverage,
-                    $"{label}: {stats[last].CoverageOf} positions after round {last.Round} (seed {last.Seed})", "visits");
+                    $"{label}: {stats[last].CoverageOf} positions after round {last.Round} (seed {last.Seed})",
+                    "visits");
         }
         return Markdown(config, table, methods, world.RareEvent, primary);
     }
@@ -83,7 +85,8 @@ public static class CollectionReport
 
     /// <summary>The episodes a collection is about: Two-Rooms' across-room ones; every episode elsewhere.</summary>
     private static List<PlanRow> Hardest(List<PlanRow> rows) =>
-        rows.Any(r => r.Result.Kind == PlanEpisode.Across) ? rows.Where(r => r.Result.Kind == PlanEpisode.Across).ToList()
+        rows.Any(r => r.Result.Kind == PlanEpisode.Across)
+            ? rows.Where(r => r.Result.Kind == PlanEpisode.Across).ToList()
             : rows;
 
     private static SuccessPlot.Series Series(string name, IEnumerable<RoundRow> rows, string method)
@@ -141,7 +144,8 @@ public static class CollectionReport
             sb.AppendLine();
         }
         sb.AppendLine();
-        if (primary.Length > 0) sb.AppendLine("![success_vs_transitions](plots/success_vs_transitions.png)").AppendLine();
+        if (primary.Length > 0)
+            sb.AppendLine("![success_vs_transitions](plots/success_vs_transitions.png)").AppendLine();
         sb.AppendLine("![rare_events_vs_round](plots/rare_events_vs_round.png)").AppendLine();
         foreach (var s in col.Strategies)
             sb.AppendLine($"![coverage {s.Label}](plots/coverage-{s.Label}.png)");

@@ -2,7 +2,9 @@ using WorldModel.Data;
 
 namespace WorldModel.Experiments.Graph;
 
-/// <summary>A unit whose output is a dataset that training units read: generated data, or a collection round's.</summary>
+/// <summary>
+/// A unit whose output is a dataset that training units read: generated data, or a collection round's.
+/// </summary>
 public abstract class DatasetUnit(string id, string folder, IReadOnlyList<ExperimentUnit> dependsOn)
     : ExperimentUnit(id, folder, dependsOn)
 {

@@ -82,7 +82,9 @@ public static class TrainStage
         public string Label => label ?? entry.Name;
         public ModelEntry Entry => entry;
         public int Seed => seed;
-        /// <summary>Whether this unit trains a high level (on <see cref="ExperimentUnit.DependsOn"/>'s low level).</summary>
+        /// <summary>
+        /// Whether this unit trains a high level (on <see cref="ExperimentUnit.DependsOn"/>'s low level).
+        /// </summary>
         public bool IsHighLevel => lowLevel is not null;
         public override string Title => $"train {entry.Name} seed {seed}{(lowLevel is null ? "" : " high level")}";
         // A high level's output depends on the low level it was trained on, not only on its own settings.
@@ -110,9 +112,10 @@ public static class TrainStage
             get
             {
                 IReadOnlyList<string> flat = entry.Objective is Models.Objectives.PixelObjectiveConfig
-                    ? [$"{Label}/frames", $"{Label}/latent"]
-                    : [$"{Label}/latent"];
-                return lowLevel is null ? flat : [.. flat.Select(TrainedPlanningModels.HierarchicalName)];
+                    ? ["frames", "latent"]
+                    : ["latent"];
+                var suffixes = lowLevel is null ? flat : flat.Select(TrainedPlanningModels.HierarchicalName);
+                return [.. suffixes.Where(entry.Plans).Select(x => $"{Label}/{x}")];
             }
         }
     }

@@ -12,7 +12,13 @@ namespace WorldModel.Models.Exploration;
 /// </summary>
 public sealed class CollectedLatents : IDisposable
 {
-    private CollectedLatents(float[] states, float[] layouts, Tensor latents, float[] rarity, int stateDim, int layoutDim)
+    private CollectedLatents(
+        float[] states,
+        float[] layouts,
+        Tensor latents,
+        float[] rarity,
+        int stateDim,
+        int layoutDim)
     {
         States = states;
         Layouts = layouts;
@@ -34,7 +40,10 @@ public sealed class CollectedLatents : IDisposable
     public int LayoutDim { get; }
     public int Count => Rarity.Length;
 
-    /// <summary>Encodes <paramref name="count"/> states drawn uniformly from <paramref name="data"/> with <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Encodes <paramref name="count"/> states drawn uniformly from <paramref name="data"/> with <paramref
+    /// name="seed"/>.
+    /// </summary>
     public static CollectedLatents Encode(
         LatentWorldModel model,
         Dataset data,
@@ -66,7 +75,8 @@ public sealed class CollectedLatents : IDisposable
             for (int first = 0; first < count; first += 512)
             {
                 int n = Math.Min(512, count - first);
-                var f = frames.AsSpan(first * renderer.Format.BytesPerFrame, n * renderer.Format.BytesPerFrame).ToArray();
+                int bytes = renderer.Format.BytesPerFrame;
+                var f = frames.AsSpan(first * bytes, n * bytes).ToArray();
                 chunks.Add(model.Encoder.call(FrameTensors.Frames(f, renderer.Format, n, device)).flatten(1));
             }
             var latents = cat(chunks, 0);

@@ -23,7 +23,9 @@ public sealed class Ensemble : Module
 
     public int Heads => _heads.Count;
 
-    /// <summary>Mean over heads of each head's one-step error: z (N, …), a (N, A), next (N, …), all without gradient.</summary>
+    /// <summary>
+    /// Mean over heads of each head's one-step error: z (N, …), a (N, A), next (N, …), all without gradient.
+    /// </summary>
     public Tensor Loss(Tensor z, Tensor a, Tensor next)
     {
         var total = zeros([], device: z.device);
@@ -31,7 +33,9 @@ public sealed class Ensemble : Module
         return total / _heads.Count;
     }
 
-    /// <summary>(N, …) latents and (N, A) actions → (N,): the variance across heads of the next latent, averaged.</summary>
+    /// <summary>
+    /// (N, …) latents and (N, A) actions → (N,): the variance across heads of the next latent, averaged.
+    /// </summary>
     public Tensor Disagreement(Tensor z, Tensor a)
     {
         var predictions = stack(_heads.Select(h => h.call(z, a)).ToArray(), 0); // (K, N, …)

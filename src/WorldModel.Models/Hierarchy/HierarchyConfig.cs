@@ -18,7 +18,9 @@ public sealed record HierarchyConfig : IValidatable
     /// off the codes the data produce.
     /// </summary>
     public MacroActionKind MacroAction { get; init; } = MacroActionKind.Learned;
-    /// <summary>The finished training run it builds on: a run folder, relative to this run's folder or absolute.</summary>
+    /// <summary>
+    /// The finished training run it builds on: a run folder, relative to this run's folder or absolute.
+    /// </summary>
     public string LowLevel { get; init; } = "";
     /// <summary>Low-level steps per macro-action (k).</summary>
     [Range(2, 256)] public int Skip { get; init; } = 8;

@@ -58,7 +58,8 @@ public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IIma
             var first = z[.., 0];
             var subgoal = _low.Space == CostSpace.Latent ? first : Decode(first);
             var goalTarget = _low.Space == CostSpace.Latent ? _low.GoalLatent! : _low.GoalFrame!;
-            var mask = tensor(aimAtGoal, device: _low.Device).reshape([e, .. Enumerable.Repeat(1L, (int)subgoal.dim() - 1)]);
+            var mask = tensor(aimAtGoal, device: _low.Device)
+                .reshape([e, .. Enumerable.Repeat(1L, (int)subgoal.dim() - 1)]);
             var targets = where(mask, goalTarget, subgoal).DetachFromDisposeScope();
             _low.AimAt(targets);
             return aimAtGoal;

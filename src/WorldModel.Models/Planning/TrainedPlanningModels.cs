@@ -41,7 +41,9 @@ public static class TrainedPlanningModels
             low.Name, model, device, low.Space, low.Space == CostSpace.Pixel ? pixelShape : shape);
     }
 
-    /// <summary>The result name of a planning method planned in two levels: "jepa/latent" → "jepa/latent-hier".</summary>
+    /// <summary>
+    /// The result name of a planning method planned in two levels: "jepa/latent" → "jepa/latent-hier".
+    /// </summary>
     public static string HierarchicalName(string method) => method + "-hier";
 
     /// <summary>

@@ -68,7 +68,9 @@ public sealed class MpcLoop
         // A hierarchical model's low level plans lowHorizon steps toward its subgoal; its high level looks the planner
         // horizon ahead in jumps of k.
         _hier = model as IHierarchicalPlanningModel;
-        _lowHorizon = _hier is null ? _hMax : config.Hierarchy.LowHorizon > 0 ? config.Hierarchy.LowHorizon : _hier.Skip;
+        _lowHorizon = _hier is null ? _hMax
+            : config.Hierarchy.LowHorizon > 0 ? config.Hierarchy.LowHorizon
+            : _hier.Skip;
         _stride = Math.Max(_hMax, _lowHorizon);
         _plans = new float[_e * _stride * _a]; // warm starts, shifted after each execution
         _m = _hier?.MacroDim ?? 0;
