@@ -207,6 +207,37 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         Assert.Empty(Directory.GetFiles(tmp["run"], "*.tmp", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public void Given_an_active_collection_round_killed_half_way_through_writing_its_data_When_rerun_Then_every_round_has_the_bytes_of_an_uninterrupted_run()
+    {
+        using var tmp = new TempFolder("wm-fault");
+        string[] run = ["run", Repository.Config("tiny-collection.json"), "--device", "cpu",
+            "--set", "collection.strategies=[{\"kind\":\"disagreement\",\"planner\":{\"kind\":\"mppi\"," +
+            "\"samples\":8,\"iterations\":1},\"plannerHorizon\":4}]"];
+        // Round 1 (after the initial data and the first collector) pauses with its new chunk written, not renamed.
+        string collect = Path.Combine(tmp["run"], "collect");
+        var (code, _) = RunUntil([.. run, "--out", tmp["run"]], "KILL",
+            () => Directory.Exists(collect)
+                && Directory.GetFiles(collect, ".chunk-00001.bin.*.tmp", SearchOption.AllDirectories).Length > 0,
+            pauseAt: "write:chunk-00001.bin");
+        Assert.NotEqual(0, code);
+        var before = Directory.GetFiles(collect, "chunk-*.bin", SearchOption.AllDirectories).ToDictionary(f => f, Hash);
+
+        var rerun = CliRunner.Run([.. run, "--out", tmp["run"]]);
+        Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
+        var whole = CliRunner.Run([.. run, "--out", tmp["whole"]]);
+        Assert.True(whole.ExitCode == 0, whole.Error + whole.Out);
+        foreach (var (file, hash) in before) Assert.Equal(hash, Hash(file));
+        var chunks = Directory.GetFiles(Path.Combine(tmp["whole"], "collect"), "chunk-*.bin", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(tmp["whole"], f)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(chunks, Directory.GetFiles(collect, "chunk-*.bin", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(tmp["run"], f)).Order(StringComparer.Ordinal));
+        foreach (var c in chunks) Assert.Equal(Hash(Path.Combine(tmp["whole"], c)), Hash(Path.Combine(tmp["run"], c)));
+        Assert.Empty(Directory.GetFiles(tmp["run"], "*.tmp", SearchOption.AllDirectories));
+        var same = CliRunner.Run("compare", tmp["whole"], tmp["run"]);
+        Assert.True(same.ExitCode == 0, same.Out + same.Error);
+    }
+
     public static TheoryData<string, string> Corruptions => new()
     {
         { "chunk-00000.bin", "cut" }, { "chunk-00001.bin", "flip" }, { "dataset.json", "cut" },

@@ -30,8 +30,11 @@ public sealed class ExplorationTests(ITestOutputHelper output) : IDisposable
         try { Directory.Delete(_root, true); } catch (IOException) { }
     }
 
-    /// <summary>Random walks that never leave the left room (episodes reaching the right room are dropped).</summary>
-    private Dataset LeftRoomOnly()
+    /// <summary>
+    /// Random walks that never leave the left room (episodes reaching the right room are dropped), plus the first
+    /// <paramref name="rightRoomEpisodes"/> episodes that stay in the right room.
+    /// </summary>
+    private Dataset LeftRoomOnly(int rightRoomEpisodes = 0)
     {
         var config = new DataConfig
         {
@@ -40,7 +43,11 @@ public sealed class ExplorationTests(ITestOutputHelper output) : IDisposable
         };
         var all = new DatasetGenerator(config).GenerateChunk(0, config.Episodes, World.Spec);
         var keep = Enumerable.Range(0, config.Episodes)
-            .Where(e => Enumerable.Range(0, 17).All(t => all.States[(e * 17 + t) * 2] < 30f)).ToArray();
+            .Where(e => Enumerable.Range(0, 17).All(t => all.States[(e * 17 + t) * 2] < 30f))
+            .Concat(Enumerable.Range(0, config.Episodes)
+                .Where(e => Enumerable.Range(0, 17).All(t => all.States[(e * 17 + t) * 2] > 34f))
+                .Take(rightRoomEpisodes))
+            .ToArray();
         var chunk = new ChunkFile
         {
             ContentHash = "left-room-only00", Episodes = keep.Length, Steps = 16, StateDim = 2, ActionDim = 2,
@@ -50,7 +57,8 @@ public sealed class ExplorationTests(ITestOutputHelper output) : IDisposable
             Layouts = keep.SelectMany(e => all.Layouts.AsSpan(e * all.LayoutDim, all.LayoutDim).ToArray()).ToArray(),
         };
         output.WriteLine($"{keep.Length} of {config.Episodes} episodes stay left of x = 30");
-        return CollectedDataset.Write(Path.Combine(_root, "data"), config, null, chunk, "left-room-only00", "test");
+        return CollectedDataset.Write(
+            Path.Combine(_root, $"data-{rightRoomEpisodes}"), config, null, chunk, "left-room-only00", "test");
     }
 
     private LatentWorldModel Train(Dataset data)
@@ -89,6 +97,21 @@ public sealed class ExplorationTests(ITestOutputHelper output) : IDisposable
     private static (float X, float Y)[] Grid(float x0, float x1) =>
         [.. from x in Enumerable.Range(0, 5) from y in Enumerable.Range(0, 8)
             select (x0 + (x1 - x0) * x / 4f, 10f + 44f * y / 7f)];
+
+    [Fact]
+    public void Given_data_almost_all_in_the_left_room_Then_the_rarest_collected_states_goal_directed_exploration_aims_at_lie_in_the_right_room()
+    {
+        var data = LeftRoomOnly(rightRoomEpisodes: 12);
+        var model = Train(data);
+        var renderer = new CpuRasterizer(new SceneBuilder(World, Render).Format);
+        using var seen = CollectedLatents.Encode(model, data, renderer, 1024, seed: 9, CPU);
+        int inRight = seen.States.Where((_, i) => i % 2 == 0).Count(x => x > 33f);
+        var rarest = seen.Rarest(16, spacing: 0);
+        int rareInRight = rarest.Count(i => seen.States[2 * i] > 33f);
+        output.WriteLine($"{inRight} of {seen.Count} collected states in the right room; {rareInRight} of 16 rarest");
+        Assert.True(inRight < seen.Count / 10, "the data is mostly the left room");
+        Assert.True(rareInRight >= 8, $"{rareInRight} of the 16 rarest states lie in the right room");
+    }
 
     [Fact]
     public void Given_a_model_trained_on_the_left_room_only_Then_its_ensemble_disagrees_more_in_the_right_room_and_its_latents_there_are_more_novel()
