@@ -156,16 +156,7 @@ public sealed class MazeBatch : IWorldBatch
         var rule = Config.ContactRule;
         for (int i = from; i < to; i++)
         {
-            float dx = actions[2 * i], dy = actions[2 * i + 1];
-            if (!float.IsFinite(dx) || !float.IsFinite(dy))
-                throw new ArgumentException($"action of world {i} is not finite: ({dx}, {dy})");
-            float norm2 = dx * dx + dy * dy;
-            if (norm2 > max * max)
-            {
-                float s = max / MathF.Sqrt(norm2);
-                dx *= s; dy *= s;
-                actions[2 * i] = dx; actions[2 * i + 1] = dy;
-            }
+            var (dx, dy) = PointPhysics.ClipAction(actions, i, max);
             Contact[i] = PointPhysics.Step(
                 ref X[i], ref Y[i], dx, dy, _geometry[i].Pieces, lo, hi, rule, noise, ref _rng[i]);
         }

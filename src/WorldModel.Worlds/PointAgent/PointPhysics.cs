@@ -11,6 +11,25 @@ namespace WorldModel.Worlds.PointAgent;
 /// </summary>
 public static class PointPhysics
 {
+    /// <summary>
+    /// World <paramref name="i"/>'s action (actions[2i], actions[2i + 1]), clipped to norm <paramref name="maxStep"/>
+    /// in place (so callers record what was applied); a non-finite action is refused naming the world.
+    /// </summary>
+    public static (float Dx, float Dy) ClipAction(Span<float> actions, int i, float maxStep)
+    {
+        float dx = actions[2 * i], dy = actions[2 * i + 1];
+        if (!float.IsFinite(dx) || !float.IsFinite(dy))
+            throw new ArgumentException($"action of world {i} is not finite: ({dx}, {dy})");
+        float norm2 = dx * dx + dy * dy;
+        if (norm2 > maxStep * maxStep)
+        {
+            float s = maxStep / MathF.Sqrt(norm2);
+            dx *= s; dy *= s;
+            actions[2 * i] = dx; actions[2 * i + 1] = dy;
+        }
+        return (dx, dy);
+    }
+
     /// <summary>PLDM's inset from a face after a contact (their wall env), in px.</summary>
     public const float PldmInset = 0.3f;
 
