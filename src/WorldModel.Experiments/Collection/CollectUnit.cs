@@ -27,7 +27,7 @@ public sealed class CollectUnit : DatasetUnit
 
     /// <summary>The initial data of <paramref name="seed"/>.</summary>
     public CollectUnit(DataConfig data, CollectionConfig collection, int seed, string runFolder)
-        : base($"collect/initial-seed{seed}", Path.Combine(runFolder, "collect", $"initial-seed{seed}"), [])
+        : base($"collect/initial-seed{seed}", Path.Combine(runFolder, "collect", $"initial-seed{seed}"), [], seed)
     {
         (_data, _collection, _seed) = (data, collection, seed);
         Round = 0;
@@ -46,7 +46,7 @@ public sealed class CollectUnit : DatasetUnit
         string runFolder)
         : base($"collect/{strategy.Label}-seed{seed}-r{round}",
             Path.Combine(runFolder, "collect", $"{strategy.Label}-seed{seed}", $"round-{round}"),
-            collector is null ? [previous] : [previous, collector])
+            collector is null ? [previous] : [previous, collector], seed)
     {
         (_data, _collection, _strategy, _previous, _collector, _seed) =
             (data, collection, strategy, previous, collector, seed);
