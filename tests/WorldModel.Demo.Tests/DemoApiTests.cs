@@ -22,7 +22,6 @@ public sealed class DemoApiTests(DemoFixture fixture)
         { "/api/settings", """{"planner": "gradient"}""", "allowed: mppi, cem" },
         { "/api/settings", """{"model": "dreamer"}""", "allowed: jepa, pixel" },
         { "/api/settings", """{"colour": "red"}""", "unknown setting 'colour'" },
-        { "/api/settings", """{"twoLevel": true}""", "models that plan in two levels: oracle, oracle-straight" },
         { "/api/settings", """{"twoLevel": "yes"}""", "twoLevel must be true or false" },
     };
 

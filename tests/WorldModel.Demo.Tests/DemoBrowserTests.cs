@@ -86,9 +86,9 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
         Directory.CreateDirectory(artifacts);
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "demo-page.png"), FullPage = true });
 
-        // The flat / two-level switch: off for the JEPA (no high level ships), on for the oracle, whose high level's
-        // subgoals are then drawn.
-        Assert.True(await page.Locator("#twoLevel").IsDisabledAsync(), "two levels offered with no high level loaded");
+        // The flat / two-level switch: offered for the JEPA (its high level ships) and for the oracle, whose high
+        // level's subgoals are then drawn.
+        Assert.False(await page.Locator("#twoLevel").IsDisabledAsync(), "two levels not offered with a high level loaded");
         await page.SelectOptionAsync("#model", "oracle");
         await page.FillAsync("#horizon", "48");
         await page.Locator("#horizon").DispatchEventAsync("change");

@@ -75,19 +75,41 @@ public sealed class DemoTwoLevelTests(DemoFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public void Given_the_shipped_models_Then_the_JEPA_the_pixel_model_and_the_oracles_plan_in_two_levels()
+    {
+        Assert.Equal([DemoModels.Jepa, DemoModels.Pixel, DemoModels.PixelLatent, "oracle", "oracle-straight"],
+            fixture.Models.TwoLevelNames);
+        Assert.Equal(8, fixture.Models.OracleSkip); // the shipped high level's k
+        Assert.Null(new DemoSettings { Model = DemoModels.Jepa, TwoLevel = true }.Problem(fixture.Models));
+    }
+
+    [Fact]
     public void Given_no_learned_high_level_When_two_levels_are_asked_for_Then_the_problem_names_the_models_that_can()
     {
-        // The shipped models have no high level: only the oracles plan in two levels.
-        Assert.Equal(["oracle", "oracle-straight"], fixture.Models.TwoLevelNames);
-        Assert.Equal(DemoModels.DefaultOracleSkip, fixture.Models.OracleSkip);
+        // The shipped low levels alone, without their high levels: only the oracles plan in two levels.
+        using var tmp = new TempFolder();
+        foreach (var run in new[] { "jepa-seed0", "pixel-seed0" })
+            CopyFolder(Path.Combine(Repository.Path(DemoModels.ShippedFolder), run), Path.Combine(tmp["models"], run));
+        using var models = DemoModels.Load(tmp["models"], TorchSharp.torch.CPU);
+        Assert.Equal(["oracle", "oracle-straight"], models.TwoLevelNames);
+        Assert.Equal(DemoModels.DefaultOracleSkip, models.OracleSkip);
         var jepa = new DemoSettings { Model = DemoModels.Jepa, TwoLevel = true };
-        string problem = jepa.Problem(fixture.Models)!;
+        string problem = jepa.Problem(models)!;
         Assert.Contains("two-level planning needs a high level", problem, StringComparison.Ordinal);
         Assert.Contains("models that plan in two levels: oracle, oracle-straight", problem, StringComparison.Ordinal);
-        Assert.Null((jepa with { TwoLevel = false }).Problem(fixture.Models));
-        Assert.Null((jepa with { Model = DemoModels.Oracle }).Problem(fixture.Models));
-        Assert.Throws<ArgumentException>(() => new DemoSession(fixture.Models, jepa));
-        Assert.Throws<ArgumentException>(() => fixture.Models.Create(DemoModels.Jepa, twoLevel: true));
+        Assert.Null((jepa with { TwoLevel = false }).Problem(models));
+        Assert.Null((jepa with { Model = DemoModels.Oracle }).Problem(models));
+        Assert.Throws<ArgumentException>(() => new DemoSession(models, jepa));
+        Assert.Throws<ArgumentException>(() => models.Create(DemoModels.Jepa, twoLevel: true));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
     }
 
     [Fact]
