@@ -29,8 +29,10 @@ public sealed class DemoCommandTests
     public void Given_no_high_level_When_recorded_in_two_levels_Then_the_error_names_the_models_that_can()
     {
         using var tmp = new TempFolder();
+        // The shipped JEPA without its high level.
+        string shipped = Repository.Path("experiments/reference/quickstart/models/jepa-seed0");
         var r = CliRunner.Run("demo", "record", "--out", Path.Combine(tmp["rec"], "e.gif"), "--model", "jepa",
-            "--two-level", "--device", "cpu");
+            "--checkpoint", shipped, "--two-level", "--device", "cpu");
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("models that plan in two levels: oracle, oracle-straight", r.Error);
     }
