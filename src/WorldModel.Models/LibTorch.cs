@@ -28,7 +28,9 @@ public static partial class LibTorch
     /// <summary>The environment variable naming an installed PyTorch's torch/lib folder (external backend).</summary>
     public const string DirectoryVariable = "WM_LIBTORCH";
 
-    /// <summary>Set to 1 to load a libtorch whose version differs from (or cannot be read beside) the expected one.</summary>
+    /// <summary>
+    /// Set to 1 to load a libtorch whose version differs from (or cannot be read beside) the expected one.
+    /// </summary>
     public const string ForceVariable = "WM_LIBTORCH_FORCE";
 
     private static readonly Lock Gate = new();
@@ -55,10 +57,10 @@ public static partial class LibTorch
     public static string TorchSharpVersion =>
         typeof(torch).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "unknown";
 
-    /// <summary>The external backend's folder: <c>--libtorch</c> when given, else <see cref="DirectoryVariable"/>.</summary>
+    /// <summary>The external backend's folder: <c>--libtorch</c>, else <see cref="DirectoryVariable"/>.</summary>
     public static string? Directory => _directory ?? NonEmpty(Environment.GetEnvironmentVariable(DirectoryVariable));
 
-    /// <summary>The first failure to load libtorch, kept so a wrapped error (TorchSharp's own) can be replaced by it.</summary>
+    /// <summary>The first failure to load libtorch, kept so that TorchSharp's wrapping of it can be replaced.</summary>
     public static LibTorchException? Failure { get; private set; }
 
     /// <summary>
@@ -105,8 +107,8 @@ public static partial class LibTorch
                     case ("cuda", "none"):
                         throw new LibTorchException(
                             "this wm was built with -p:TorchBackend=cuda but without the TorchSharp-cuda-linux " +
-                            $"{TorchSharpVersion} package (it was not in the NuGet cache, and this registry does " +
-                            "not serve it), so it has no libtorch. Rebuild where nuget.org is reachable with " +
+                            $"{TorchSharpVersion} package (it was not in the NuGet cache when wm was built), so " +
+                            "it has no libtorch. Rebuild where nuget.org is reachable with " +
                             "-p:TorchBackend=cuda -p:TorchCudaRestore=true, or build with -p:TorchBackend=external " +
                             $"and point {DirectoryVariable} at the torch/lib folder of a PyTorch {ExpectedVersion} " +
                             $"install (pip install torch=={ExpectedVersion})");
@@ -236,7 +238,7 @@ public static partial class LibTorch
         return name switch { "LibTorchSharp" => loaded.Shim, "torch_cpu" => loaded.Cpu, _ => loaded.Cuda };
     }
 
-    /// <summary>The folders the host probes for native libraries (the app folder, runtimes/RID/native in a build).</summary>
+    /// <summary>The folders the host probes for native libraries (app folder; runtimes/RID/native).</summary>
     private static string[] NativeSearchDirectories() =>
         (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string ?? AppContext.BaseDirectory)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
@@ -265,14 +267,15 @@ public static partial class LibTorch
                 : ""));
     }
 
-    /// <summary>The full path of a mapped shared library whose file name is <paramref name="fileName"/>, or null.</summary>
+    /// <summary>The path of a mapped library whose file name starts <paramref name="fileName"/>, or null.</summary>
     private static string? MappedLibrary(string fileName)
     {
         try
         {
             return File.ReadLines("/proc/self/maps")
                 .Select(line => line.IndexOf('/') is var at and >= 0 ? line[at..] : null)
-                .FirstOrDefault(p => p is not null && Path.GetFileName(p).StartsWith(fileName, StringComparison.Ordinal));
+                .FirstOrDefault(p =>
+                    p is not null && Path.GetFileName(p).StartsWith(fileName, StringComparison.Ordinal));
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
@@ -298,5 +301,5 @@ public static partial class LibTorch
     private static partial nint DlError();
 }
 
-/// <summary>libtorch is missing, of another version than TorchSharp's, or did not load; the message says what to do.</summary>
+/// <summary>libtorch is missing, of another version than TorchSharp's, or did not load; the message says why.</summary>
 public sealed class LibTorchException(string message) : Exception(message);

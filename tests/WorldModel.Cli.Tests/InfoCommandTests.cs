@@ -1,6 +1,6 @@
 namespace WorldModel.Cli.Tests;
 
-/// <summary>`wm info` names the torch backend, the libtorch it loaded and where from, CUDA, the device and threads.</summary>
+/// <summary>`wm info` names the torch backend, the libtorch loaded and its path, CUDA, device and threads.</summary>
 [Collection("cli")]
 public sealed class InfoCommandTests
 {

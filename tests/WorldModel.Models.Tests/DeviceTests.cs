@@ -28,7 +28,7 @@ public sealed class DeviceTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _tmp.Dispose();
 
-    /// <summary>cpu always; cuda when this libtorch and machine have it (the GPU check runs these tests there).</summary>
+    /// <summary>cpu always; cuda as well when this libtorch and machine have it.</summary>
     public static TheoryData<string> Devices()
     {
         var devices = new TheoryData<string> { "cpu" };

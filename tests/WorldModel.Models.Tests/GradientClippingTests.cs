@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace WorldModel.Models.Tests;
 
-/// <summary>The training step's own gradient clipping does libtorch's arithmetic without reading anything back.</summary>
+/// <summary>The training step's own gradient clipping: libtorch's arithmetic, with nothing read back.</summary>
 [Collection("torch")]
 public sealed class GradientClippingTests
 {
@@ -34,7 +34,8 @@ public sealed class GradientClippingTests
         nn.utils.clip_grad_norm_(theirs, 1.0);
 
         for (int i = 0; i < ours.Length; i++)
-            Assert.True(ours[i].grad!.allclose(theirs[i].grad!, rtol: 0, atol: 0), $"gradient {i} differs from libtorch's clipping");
+            Assert.True(ours[i].grad!.allclose(theirs[i].grad!, rtol: 0, atol: 0),
+                $"gradient {i} differs from libtorch's clipping");
     }
 
     [Fact]

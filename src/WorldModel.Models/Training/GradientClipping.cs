@@ -11,7 +11,10 @@ namespace WorldModel.Models.Training;
 /// </summary>
 public static class GradientClipping
 {
-    /// <summary>Scales the gradients of <paramref name="parameters"/> so their total L2 norm is at most <paramref name="maxNorm"/>.</summary>
+    /// <summary>
+    /// Scales the gradients of <paramref name="parameters"/> so that their total L2 norm is at most
+    /// <paramref name="maxNorm"/>.
+    /// </summary>
     public static void ClipNorm(IEnumerable<Parameter> parameters, double maxNorm)
     {
         if (!(maxNorm > 0))

@@ -30,7 +30,7 @@ public sealed unsafe class GlRenderer : IRenderer
     private uint _program, _vao, _shapeBuffer;
     private int _chunkLayers;
 
-    /// <summary>One texture array with its framebuffer, the pixel buffer it is read into, and that read's fence.</summary>
+    /// <summary>A texture array, its framebuffer, the pixel buffer it is read into, and that read's fence.</summary>
     private sealed class Slot
     {
         public uint Texture, Framebuffer, PixelBuffer;
@@ -214,7 +214,7 @@ public sealed unsafe class GlRenderer : IRenderer
         gl.Flush(); // start the GPU on it now, not when someone first waits
     }
 
-    /// <summary>Waits for the slot's read-back and copies its frames out, dropping the channels the format lacks.</summary>
+    /// <summary>Waits for the slot's read-back and copies its frames out, less the channels the format lacks.</summary>
     private void CopyOut(GL gl, Slot slot)
     {
         if (!slot.Pending) return;
@@ -259,7 +259,7 @@ public sealed unsafe class GlRenderer : IRenderer
         slot.Fence = 0;
     }
 
-    /// <summary>A texture array of a whole chunk's layers, its layered framebuffer and a pixel buffer to read it into.</summary>
+    /// <summary>A texture array of a chunk's layers, its layered framebuffer, a pixel buffer to read it into.</summary>
     private void CreateSlot(GL gl, Slot slot)
     {
         int size = Format.Size;
@@ -273,7 +273,8 @@ public sealed unsafe class GlRenderer : IRenderer
         var status = gl.CheckFramebufferStatus(FramebufferTarget.Framebuffer);
         if (status != GLEnum.FramebufferComplete)
             throw new GlUnavailableException(
-                $"the layered framebuffer ({_chunkLayers} layers of {size}×{size}) is incomplete on this driver: {status}");
+                $"the layered framebuffer ({_chunkLayers} layers of {size}×{size}) is incomplete on this driver: " +
+                $"{status}");
         slot.PixelBuffer = gl.GenBuffer();
         gl.BindBuffer(BufferTargetARB.PixelPackBuffer, slot.PixelBuffer);
         // STREAM_READ: written by GL, read once by the CPU (NVIDIA places it in cached host memory).
