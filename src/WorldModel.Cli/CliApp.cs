@@ -1,16 +1,26 @@
 using System.CommandLine;
 using WorldModel.Cli.Commands;
+using WorldModel.Models;
 
 namespace WorldModel.Cli;
 
 /// <summary>Composition root of `wm`: each command builds what it needs (world, renderer, data) explicitly.</summary>
 public static class CliApp
 {
+    /// <summary>The option, on every command, naming the folder an external-backend build loads libtorch from.</summary>
+    public const string LibTorchOptionName = "--libtorch";
+
     public static RootCommand Build()
     {
         var root = new RootCommand(
             "WorldModel: latent-dynamics world models in a 2D physics sandbox " +
             "(data → training → planning → evaluation)");
+        root.Options.Add(new Option<string?>(LibTorchOptionName)
+        {
+            Description = "torch/lib of an installed PyTorch " + LibTorch.ExpectedVersion + ", for a build made with " +
+                "-p:TorchBackend=external (default: $" + LibTorch.DirectoryVariable + ")",
+            Recursive = true,
+        });
         root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(EvalModelCommand.Build());

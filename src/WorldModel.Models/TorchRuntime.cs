@@ -18,17 +18,24 @@ public enum DeviceKind
 public static class TorchRuntime
 {
     /// <summary>
-    /// The device to use for <paramref name="kind"/>; a clear error when CUDA is asked for and absent.
+    /// Makes sure libtorch is there (<see cref="LibTorch.EnsureLoaded"/>), then gives the device to use for
+    /// <paramref name="kind"/>; a clear error when CUDA is asked for and absent.
     /// </summary>
-    public static torch.Device Initialise(DeviceKind kind = DeviceKind.Auto) => Device(kind);
+    public static torch.Device Initialise(DeviceKind kind = DeviceKind.Auto)
+    {
+        LibTorch.EnsureLoaded();
+        return Device(kind);
+    }
 
     public static torch.Device Device(DeviceKind kind) => kind switch
     {
         DeviceKind.Cpu => torch.CPU,
         DeviceKind.Cuda when torch.cuda.is_available() => torch.CUDA,
         DeviceKind.Cuda => throw new TorchDeviceException(
-            "device cuda was asked for, but this build has no CUDA: build with -p:TorchBackend=cuda " +
-            "(package TorchSharp-cuda-linux) on a machine with an NVIDIA driver, or use --device cpu"),
+            $"device cuda was asked for, but libtorch sees no CUDA device (torch backend {LibTorch.Backend}, " +
+            $"libtorch {LibTorch.DescribeLoaded()}): on a machine with an NVIDIA driver, build with " +
+            "-p:TorchBackend=cuda (package TorchSharp-cuda-linux) or -p:TorchBackend=external with a CUDA build " +
+            $"of PyTorch {LibTorch.ExpectedVersion}, or use --device cpu"),
         DeviceKind.Auto => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown device"),
     };

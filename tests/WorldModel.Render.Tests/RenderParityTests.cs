@@ -63,7 +63,7 @@ public sealed class RenderParityTests
     {
         // Tolerance: 0 differing values expected on IEEE float hardware (llvmpipe); allow none here.
         var (scenes, builder) = RandomScenes(World(world), new RenderConfig { Layout = layout, Size = size },
-            2100); // > 2048: two GL batches
+            2100); // GlRenderer.ChunkLayers at a time: both read-back slots reused, the last chunk short
         var cpuFrames = new byte[scenes.Count * builder.Format.BytesPerFrame];
         var glFrames = new byte[cpuFrames.Length];
         new CpuRasterizer(builder.Format).Render(scenes, cpuFrames);
@@ -83,6 +83,31 @@ public sealed class RenderParityTests
                 + $"first at frame {first / Math.Max(1, builder.Format.BytesPerFrame)}");
         // Frames are not trivially equal: they show walls and an agent.
         Assert.Contains(cpuFrames, b => b > 200);
+    }
+
+    [Fact]
+    public void Given_batches_of_changing_sizes_on_one_renderer_Then_every_frame_equals_the_cpu_rasteriser_s()
+    {
+        // Sizes around the chunk size, in an order that leaves the slots in different states between calls: a
+        // read-back left over from one call must never reach the next call's frames.
+        var world = World("two-rooms-random");
+        var builder = new SceneBuilder(world, new RenderConfig());
+        using var gl = new GlRenderer(builder.Format);
+        var cpu = new CpuRasterizer(builder.Format);
+        int bpf = builder.Format.BytesPerFrame;
+        foreach (int count in new[] { GlRenderer.ChunkLayers + 1, 1, 2 * GlRenderer.ChunkLayers + 1,
+            GlRenderer.ChunkLayers, 3 })
+        {
+            var (scenes, _) = RandomScenes(world, new RenderConfig(), count);
+            var expected = new byte[count * bpf];
+            var actual = new byte[count * bpf + 1]; // a longer buffer: its last byte stays untouched
+            actual[^1] = 77;
+            cpu.Render(scenes, expected);
+            gl.Render(scenes, actual);
+            Assert.True(expected.AsSpan().SequenceEqual(actual.AsSpan(0, expected.Length)),
+                $"a batch of {count} differs from the CPU rasteriser's frames");
+            Assert.Equal(77, actual[^1]);
+        }
     }
 
     [Fact]

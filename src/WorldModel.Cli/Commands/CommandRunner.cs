@@ -33,6 +33,7 @@ public static class CommandRunner
         catch (GlUnavailableException e) { return Error("OpenGL is unavailable: " + e.Message, Failed); }
         catch (CheckpointException e) { return Error(e.Message, Failed); }
         catch (TorchDeviceException e) { return Error(e.Message, BadInput); }
+        catch (LibTorchException e) { return Error(e.Message, Failed); }
         catch (NonFiniteLossException e) { return Error(e.Message + "; the last good checkpoint is kept", Failed); }
         catch (ExperimentFailedException e) { return Error(e.Message, Failed); }
         catch (OperationCanceledException)
@@ -46,6 +47,8 @@ public static class CommandRunner
         {
             return Error(e.Message, Failed);
         }
+        // TorchSharp folds a failure of its native load into an exception of its own; the cause, when ours, is kept.
+        catch (Exception) when (LibTorch.Failure is { } cause) { return Error(cause.Message, Failed); }
     }
 
     public static int Error(string message, int code)

@@ -84,7 +84,7 @@ public sealed class CollectedLatents : IDisposable
             int k = Math.Min(neighbours, count - 1);
             var distances = cdist(latents, latents);
             var kth = distances.topk(k + 1, 1, largest: false).values[.., k];
-            var rarity = kth.cpu().data<float>().ToArray();
+            var rarity = Readback.Floats(kth);
             return new CollectedLatents(states, layouts, latents.DetachFromDisposeScope(), rarity, sd, ld);
         });
     }
@@ -101,6 +101,7 @@ public sealed class CollectedLatents : IDisposable
         foreach (int i in order)
         {
             if (picked.Count == count) break;
+            using var scope = NewDisposeScope(); // the pairs' temporaries, on whatever device the latents live
             bool far = picked.All(j => (Latents[i] - Latents[j]).pow(2).sum().sqrt().item<float>() >= spacing);
             if (far) picked.Add(i);
         }

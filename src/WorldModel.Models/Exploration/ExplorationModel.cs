@@ -70,7 +70,7 @@ public sealed class ExplorationModel : IPlanningModel
                     : Novelty(next);
                 z = next;
             }
-            return total.cpu().data<float>().ToArray();
+            return Readback.Floats(total);
         });
         scored.CopyTo(costs);
     }

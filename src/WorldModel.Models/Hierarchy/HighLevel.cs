@@ -91,6 +91,12 @@ public sealed class HighLevel : Module
     }
 
     /// <summary>The macro-action box (low, high per component), for reports.</summary>
-    public (float[] Low, float[] High) Bounds =>
-        (_macroLow.cpu().data<float>().ToArray(), _macroHigh.cpu().data<float>().ToArray());
+    public (float[] Low, float[] High) Bounds
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            return (Readback.Floats(_macroLow), Readback.Floats(_macroHigh));
+        }
+    }
 }

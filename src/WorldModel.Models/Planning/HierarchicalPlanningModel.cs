@@ -54,15 +54,14 @@ public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IIma
             var now = Distance(current.unsqueeze(1), goal);                        // (E, 1)
             var along = Distance(z, goal);                                          // (E, R)
             var closest = cat([now, along], 1).argmin(1);                           // 0 = now, j = after jump j
-            var aimAtGoal = (closest <= 1).cpu().data<bool>().ToArray();
+            var aimAtGoal = closest <= 1;                                           // (E,), on the device
             var first = z[.., 0];
             var subgoal = _low.Space == CostSpace.Latent ? first : Decode(first);
             var goalTarget = _low.Space == CostSpace.Latent ? _low.GoalLatent! : _low.GoalFrame!;
-            var mask = tensor(aimAtGoal, device: _low.Device)
-                .reshape([e, .. Enumerable.Repeat(1L, (int)subgoal.dim() - 1)]);
+            var mask = aimAtGoal.reshape([e, .. Enumerable.Repeat(1L, (int)subgoal.dim() - 1)]);
             var targets = where(mask, goalTarget, subgoal).DetachFromDisposeScope();
             _low.AimAt(targets);
-            return aimAtGoal;
+            return Readback.Bools(aimAtGoal); // the targets stay on the device; only the choices come back
         });
     }
 
@@ -83,9 +82,9 @@ public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IIma
             using var _ = no_grad();
             using var scope = NewDisposeScope();
             var current = _low.Current ?? throw new InvalidOperationException("call Observe first");
-            var z = _high.Rollout(current.narrow(0, 0, 1), Macros(plan, 1, macroSteps)).squeeze(0).flatten(1).cpu();
+            var z = _high.Rollout(current.narrow(0, 0, 1), Macros(plan, 1, macroSteps)).squeeze(0).flatten(1);
             int d = (int)z.shape[1];
-            var values = z.data<float>().ToArray();
+            var values = Readback.Floats(z);
             return Enumerable.Range(0, macroSteps).Select(j => values.AsSpan(j * d, d).ToArray()).ToArray();
         });
     }
@@ -147,7 +146,7 @@ public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IIma
                     var distance = (imagined - target).pow(2).flatten(1).mean([1]);
                     total = shape == CostShape.Min ? minimum(total, distance) : total + distance;
                 }
-                return total.cpu().data<float>().ToArray();
+                return Readback.Floats(total);
             });
             scored.CopyTo(costs);
         }

@@ -132,12 +132,13 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
             var distance = (imagined - goal).pow(2).flatten(1).mean([1]);
             total = _shape == CostShape.Min ? minimum(total, distance) : total + distance;
         }
-        var costs = total.detach().cpu().data<float>().ToArray();
-        if (!differentiate) return (costs, null);
+        if (!differentiate) return (Readback.Floats(total), null);
         // Candidates are independent, so the gradient of the summed cost is each candidate's own; autograd.grad
         // leaves the weights' .grad alone.
         var grad = autograd.grad([total.sum()], [plans])[0];
-        return (costs, grad.cpu().data<float>().ToArray());
+        // Costs and gradient in one read-back (one wait for the device).
+        var both = Readback.Floats(cat([total.detach(), grad.flatten()]));
+        return (both[..(int)worlds], both[(int)worlds..]);
     }
 
     public float[][] ImagineLatents(ReadOnlySpan<float> actions, int horizon)
@@ -148,9 +149,9 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
             using var _ = no_grad();
             using var scope = NewDisposeScope();
             var z = Rollout(plan, horizon, out var z0);
-            var all = cat([z0.unsqueeze(1), z], 1).squeeze(0).flatten(1).cpu();
+            var all = cat([z0.unsqueeze(1), z], 1).squeeze(0).flatten(1);
             long n = all.shape[0], d = all.shape[1];
-            var values = all.data<float>().ToArray();
+            var values = Readback.Floats(all);
             return Enumerable.Range(0, (int)n).Select(i => values.AsSpan(i * (int)d, (int)d).ToArray()).ToArray();
         });
     }
@@ -165,9 +166,9 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
             using var scope = NewDisposeScope();
             var z = Rollout(plan, horizon, out var _z0);
             var picked = z[0].index_select(0, tensor(steps.Select(k => (long)k - 1).ToArray()).to(_device));
-            var decoded = nn.functional.sigmoid(_model.Decoder.call(picked)).flatten(1).cpu();
+            var decoded = nn.functional.sigmoid(_model.Decoder.call(picked)).flatten(1);
             long d = decoded.shape[1];
-            var values = decoded.data<float>().ToArray();
+            var values = Readback.Floats(decoded);
             return steps.Select((_, i) => values.AsSpan(i * (int)d, (int)d).ToArray()).ToArray();
         });
     }

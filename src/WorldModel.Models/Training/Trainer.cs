@@ -74,24 +74,30 @@ public sealed class Trainer
             var frames = FrameTensors.Frames(batch, _device);
             var actions = FrameTensors.Actions(batch, _device);
             var loss = _loss(_model, frames, actions);
-            float total = loss.Total.item<float>();
-            if (!float.IsFinite(total))
-                throw new NonFiniteLossException(
-                    $"the loss became {total} at step {step} " +
-                    $"({string.Join(", ", loss.Terms.Select(t => $"{t.Key} {t.Value.item<float>()}"))}); " +
-                    $"lower train.learningRate or check the data");
             Optimizer.zero_grad();
             loss.Total.backward();
             if (_config.GradClip > 0)
-                nn.utils.clip_grad_norm_(
+                GradientClipping.ClipNorm(
                     _model.HighLevel is null ? _model.parameters() : _model.HighLevel.parameters(), _config.GradClip);
+            // The step's one read-back: the loss and its terms together, once the backward pass is queued (an
+            // item() each would make the host wait for the device each time). Before the update, so a non-finite
+            // loss never reaches the weights.
+            var names = loss.Terms.Keys.ToArray();
+            var values = Readback.Floats(stack([loss.Total.detach(), .. names.Select(n => loss.Terms[n].detach())]));
+            float total = values[0];
+            var terms = names.Select((n, i) => (n, v: values[i + 1])).ToDictionary(t => t.n, t => t.v);
+            if (!float.IsFinite(total))
+                throw new NonFiniteLossException(
+                    $"the loss became {total} at step {step} " +
+                    $"({string.Join(", ", terms.Select(t => $"{t.Key} {t.Value}"))}); " +
+                    $"lower train.learningRate or check the data");
             Optimizer.step();
             if (_objective is JepaObjectiveConfig { TargetEma: > 0 } jepa) _model.UpdateTargetEncoder(jepa.TargetEma);
             onStep?.Invoke(new StepMetrics(
                 Step: step,
                 LearningRate: lr,
                 Loss: total,
-                Terms: loss.Terms.ToDictionary(t => t.Key, t => t.Value.item<float>()),
+                Terms: terms,
                 Seconds: sw.Elapsed.TotalSeconds));
         }
     }

@@ -4,19 +4,41 @@ namespace WorldModel.Render.Gl;
 
 /// <summary>
 /// Renders many worlds per draw call on an offscreen EGL context: one instanced full-frame quad per
-/// world into one layer of an integer texture array (≤ 2048 layers a batch), shapes as per-instance
-/// attributes, one read-back per batch. All GL state lives on a private thread.
+/// world into one layer of an integer texture array, shapes as per-instance attributes. A batch is
+/// drawn in chunks of <see cref="ChunkLayers"/> layers into two texture arrays in turn; each chunk is
+/// read back into a pixel buffer object of its own while the next chunk draws, and copied out once its
+/// fence has passed. All GL state lives on a private thread.
 /// </summary>
+/// <remarks>
+/// Why chunks and pixel buffers: on NVIDIA's driver a plain glGetTexImage into client memory cost ~30 µs a
+/// frame whatever the batch size (docs/benchmarks.md): the driver copies synchronously through its own
+/// staging. A read into a buffer object returns at once and lets the GPU copy while it draws the next
+/// chunk; the CPU then reads the mapped buffer once the fence says the copy is done.
+/// </remarks>
 public sealed unsafe class GlRenderer : IRenderer
 {
-    private const int MaxLayersWanted = 2048;
+    /// <summary>
+    /// Layers drawn and read back per chunk: big enough that per-call costs vanish (4 MiB of RGBA at 64×64),
+    /// small enough that a batch of 1,024 overlaps drawing and reading in four chunks.
+    /// </summary>
+    public const int ChunkLayers = 256;
 
     private readonly GlThread _thread = new();
+    private readonly Slot[] _slots = [new(), new()];
     private EglContext? _egl;
     private GL? _gl;
-    private uint _program, _vao, _shapeBuffer, _fbo, _texture;
-    private int _textureLayers, _maxLayers;
-    private byte[] _rgba = [];
+    private uint _program, _vao, _shapeBuffer;
+    private int _chunkLayers;
+
+    /// <summary>A texture array, its framebuffer, the pixel buffer it is read into, and that read's fence.</summary>
+    private sealed class Slot
+    {
+        public uint Texture, Framebuffer, PixelBuffer;
+        public nint Fence;
+        public int Count;
+        public byte* Destination;
+        public bool Pending => Fence != 0;
+    }
 
     public GlRenderer(FrameFormat format)
     {
@@ -74,8 +96,15 @@ public sealed unsafe class GlRenderer : IRenderer
                 SceneBatch.FloatsPerWorld * sizeof(float), (void*)(k * 4 * sizeof(float)));
             gl.VertexAttribDivisor(k, 1);
         }
-        _fbo = gl.GenFramebuffer();
-        _maxLayers = Math.Min(MaxLayersWanted, gl.GetInteger(GetPName.MaxArrayTextureLayers));
+        // A chunk's layers are read with glGetTextureSubImage (OpenGL 4.5), so a short last chunk reads only
+        // the layers it drew.
+        int major = gl.GetInteger(GetPName.MajorVersion), minor = gl.GetInteger(GetPName.MinorVersion);
+        if (major * 10 + minor < 45 && !extensions.Contains("GL_ARB_get_texture_sub_image"))
+            throw new GlUnavailableException(
+                $"the OpenGL driver ({renderer}, OpenGL {major}.{minor}) lacks glGetTextureSubImage " +
+                "(OpenGL 4.5 or GL_ARB_get_texture_sub_image), needed to read frames back; use render.renderer=cpu");
+        _chunkLayers = Math.Min(ChunkLayers, gl.GetInteger(GetPName.MaxArrayTextureLayers));
+        foreach (var slot in _slots) CreateSlot(gl, slot);
         CheckError(gl, "initialisation");
         return $"gl ({renderer}; OpenGL {version.Split(' ')[0]}; {_egl.DisplayName})";
     }
@@ -114,80 +143,144 @@ public sealed unsafe class GlRenderer : IRenderer
         if (frames.Length < scenes.Count * bpf)
             throw new ArgumentException(
                 $"frame buffer holds {frames.Length} bytes; {scenes.Count} frames need {scenes.Count * bpf}");
+        if (scenes.Count == 0) return;
         fixed (byte* p = frames)
         {
             nint ptr = (nint)p;
             _thread.Invoke(() =>
             {
-                for (int from = 0; from < scenes.Count; from += _maxLayers)
+                try
                 {
-                    int count = Math.Min(_maxLayers, scenes.Count - from);
-                    DrawBatch(scenes, from, count, (byte*)ptr + (long)from * bpf);
+                    RenderChunks(scenes, (byte*)ptr);
+                }
+                finally
+                {
+                    // After an error no read-back may write into the caller's buffer later.
+                    foreach (var slot in _slots) Abandon(_gl!, slot);
                 }
             });
         }
     }
 
-    private void DrawBatch(SceneBatch scenes, int from, int count, byte* destination)
+    /// <summary>
+    /// Draws chunk c into slot c mod 2 and starts its read-back; before a slot is drawn into again, its previous
+    /// chunk is copied out. So chunk c draws while chunk c − 1 is read.
+    /// </summary>
+    private void RenderChunks(SceneBatch scenes, byte* destination)
     {
         var gl = _gl!;
-        int size = Format.Size;
-        EnsureTexture(gl, count);
-
+        int bpf = Format.BytesPerFrame, count = scenes.Count;
+        // Every world's shapes in one upload; each chunk's draw starts at its first world (base instance).
         gl.BindBuffer(BufferTargetARB.ArrayBuffer, _shapeBuffer);
-        fixed (float* shapes = &scenes.Shapes[from * SceneBatch.FloatsPerWorld])
+        fixed (float* shapes = scenes.Shapes)
             gl.BufferData(BufferTargetARB.ArrayBuffer, (nuint)(count * SceneBatch.FloatsPerWorld * sizeof(float)),
                 shapes, BufferUsageARB.StreamDraw);
-
-        gl.BindFramebuffer(FramebufferTarget.Framebuffer, _fbo);
-        gl.Viewport(0, 0, (uint)size, (uint)size);
+        gl.Viewport(0, 0, (uint)Format.Size, (uint)Format.Size);
         gl.UseProgram(_program);
         gl.BindVertexArray(_vao);
-        gl.DrawArraysInstanced(PrimitiveType.TriangleStrip, 0, 4, (uint)count);
 
-        // One read-back of the whole array, in the texture's own RGBA layout: asking the driver for
-        // fewer channels sends it down a conversion path (on NVIDIA ~40 µs a frame); dropping the
-        // unused channels here is cheap.
-        gl.BindTexture(TextureTarget.Texture2DArray, _texture);
-        gl.PixelStore(PixelStoreParameter.PackAlignment, 1);
-        int channels = Format.Channels, pixels = count * size * size;
-        if (channels == 4)
+        int chunk = 0;
+        for (int from = 0; from < count; from += _chunkLayers, chunk++)
         {
-            gl.GetTexImage(TextureTarget.Texture2DArray, 0, PixelFormat.RgbaInteger, PixelType.UnsignedByte,
-                destination);
+            var slot = _slots[chunk % 2];
+            if (slot.Pending) CopyOut(gl, slot);
+            int n = Math.Min(_chunkLayers, count - from);
+            gl.BindFramebuffer(FramebufferTarget.Framebuffer, slot.Framebuffer);
+            gl.DrawArraysInstancedBaseInstance(PrimitiveType.TriangleStrip, 0, 4, (uint)n, (uint)from);
+            StartReadBack(gl, slot, n, destination + (long)from * bpf);
         }
-        else
-        {
-            if (_rgba.Length < pixels * 4) _rgba = new byte[pixels * 4];
-            fixed (byte* rgba = _rgba)
-            {
-                gl.GetTexImage(TextureTarget.Texture2DArray, 0, PixelFormat.RgbaInteger, PixelType.UnsignedByte, rgba);
-                for (int i = 0; i < pixels; i++)
-                    for (int c = 0; c < channels; c++) destination[i * channels + c] = rgba[i * 4 + c];
-            }
-        }
+        // The older of the two chunks still in flight first.
+        CopyOut(gl, _slots[chunk % 2]);
+        CopyOut(gl, _slots[(chunk + 1) % 2]);
         CheckError(gl, "rendering");
     }
 
     /// <summary>
-    /// The texture array has exactly as many layers as the batch, so one read-back returns exactly its frames.
+    /// Queues the copy of the slot's first <paramref name="count"/> layers into its pixel buffer, in the texture's
+    /// own RGBA layout (asking the driver for fewer channels sends it down a conversion path: on NVIDIA ~40 µs a
+    /// frame), and a fence after it.
     /// </summary>
-    private void EnsureTexture(GL gl, int layers)
+    private void StartReadBack(GL gl, Slot slot, int count, byte* destination)
     {
-        if (_textureLayers == layers) return;
-        if (_texture != 0) gl.DeleteTexture(_texture);
-        _texture = gl.GenTexture();
-        gl.BindTexture(TextureTarget.Texture2DArray, _texture);
+        int size = Format.Size;
+        gl.BindBuffer(BufferTargetARB.PixelPackBuffer, slot.PixelBuffer);
+        gl.PixelStore(PixelStoreParameter.PackAlignment, 1);
+        gl.GetTextureSubImage(slot.Texture, 0, 0, 0, 0, (uint)size, (uint)size, (uint)count,
+            PixelFormat.RgbaInteger, PixelType.UnsignedByte, (uint)(count * size * size * 4), (void*)0);
+        gl.BindBuffer(BufferTargetARB.PixelPackBuffer, 0);
+        slot.Fence = gl.FenceSync(SyncCondition.SyncGpuCommandsComplete, SyncBehaviorFlags.None);
+        slot.Count = count;
+        slot.Destination = destination;
+        gl.Flush(); // start the GPU on it now, not when someone first waits
+    }
+
+    /// <summary>Waits for the slot's read-back and copies its frames out, less the channels the format lacks.</summary>
+    private void CopyOut(GL gl, Slot slot)
+    {
+        if (!slot.Pending) return;
+        var status = gl.ClientWaitSync(slot.Fence, SyncObjectMask.Bit, ulong.MaxValue);
+        if (status is not (GLEnum.AlreadySignaled or GLEnum.ConditionSatisfied))
+            throw new InvalidOperationException($"OpenGL read-back did not complete: glClientWaitSync gave {status}");
+        gl.DeleteSync(slot.Fence);
+        slot.Fence = 0;
+        int channels = Format.Channels, pixels = slot.Count * Format.Size * Format.Size;
+        gl.BindBuffer(BufferTargetARB.PixelPackBuffer, slot.PixelBuffer);
+        var rgba = (byte*)gl.MapBufferRange(BufferTargetARB.PixelPackBuffer, 0, (nuint)(pixels * 4),
+            (uint)MapBufferAccessMask.ReadBit);
+        if (rgba is null)
+            throw new InvalidOperationException($"OpenGL could not map the read-back buffer: {gl.GetError()}");
+        try
+        {
+            var to = slot.Destination;
+            if (channels == 4) System.Buffer.MemoryCopy(rgba, to, (long)pixels * 4, (long)pixels * 4);
+            else if (channels == 3)
+                for (int i = 0; i < pixels; i++, to += 3)
+                {
+                    to[0] = rgba[i * 4];
+                    to[1] = rgba[i * 4 + 1];
+                    to[2] = rgba[i * 4 + 2];
+                }
+            else
+                for (int i = 0; i < pixels; i++)
+                    for (int c = 0; c < channels; c++) to[i * channels + c] = rgba[i * 4 + c];
+        }
+        finally
+        {
+            gl.UnmapBuffer(BufferTargetARB.PixelPackBuffer);
+            gl.BindBuffer(BufferTargetARB.PixelPackBuffer, 0);
+        }
+    }
+
+    /// <summary>Forgets a read-back that will not be copied out (after an error).</summary>
+    private static void Abandon(GL gl, Slot slot)
+    {
+        if (!slot.Pending) return;
+        gl.DeleteSync(slot.Fence);
+        slot.Fence = 0;
+    }
+
+    /// <summary>A texture array of a chunk's layers, its layered framebuffer, a pixel buffer to read it into.</summary>
+    private void CreateSlot(GL gl, Slot slot)
+    {
+        int size = Format.Size;
+        slot.Texture = gl.GenTexture();
+        gl.BindTexture(TextureTarget.Texture2DArray, slot.Texture);
         gl.TexStorage3D(TextureTarget.Texture2DArray, 1, SizedInternalFormat.Rgba8ui,
-            (uint)Format.Size, (uint)Format.Size, (uint)layers);
-        gl.BindFramebuffer(FramebufferTarget.Framebuffer, _fbo);
-        gl.FramebufferTexture(FramebufferTarget.Framebuffer, FramebufferAttachment.ColorAttachment0, _texture, 0);
+            (uint)size, (uint)size, (uint)_chunkLayers);
+        slot.Framebuffer = gl.GenFramebuffer();
+        gl.BindFramebuffer(FramebufferTarget.Framebuffer, slot.Framebuffer);
+        gl.FramebufferTexture(FramebufferTarget.Framebuffer, FramebufferAttachment.ColorAttachment0, slot.Texture, 0);
         var status = gl.CheckFramebufferStatus(FramebufferTarget.Framebuffer);
         if (status != GLEnum.FramebufferComplete)
             throw new GlUnavailableException(
-                $"the layered framebuffer ({layers} layers of {Format.Size}×{Format.Size}) " +
-                $"is incomplete on this driver: {status}");
-        _textureLayers = layers;
+                $"the layered framebuffer ({_chunkLayers} layers of {size}×{size}) is incomplete on this driver: " +
+                $"{status}");
+        slot.PixelBuffer = gl.GenBuffer();
+        gl.BindBuffer(BufferTargetARB.PixelPackBuffer, slot.PixelBuffer);
+        // STREAM_READ: written by GL, read once by the CPU (NVIDIA places it in cached host memory).
+        gl.BufferData(BufferTargetARB.PixelPackBuffer, (nuint)(_chunkLayers * size * size * 4), null,
+            BufferUsageARB.StreamRead);
+        gl.BindBuffer(BufferTargetARB.PixelPackBuffer, 0);
     }
 
     private static void CheckError(GL gl, string what)
@@ -204,8 +297,13 @@ public sealed unsafe class GlRenderer : IRenderer
             {
                 if (_gl is { } gl)
                 {
-                    if (_texture != 0) gl.DeleteTexture(_texture);
-                    if (_fbo != 0) gl.DeleteFramebuffer(_fbo);
+                    foreach (var slot in _slots)
+                    {
+                        Abandon(gl, slot);
+                        if (slot.PixelBuffer != 0) gl.DeleteBuffer(slot.PixelBuffer);
+                        if (slot.Framebuffer != 0) gl.DeleteFramebuffer(slot.Framebuffer);
+                        if (slot.Texture != 0) gl.DeleteTexture(slot.Texture);
+                    }
                     if (_shapeBuffer != 0) gl.DeleteBuffer(_shapeBuffer);
                     if (_vao != 0) gl.DeleteVertexArray(_vao);
                     if (_program != 0) gl.DeleteProgram(_program);
