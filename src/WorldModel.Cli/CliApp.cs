@@ -7,7 +7,8 @@ namespace WorldModel.Cli;
 /// <summary>Composition root of `wm`: each command builds what it needs (world, renderer, data) explicitly.</summary>
 public static class CliApp
 {
-    /// <summary>The option, on every command, naming the folder an external-backend build loads libtorch from.</summary>
+    /// <summary>The option, on every command, naming the folder an external-backend build loads libtorch
+    /// from.</summary>
     public const string LibTorchOptionName = "--libtorch";
 
     public static RootCommand Build()
