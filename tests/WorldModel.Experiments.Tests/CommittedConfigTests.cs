@@ -56,6 +56,7 @@ public sealed class CommittedConfigTests
             ShrinkTraining(model!.AsObject());
             if (model["hierarchy"] is JsonObject hierarchy) ShrinkTraining(hierarchy);
         }
+        if (tree["collection"] is JsonObject collection) ShrinkCollection(collection);
         if (tree["seeds"] is JsonArray seeds) tree["seeds"] = new JsonArray(seeds[0]!.GetValue<int>());
         var eval = tree["evaluation"] as JsonObject ?? [];
         tree["evaluation"] = eval;
@@ -69,6 +70,7 @@ public sealed class CommittedConfigTests
         if (plan["hierarchy"] is JsonObject { } twoLevel && twoLevel["planner"] is JsonObject high)
             (high["samples"], high["iterations"]) = (8, 1);
         eval["plannerHorizons"] = new JsonArray(4);
+        eval["landscapeCell"] = 8;
         var episodes = eval["episodes"] as JsonObject ?? [];
         eval["episodes"] = episodes;
         (episodes["acrossRooms"], episodes["sameRoom"], episodes["pushes"], episodes["budget"]) = (1, 1, 1, 8);
@@ -101,6 +103,20 @@ public sealed class CommittedConfigTests
         data["name"] = "config-smoke";
         data["episodes"] = 16;
         data["chunkEpisodes"] = 8;
+    }
+
+    /// <summary>One small round of every strategy, with a collector trained for two steps.</summary>
+    private static void ShrinkCollection(JsonObject collection)
+    {
+        (collection["initialEpisodes"], collection["roundEpisodes"], collection["rounds"]) = (8, 4, 1);
+        collection["evaluateAfter"] = new JsonArray(0, 1);
+        if (collection["collector"] is JsonObject collector) ShrinkTraining(collector);
+        foreach (var strategy in collection["strategies"] as JsonArray ?? [])
+        {
+            if (strategy!["kind"]!.GetValue<string>() == "passive") continue;
+            strategy["planner"] = new JsonObject { ["kind"] = "mppi", ["samples"] = 8, ["iterations"] = 1 };
+            (strategy["plannerHorizon"], strategy["replanEvery"]) = (4, 4);
+        }
     }
 
     private static void ShrinkTraining(JsonObject owner)

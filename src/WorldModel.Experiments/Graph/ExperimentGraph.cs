@@ -92,7 +92,7 @@ public sealed class ExperimentGraph
         if (world is ICostLandscapeWorld landscapes && collection is null)
         {
             var firstSeed = trains.Where(t => t.Seed == config.Seeds[0] && !t.IsHighLevel).ToList();
-            units.Add(new LandscapeUnit(landscapes, (ulong)config.Data.Seed, config.Data.Render,
+            units.Add(new LandscapeUnit(landscapes, (ulong)config.Data.Seed, config.Data.Render, eval.LandscapeCell,
                 Path.Combine(folder, "plots"),
                 device => eval.OraclesFor(world).Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
                     .Concat(firstSeed.SelectMany(t =>

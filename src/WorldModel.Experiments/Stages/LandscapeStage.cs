@@ -10,8 +10,9 @@ namespace WorldModel.Experiments.Stages;
 /// Cost landscapes (worlds that draw them, first seed): what each planning cost looks like over the
 /// arena for the world's default goal. Heatmaps and landscape.json go to the run's plots/.
 /// </summary>
-public sealed class LandscapeUnit(ICostLandscapeWorld world, ulong layoutSeed, RenderConfig render, string folder,
-    Func<Device, IEnumerable<IPlanningModel>> models, string key, IReadOnlyList<ExperimentUnit> dependsOn)
+public sealed class LandscapeUnit(ICostLandscapeWorld world, ulong layoutSeed, RenderConfig render, float cell,
+    string folder, Func<Device, IEnumerable<IPlanningModel>> models, string key,
+    IReadOnlyList<ExperimentUnit> dependsOn)
     : ExperimentUnit("landscape", folder, dependsOn)
 {
     public override string Title => "landscape";
@@ -22,7 +23,7 @@ public sealed class LandscapeUnit(ICostLandscapeWorld world, ulong layoutSeed, R
     {
         var goal = world.LandscapeGoal(layoutSeed);
         var landscapes = world.SaveLandscapes(Folder, models(context.Device), layoutSeed, render, goal.X, goal.Y,
-            cell: 1f, context.Cancel);
+            cell, context.Cancel);
         return $"{landscapes.Count} costs over the arena, goal ({goal.X:0.#}, {goal.Y:0.#})";
     }
 }

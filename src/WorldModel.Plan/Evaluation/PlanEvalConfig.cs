@@ -27,6 +27,11 @@ public sealed record PlanEvalConfig : IValidatable
     /// ("oracle/straight-hier"): what two-level planning gives with a perfect model. 0: flat oracles only.
     /// </summary>
     [Range(0, 256)] public int OracleSkip { get; init; }
+    /// <summary>
+    /// Grid step (px) of the report's cost landscapes: 1 scores about 4,000 points of the arena per cost, 4 a
+    /// sixteenth of that (a 64-px spatial model on 2 CPU cores: about 2 minutes at 1).
+    /// </summary>
+    [Range(0.5, 16)] public float LandscapeCell { get; init; } = 1f;
 
     /// <summary>
     /// The oracle planning methods of this evaluation in <paramref name="world"/>: each listed cost flat, then (with
