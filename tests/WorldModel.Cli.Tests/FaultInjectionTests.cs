@@ -19,16 +19,16 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     private static readonly Dictionary<string, string> NoEnv = new();
 
     /// <summary>
-    /// Training with a checkpoint every 50 of 300 steps, all kept, a metrics line per step; batches of 64 make
-    /// it last a few seconds, so a signal sent after any of the first 150 lines lands before the end.
+    /// Training with a checkpoint every 25 of 150 steps, all kept, a metrics line per step; batches of 64 make
+    /// it last a few seconds, so a signal sent after any of the first 75 lines lands before the end.
     /// </summary>
     private static readonly string[] Training =
     [
-        "--set", "train.steps=300", "--set", "train.batchSize=64", "--set", "checkpointEvery=50",
+        "--set", "train.steps=150", "--set", "train.batchSize=64", "--set", "checkpointEvery=25",
         "--set", "keepCheckpoints=0", "--set", "logEvery=1", "--device", "cpu",
     ];
 
-    private const string Final = "checkpoints/step-0000300/model.bin";
+    private const string Final = "checkpoints/step-0000150/model.bin";
 
     private static readonly Lazy<byte[]> UninterruptedWeights = new(() =>
     {
@@ -46,7 +46,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         string signal, int seed)
     {
         using var tmp = new TempFolder("wm-fault");
-        int afterLines = 3 + new Random(seed).Next(150);
+        int afterLines = 3 + new Random(seed).Next(75);
         string metrics = Path.Combine(tmp["run"], "metrics.jsonl");
         var (code, said) = RunUntil(
             ["train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], .. Training], signal,
@@ -118,10 +118,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         using var tmp = new TempFolder("wm-fault");
         Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"],
             "--device", "cpu").ExitCode);
-        // Three parts (H = 2, 4, 8) of 8 episodes each: the kill lands after the first is saved.
+        // Three parts (H = 2, 4, 8) of 8 episodes of up to 40 steps: the kill lands after the first is saved.
         string[] eval = ["eval-plan", tmp["run"], "--device", "cpu", "--set", "oracles=[]",
             "--set", "plannerHorizons=[2,4,8]", "--set", "episodes.acrossRooms=4", "--set", "episodes.sameRoom=4",
-            "--set", "plan.planner.samples=64"];
+            "--set", "plan.planner.samples=64", "--set", "episodes.budget=40"];
         string parts = Path.Combine(tmp["eval"], "parts");
         var (code, _) = RunUntil([.. eval, "--out", tmp["eval"]], "KILL",
             () => Directory.Exists(parts) && Directory.GetFiles(parts, "results.json", SearchOption.AllDirectories)
@@ -143,7 +143,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     {
         using var tmp = new TempFolder("wm-fault");
         string checkpoints = Path.Combine(tmp["run"], "checkpoints");
-        // Paused at the first checkpoint (step 50) with its weights written and its optimiser state not yet.
+        // Paused at the first checkpoint (step 25) with its weights written and its optimiser state not yet.
         var (code, _) = RunUntil(
             ["train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], .. Training], "KILL",
             () => Directory.Exists(checkpoints) && Directory.GetDirectories(checkpoints, "step-*.tmp")
