@@ -25,7 +25,7 @@ internal sealed class DemoExplorer(DemoModels models, SceneBuilder scenes, IRend
     public const int Cells = 16;
     public const float Reach = 16f, Arrived = 2f;
     /// <summary>Steps on one target before the explorer gives up on it (e.g. the planner is stuck).</summary>
-    public const int Patience = 30;
+    public const int Patience = 20;
 
     private readonly List<double[]> _visited = new();
     private readonly HashSet<int> _abandoned = new();
@@ -125,10 +125,9 @@ internal sealed class DemoExplorer(DemoModels models, SceneBuilder scenes, IRend
         var grid = Enumerable.Repeat(-1f, cells * cells).ToArray();
         for (int i = 0; i < novelty.Length; i++) grid[_cellIndex[i]] = (float)Math.Min(1, novelty[i] / _scale);
         if (_target < 0) return new ExploreView(grid, cells, CellSize, [], "nothing left to explore", _visited.Count);
-        float score = grid[_cellIndex[_target]];
-        int rank = 1 + novelty.Count(v => v > novelty[_target]);
+        float score = grid[_cellIndex[_target]], highest = grid.Max();
         string why = $"heading to ({_cellX[_target]:F0}, {_cellY[_target]:F0}): novelty {score:F2}, " +
-            (rank == 1 ? "highest of the arena" : $"highest within reach ({rank}. of the arena)") +
+            (score >= highest ? "highest of the arena" : $"highest within reach (arena's highest: {highest:F2})") +
             $"; {_visited.Count} states visited";
         return new ExploreView(grid, cells, CellSize, [_cellX[_target], _cellY[_target]], why, _visited.Count);
     }
