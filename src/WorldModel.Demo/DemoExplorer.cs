@@ -27,7 +27,8 @@ internal sealed class DemoExplorer(DemoModels models, SceneBuilder scenes, IRend
     /// <summary>Steps on one target before the explorer gives up on it (e.g. the planner is stuck).</summary>
     public const int Patience = 20;
 
-    private readonly List<double[]> _visited = new();
+    private double[] _nearest = []; // per free cell: squared latent distance to the nearest visited state
+    private int _visited;
     private readonly HashSet<int> _abandoned = new();
     private float[]? _layout; // the layout the cells were encoded on
     private double[,] _cellLatents = new double[0, 0];
@@ -42,33 +43,39 @@ internal sealed class DemoExplorer(DemoModels models, SceneBuilder scenes, IRend
     /// <summary>Forgets what was visited (a new layout, a reset, or explore mode switched on).</summary>
     public void Reset()
     {
-        _visited.Clear();
+        _nearest = Enumerable.Repeat(double.PositiveInfinity, _cellX.Length).ToArray();
+        _visited = 0;
         _abandoned.Clear();
         (_lastVisit, _target, _scale, View) = (null, -1, 0, ExploreView.Empty);
     }
 
     /// <summary>
     /// Records the agent's state as visited, redraws the heatmap, and gives the episode a new target when it has
-    /// none, arrived at it or stayed on it for <see cref="Patience"/> steps.
+    /// none, arrived at it, was dragged elsewhere or stayed on it for <see cref="Patience"/> steps.
     /// </summary>
     public void Update(DemoEpisode episode)
     {
         if (!ReferenceEquals(_layout, episode.Layout)) EncodeCells(episode.Layout);
+        bool dragged = _lastVisit is { } last
+            && MathF.Abs(last.X - episode.AgentX) + MathF.Abs(last.Y - episode.AgentY) > 4; // a step moves ≤ 1.85 px
         if (_lastVisit != (episode.AgentX, episode.AgentY))
         {
-            _visited.Add(Row(Encode([episode.AgentX], [episode.AgentY], episode.Layout), 0));
+            Visit(Encode([episode.AgentX], [episode.AgentY], episode.Layout));
             _lastVisit = (episode.AgentX, episode.AgentY);
         }
-        var novelty = Novelty();
+        var novelty = _nearest.Select(Math.Sqrt).ToArray();
         if (_scale == 0) _scale = Math.Max(novelty.DefaultIfEmpty(0).Max(), 1e-9);
+        _chosenAtStep = Math.Min(_chosenAtStep, episode.Step); // a restart counts steps from 0 again
         bool arrived = _target >= 0 && Distance(episode, _target) <= Arrived;
         if (_target >= 0 && !arrived && episode.Step - _chosenAtStep >= Patience) _abandoned.Add(_target);
-        if (_target < 0 || arrived || _abandoned.Contains(_target) || episode.Reached)
+        if (_target < 0 || arrived || _abandoned.Contains(_target) || episode.Reached || dragged)
         {
             _target = Choose(episode, novelty);
             _chosenAtStep = episode.Step;
-            if (_target >= 0) episode.Retarget(_cellX[_target], _cellY[_target]);
         }
+        // The explorer owns the goal in explore mode: a click on the page is overridden.
+        if (_target >= 0 && (episode.GoalX, episode.GoalY) != (_cellX[_target], _cellY[_target]))
+            episode.Retarget(_cellX[_target], _cellY[_target]);
         View = Compose(episode, novelty);
     }
 
@@ -99,24 +106,21 @@ internal sealed class DemoExplorer(DemoModels models, SceneBuilder scenes, IRend
     private float Distance(DemoEpisode e, int cell) =>
         MathF.Sqrt(MathF.Pow(e.AgentX - _cellX[cell], 2) + MathF.Pow(e.AgentY - _cellY[cell], 2));
 
-    /// <summary>Each free cell's latent distance to the nearest visited latent.</summary>
-    private double[] Novelty()
+    /// <summary>
+    /// Lowers each cell's distance to the nearest visited latent by one new visit (1 × D): the minimum kept per cell,
+    /// so a step costs the same however long the class has watched.
+    /// </summary>
+    private void Visit(double[,] latent)
     {
-        int n = _cellX.Length, d = _cellLatents.GetLength(1);
-        var result = new double[n];
-        for (int i = 0; i < n; i++)
+        _visited++;
+        int d = _cellLatents.GetLength(1);
+        for (int i = 0; i < _nearest.Length; i++)
         {
-            double nearest = double.PositiveInfinity;
-            foreach (var v in _visited)
-            {
-                double sum = 0;
-                for (int j = 0; j < d && sum < nearest; j++)
-                    sum += (_cellLatents[i, j] - v[j]) * (_cellLatents[i, j] - v[j]);
-                nearest = Math.Min(nearest, sum);
-            }
-            result[i] = Math.Sqrt(nearest);
+            double sum = 0;
+            for (int j = 0; j < d && sum < _nearest[i]; j++)
+                sum += (_cellLatents[i, j] - latent[0, j]) * (_cellLatents[i, j] - latent[0, j]);
+            _nearest[i] = Math.Min(_nearest[i], sum);
         }
-        return result;
     }
 
     private ExploreView Compose(DemoEpisode e, double[] novelty)
@@ -124,12 +128,12 @@ internal sealed class DemoExplorer(DemoModels models, SceneBuilder scenes, IRend
         int cells = Cells;
         var grid = Enumerable.Repeat(-1f, cells * cells).ToArray();
         for (int i = 0; i < novelty.Length; i++) grid[_cellIndex[i]] = (float)Math.Min(1, novelty[i] / _scale);
-        if (_target < 0) return new ExploreView(grid, cells, CellSize, [], "nothing left to explore", _visited.Count);
+        if (_target < 0) return new ExploreView(grid, cells, CellSize, [], "nothing left to explore", _visited);
         float score = grid[_cellIndex[_target]], highest = grid.Max();
         string why = $"heading to ({_cellX[_target]:F0}, {_cellY[_target]:F0}): novelty {score:F2}, " +
             (score >= highest ? "highest of the arena" : $"highest within reach (arena's highest: {highest:F2})") +
-            $"; {_visited.Count} states visited";
-        return new ExploreView(grid, cells, CellSize, [_cellX[_target], _cellY[_target]], why, _visited.Count);
+            $"; {_visited} states visited";
+        return new ExploreView(grid, cells, CellSize, [_cellX[_target], _cellY[_target]], why, _visited);
     }
 
     private float CellSize => (models.Shown.Arena.High - models.Shown.Arena.Low) / Cells;
@@ -162,6 +166,4 @@ internal sealed class DemoExplorer(DemoModels models, SceneBuilder scenes, IRend
         return PositionProbe.Encode(jepa.Model, models.Device, scenes, renderer, states, layouts, xs.Length);
     }
 
-    private static double[] Row(double[,] m, int i) =>
-        Enumerable.Range(0, m.GetLength(1)).Select(j => m[i, j]).ToArray();
 }

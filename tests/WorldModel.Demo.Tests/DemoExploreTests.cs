@@ -58,6 +58,23 @@ public sealed class DemoExploreTests(DemoFixture fixture)
     }
 
     [Fact]
+    public void Given_an_explore_run_When_the_agent_is_dragged_and_a_goal_clicked_Then_it_keeps_its_memory_and_its_own_target()
+    {
+        using var session = new DemoSession(fixture.Models,
+            new DemoSettings { Model = DemoModels.Jepa, Mode = DemoSettings.Explore });
+        session.RunBlocking(null, maxSteps: 5);
+        int visited = session.Latest.Explore!.Visited;
+        session.MoveAgent(50, 40); // into the other room
+        session.SetGoal(20, 36);   // a click: explore mode keeps choosing its own goals
+        session.RunBlocking(null, maxSteps: 1);
+        var last = session.Latest;
+        Assert.Equal(visited + 2, last.Explore!.Visited); // where it was dropped, and one step on
+        var target = last.Explore.Target;
+        Assert.Equal(target, last.Goal);
+        Assert.True(target[0] > 34, $"target ({target[0]}, {target[1]}) is not in the room the agent was dragged to");
+    }
+
+    [Fact]
     public async Task Given_the_page_When_explore_mode_is_switched_on_Then_the_state_carries_the_heatmap_and_target()
     {
         await using var host = await DemoServerHost.StartAsync(fixture.Models);
