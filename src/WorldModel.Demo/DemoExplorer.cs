@@ -27,9 +27,9 @@ internal sealed class DemoExplorer(DemoModels models, SceneBuilder scenes, IRend
     /// <summary>Steps on one target before the explorer gives up on it (e.g. the planner is stuck).</summary>
     public const int Patience = 20;
 
+    private readonly HashSet<int> _abandoned = new();
     private double[] _nearest = []; // per free cell: squared latent distance to the nearest visited state
     private int _visited;
-    private readonly HashSet<int> _abandoned = new();
     private float[]? _layout; // the layout the cells were encoded on
     private double[,] _cellLatents = new double[0, 0];
     private float[] _cellX = [], _cellY = [];
@@ -165,5 +165,4 @@ internal sealed class DemoExplorer(DemoModels models, SceneBuilder scenes, IRend
         var layouts = Enumerable.Repeat(layout, xs.Length).SelectMany(l => l).ToArray();
         return PositionProbe.Encode(jepa.Model, models.Device, scenes, renderer, states, layouts, xs.Length);
     }
-
 }
