@@ -18,6 +18,7 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
     private readonly Dictionary<(string Name, bool TwoLevel), CandidateRecorder> _planning = new();
     private readonly PlanExplainer _explainer = new(models, scenes, renderer);
     private readonly List<float> _trail = new();
+    public DemoExplorer Explorer { get; } = new(models, scenes, renderer);
     private MpcLoop? _loop; // null until the next step
     private int _layoutDraws, _loops;
 
@@ -39,6 +40,9 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
 
     public void SetGoal(float x, float y) { (GoalX, GoalY) = (x, y); Restart(); }
     public void MoveAgent(float x, float y) { (AgentX, AgentY) = (x, y); Restart(); }
+
+    /// <summary>A new goal while exploring: a new loop from here, keeping the trail and the steps taken.</summary>
+    public void Retarget(float x, float y) => (GoalX, GoalY, Reached, _loop) = (x, y, false, null);
 
     /// <summary>
     /// Another wall and door (random even when the models were trained on a fixed one), agent and goal reset.
@@ -63,6 +67,7 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
     public void ResetPositions()
     {
         (AgentX, AgentY, GoalX, GoalY) = Shown.FirstTask(Layout);
+        Explorer.Reset();
         Restart();
     }
 
@@ -77,8 +82,17 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
         View = PlanView.Empty;
     }
 
-    /// <summary>The next step plans with new settings, from where the agent stands.</summary>
-    public void SettingsChanged() => _loop = null;
+    /// <summary>
+    /// The next step plans with new settings, from where the agent stands; switched to explore mode, the explorer
+    /// starts afresh here and picks a target at once, so the page shows the heatmap before the first step.
+    /// </summary>
+    public void SettingsChanged(bool startExploring)
+    {
+        _loop = null;
+        if (!startExploring) return;
+        Explorer.Reset();
+        Explorer.Update(this);
+    }
 
     /// <summary>
     /// One step of the loop: observe, plan H steps ahead, execute the first action; then explain the plan.
@@ -88,6 +102,8 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
     /// </param>
     public void PlanAndAct(DemoSettings settings, Action onIteration)
     {
+        bool exploring = settings.Mode == DemoSettings.Explore;
+        if (exploring) Explorer.Update(this);
         var model = PlanningModel(settings);
         _loop ??= NewLoop(settings, model);
         // Show each iteration as it is scored: what the planner considers, and its best cost so far.
@@ -118,6 +134,7 @@ internal sealed class DemoEpisode(DemoModels models, SceneBuilder scenes, IRende
         Step++;
         _trail.AddRange([AgentX, AgentY]);
         Reached = _loop.Finished && _loop.Results()[0].Strict;
+        if (exploring) Explorer.Update(this); // a target reached is no end: the next one is chosen at once
     }
 
     /// <summary>

@@ -45,6 +45,7 @@ public static class DemoRecorder
         var image = new RgbImage(size, size,
             scenes.Render(renderer, world.StateAt(s.Agent[0], s.Agent[1]), s.Layout, 1));
         float k = size / 64f; // world units → pixels
+        if (s.Explore is { } explore) Heatmap(image, explore, s.Arena[0], k);
         foreach (var c in s.Candidates) Polyline(image, c, k, CandidateColour, 1f, 0.35f);
         Polyline(image, s.Trail, k, TrailColour, 1.5f, 0.9f);
         Polyline(image, s.PlannedPath, k, PlanColour, 2.5f, 1f);
@@ -131,6 +132,33 @@ public static class DemoRecorder
                 float ex = px - t * dx, ey = py - t * dy, off = MathF.Sqrt(ex * ex + ey * ey);
                 Blend(image, i, j, colour, alpha * Math.Clamp(width / 2 + 0.5f - off, 0f, 1f));
             }
+    }
+
+    /// <summary>Explore mode's novelty as the page tints it: blue (familiar), green, yellow, red (new).</summary>
+    private static void Heatmap(RgbImage image, ExploreView h, float low, float k)
+    {
+        for (int r = 0; r < h.Cells; r++)
+            for (int c = 0; c < h.Cells; c++)
+            {
+                float v = h.Novelty[r * h.Cells + c];
+                if (v < 0) continue;
+                var colour = Hue((1 - v) * 240);
+                int x0 = (int)((low + c * h.CellSize) * k), y0 = (int)((low + r * h.CellSize) * k);
+                int x1 = (int)((low + (c + 1) * h.CellSize) * k), y1 = (int)((low + (r + 1) * h.CellSize) * k);
+                for (int j = y0; j < Math.Min(y1, image.Height); j++)
+                    for (int i = x0; i < Math.Min(x1, image.Width); i++) Blend(image, i, j, colour, 0.4f);
+            }
+    }
+
+    /// <summary>The page's hsl(hue, 90%, 50%) in RGB, hue in degrees.</summary>
+    private static (byte R, byte G, byte B) Hue(float hue)
+    {
+        byte Channel(float n)
+        {
+            float kk = (n + hue / 30) % 12;
+            return (byte)(255 * (0.5f - 0.45f * Math.Max(-1, Math.Min(Math.Min(kk - 3, 9 - kk), 1))));
+        }
+        return (Channel(0), Channel(8), Channel(4));
     }
 
     /// <summary>Mixes <paramref name="colour"/> into pixel (i, j) with coverage <paramref name="a"/>, 0 to 1.</summary>

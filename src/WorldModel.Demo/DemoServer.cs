@@ -104,6 +104,11 @@ public static class DemoServer
                             next = next with { Iterations = it };
                         else problem = "iterations must be an integer";
                         break;
+                    case "mode":
+                        if (p.Value.ValueKind == JsonValueKind.String)
+                            next = next with { Mode = p.Value.GetString()!.ToLowerInvariant() };
+                        else problem = "mode must be a string";
+                        break;
                     case "twolevel":
                         if (p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
                             next = next with { TwoLevel = p.Value.GetBoolean() };
@@ -111,7 +116,7 @@ public static class DemoServer
                         break;
                     default:
                         problem = $"unknown setting '{p.Name}'; " +
-                            "allowed: model, twoLevel, planner, horizon, samples, iterations";
+                            "allowed: mode, model, twoLevel, planner, horizon, samples, iterations";
                         break;
                 }
                 if (problem is not null) return BadRequest(problem);

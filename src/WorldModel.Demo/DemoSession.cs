@@ -85,10 +85,11 @@ public sealed class DemoSession : IDisposable
     public void Reset() => Post(() => { _episode.ResetPositions(); Stop("reset"); });
     public void Apply(DemoSettings settings) => Post(() =>
     {
-        _episode.SettingsChanged();
+        bool startExploring = settings.Mode == DemoSettings.Explore && _settings.Mode != settings.Mode;
+        _episode.SettingsChanged(startExploring);
         _settings = settings;
-        _message = $"settings: {settings.Model}{(settings.TwoLevel ? " in two levels" : "")}, {settings.Planner}, " +
-            $"H = {settings.PlannerHorizon}, {settings.Samples} samples";
+        _message = $"settings: {settings.Mode}, {settings.Model}{(settings.TwoLevel ? " in two levels" : "")}, " +
+            $"{settings.Planner}, H = {settings.PlannerHorizon}, {settings.Samples} samples";
     });
 
     /// <summary>

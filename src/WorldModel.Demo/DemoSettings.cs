@@ -8,7 +8,8 @@ namespace WorldModel.Demo;
 public sealed record DemoSettings
 {
     public const int MaxHorizon = 64, MinSamples = 4, MaxSamples = 2048, MaxIterations = 10;
-    public static readonly string[] Planners = ["mppi", "cem"];
+    public const string Goal = "goal", Explore = "explore";
+    public static readonly string[] Planners = ["mppi", "cem"], Modes = [Goal, Explore];
 
     /// <summary>Which world model plans: one of <see cref="DemoModels.Names"/>.</summary>
     public string Model { get; init; } = "jepa";
@@ -21,6 +22,11 @@ public sealed record DemoSettings
     /// toward its first jump's prediction (a subgoal). Needs a model in <see cref="DemoModels.TwoLevelNames"/>.
     /// </summary>
     public bool TwoLevel { get; init; }
+    /// <summary>
+    /// <see cref="Goal"/>: plan to the goal the class sets; <see cref="Explore"/>: the agent picks its own goals
+    /// where the JEPA finds the arena most novel (<see cref="DemoExplorer"/>).
+    /// </summary>
+    public string Mode { get; init; } = Goal;
 
     /// <summary>
     /// The planner these settings ask for, bound like a config's plan.planner (the closed set of planner
@@ -47,6 +53,9 @@ public sealed record DemoSettings
             return $"two-level planning needs a high level, and none is loaded for '{Model}' (train one: a run whose "
                 + "hierarchy.lowLevel names the model's run, in the same folder); "
                 + $"models that plan in two levels: {string.Join(", ", twoLevelModels)}";
+        if (!Modes.Contains(Mode)) return $"mode '{Mode}' is unknown; allowed: {string.Join(", ", Modes)}";
+        if (Mode == Explore && !models.Contains(DemoModels.Jepa))
+            return "explore mode scores novelty with the JEPA's encoder, and no JEPA is loaded";
         if (!Planners.Contains(Planner))
             return $"planner '{Planner}' is unknown; allowed: {string.Join(", ", Planners)}";
         if (PlannerHorizon is < 1 or > MaxHorizon)

@@ -9,6 +9,7 @@ public sealed record ImaginedFrame(int Ahead, string Png);
 /// Positions are world units (the 64 × 64 arena), flattened (x0, y0, x1, y1, …). Planned in two levels,
 /// <see cref="Subgoals"/> holds where the high level expects the agent after each jump of k steps (empty when flat);
 /// the low level aims at the first of them, or at the goal itself when <see cref="AimAtGoal"/>.
+/// In explore mode <see cref="Explore"/> holds the novelty heatmap and the chosen target (the goal); else null.
 /// </summary>
 public sealed record DemoSnapshot(
     long Version,
@@ -38,4 +39,5 @@ public sealed record DemoSnapshot(
     DemoSettings Settings,
     string[] Models,
     string[] TwoLevelModels,
-    string Message);
+    string Message,
+    ExploreView? Explore = null);

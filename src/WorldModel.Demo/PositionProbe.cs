@@ -79,7 +79,8 @@ public sealed class PositionProbe
         return result;
     }
 
-    private static double[,] Encode(
+    /// <summary>Flattened latents of the agent at each state, one row per state (the explorer reuses it).</summary>
+    internal static double[,] Encode(
         LatentWorldModel model,
         Device device,
         SceneBuilder scenes,

@@ -68,7 +68,8 @@ internal sealed class SnapshotComposer : IDisposable
             Settings: settings,
             Models: _models.Names,
             TwoLevelModels: _models.TwoLevelNames,
-            Message: message);
+            Message: message,
+            Explore: settings.Mode == DemoSettings.Explore ? e.Explorer.View : null);
     }
 
     public void Dispose() => _renderer.Dispose();

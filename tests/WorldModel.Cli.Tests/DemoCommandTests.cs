@@ -26,6 +26,18 @@ public sealed class DemoCommandTests
     }
 
     [Fact]
+    public void Given_explore_When_the_shipped_jepa_is_recorded_Then_the_gif_is_written_and_the_output_says_why()
+    {
+        using var tmp = new TempFolder();
+        string gif = Path.Combine(tmp["rec"], "explore.gif");
+        var r = CliRunner.Run("demo", "record", "--out", gif, "--model", "jepa", "--explore", "--steps", "10",
+            "--device", "cpu");
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.True(File.Exists(gif) && File.Exists(Path.ChangeExtension(gif, ".png")));
+        Assert.Contains("jepa: explored 11 states; heading to", r.Out); // the start and one state per step
+    }
+
+    [Fact]
     public void Given_no_high_level_When_recorded_in_two_levels_Then_the_error_names_the_models_that_can()
     {
         using var tmp = new TempFolder();

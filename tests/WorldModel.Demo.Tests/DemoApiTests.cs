@@ -23,6 +23,7 @@ public sealed class DemoApiTests(DemoFixture fixture)
         { "/api/settings", """{"model": "dreamer"}""", "allowed: jepa, pixel" },
         { "/api/settings", """{"colour": "red"}""", "unknown setting 'colour'" },
         { "/api/settings", """{"twoLevel": "yes"}""", "twoLevel must be true or false" },
+        { "/api/settings", """{"mode": "wander"}""", "allowed: goal, explore" },
     };
 
     [Theory]

@@ -17,25 +17,9 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
     [Fact]
     public async Task DraggingTheAgentClickingAGoalAndRunningReachesItWithOverlaysDrawn()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium "
-            + $"(sudo apt-get install chromium, or run ./test, which installs it)");
         await using var host = await DemoServerHost.StartAsync(fixture.Models);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-default-apps",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage"
-            ],
-        });
+        await using var browser = await Launch(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
@@ -122,6 +106,55 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
             $"the page is {fit.GetProperty("scrollWidth")} px wide at 1024 px: it scrolls sideways");
         Assert.True(fit.GetProperty("statusBottom").GetDouble() <= 768,
             $"the status row ends at {fit.GetProperty("statusBottom")} px, below a 768 px screen");
+    }
+
+    private static Task<IBrowser> Launch(IPlaywright playwright)
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium "
+            + $"(sudo apt-get install chromium, or run ./test, which installs it)");
+        return playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-default-apps",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage"
+            ],
+        });
+    }
+
+    [Fact]
+    public async Task Given_the_page_When_explore_is_chosen_and_run_Then_the_heatmap_and_the_why_are_shown()
+    {
+        await using var host = await DemoServerHost.StartAsync(fixture.Models);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Launch(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        await page.GotoAsync(host.Address);
+        await page.WaitForFunctionAsync("() => window.demoStats.updates > 0");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.demoStats.heatmapsDrawn"));
+
+        await page.SelectOptionAsync("#mode", "explore");
+        await WaitUntil(() => host.Session.Latest.Settings.Mode == DemoSettings.Explore,
+            () => "choosing explore on the page did not switch the session to explore mode");
+        await page.ClickAsync("#run");
+        await WaitUntil(() => host.Session.Latest.Step >= 10, () => $"only {host.Session.Latest.Step} steps");
+        await page.ClickAsync("#pause");
+        await page.WaitForFunctionAsync("() => window.demoStats.heatmapsDrawn > 0");
+        await page.WaitForFunctionAsync("() => document.getElementById('why').textContent.startsWith('heading to')");
+        string artifacts = Path.Combine(Repository.Root, "TestResults");
+        Directory.CreateDirectory(artifacts);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "demo-page-explore.png"), FullPage = true });
+        Assert.True(errors.Count == 0, "the page reported errors: " + string.Join("; ", errors));
     }
 
     private static async Task WaitUntil(Func<bool> condition, Func<string> message)

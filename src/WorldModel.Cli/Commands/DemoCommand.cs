@@ -32,10 +32,11 @@ public static class DemoCommand
         var device = TrainCommand.DeviceOption();
         var model = ModelOption();
         var twoLevel = TwoLevelOption();
+        var explore = ExploreOption();
         var cmd = new Command(
             "demo", "Classroom demo: a local web page where you set a goal and watch the agent plan in latent space")
         {
-            checkpoint, port, host, noBrowser, device, model, twoLevel,
+            checkpoint, port, host, noBrowser, device, model, twoLevel, explore,
         };
         cmd.Subcommands.Add(Record());
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
@@ -50,6 +51,7 @@ public static class DemoCommand
             {
                 Model = DefaultModel(models, parse.GetValue(model)),
                 TwoLevel = parse.GetValue(twoLevel),
+                Mode = parse.GetValue(explore) ? DemoSettings.Explore : DemoSettings.Goal,
             };
             if (settings.Problem(models) is { } problem) throw new ArgumentException(problem);
             using var session = new DemoSession(models, settings);
@@ -85,6 +87,7 @@ public static class DemoCommand
         var checkpoint = CheckpointOption();
         var model = ModelOption();
         var twoLevel = TwoLevelOption();
+        var explore = ExploreOption();
         var start = new Option<string>("--start")
         {
             Description = "Agent start as x,y in world units (default: the page's starting task)",
@@ -114,7 +117,7 @@ public static class DemoCommand
         var cmd = new Command(
             "record", "Render one planned episode with the page's overlays to a GIF and a PNG strip (for slides)")
         {
-            outOpt, strip, checkpoint, model, twoLevel, start, goal, planner, horizon, samples, steps, device,
+            outOpt, strip, checkpoint, model, twoLevel, explore, start, goal, planner, horizon, samples, steps, device,
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
@@ -135,6 +138,7 @@ public static class DemoCommand
                 Planner = parse.GetValue(planner)!.ToLowerInvariant(),
                 PlannerHorizon = parse.GetValue(horizon),
                 Samples = parse.GetValue(samples),
+                Mode = parse.GetValue(explore) ? DemoSettings.Explore : DemoSettings.Goal,
             };
             if (settings.Problem(models) is { } problem) throw new ArgumentException(problem);
             using var session = new DemoSession(models, settings);
@@ -145,7 +149,8 @@ public static class DemoCommand
             int frames = DemoRecorder.Record(session, gif, stripPath, maxSteps: budget, cancel: cancel);
             var last = session.Latest;
             string planned = settings.Model + (settings.TwoLevel ? " in two levels" : "");
-            AnsiConsole.MarkupLine($"{Markup.Escape(planned)}: {Markup.Escape(last.Message)} " +
+            string said = last.Explore is { } e ? $"explored {e.Visited} states; {e.Why}" : last.Message;
+            AnsiConsole.MarkupLine($"{Markup.Escape(planned)}: {Markup.Escape(said)} " +
                 $"({frames} frames, {sw.Elapsed.TotalSeconds:F1} s)");
             AnsiConsole.MarkupLine(
                 $"[green]wrote[/] {Markup.Escape(Paths.Show(gif))} and {Markup.Escape(Paths.Show(stripPath))}");
@@ -226,6 +231,12 @@ public static class DemoCommand
     {
         Description = "Plan in two levels: a high level looks --horizon steps ahead in jumps of k and the low level " +
             "plans toward its first jump (needs the model's high level in --checkpoint; the oracles always can)",
+    };
+
+    private static Option<bool> ExploreOption() => new("--explore")
+    {
+        Description = "Explore mode: the agent heads for the cells its JEPA finds most novel, drawn as a heatmap " +
+            "(needs a JEPA; the explorer chooses the goals, so --goal is overridden)",
     };
 
     private static string DefaultModel(DemoModels models, string? asked)

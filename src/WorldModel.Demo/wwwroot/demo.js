@@ -4,7 +4,7 @@ const costCanvas = document.getElementById("costs"), costCtx = costCanvas.getCon
 const frameImage = new Image();
 let state = null, lastVersion = -1, dragging = false, dragPos = null;
 // Counters the browser test reads: how often the page redrew and what it drew.
-window.demoStats = { updates: 0, pathsDrawn: 0, candidatesDrawn: 0, costsDrawn: 0, imaginedShown: 0, subgoalsDrawn: 0 };
+window.demoStats = { updates: 0, pathsDrawn: 0, candidatesDrawn: 0, costsDrawn: 0, imaginedShown: 0, subgoalsDrawn: 0, heatmapsDrawn: 0 };
 
 const scale = () => world.width / 64;               // the arena is 64 × 64 world units
 const toCanvas = (x, y) => [x * scale(), y * scale()];
@@ -44,10 +44,28 @@ function drawSubgoals(points, aimAtGoal) {
   return true;
 }
 
+// Explore mode: each free cell tinted by its novelty, blue (like what was visited) to red (new).
+function drawHeatmap(h) {
+  if (!h || !h.cells) return false;
+  const lo = state.arena[0], px = h.cellSize * scale();
+  ctx.save();
+  for (let r = 0; r < h.cells; r++)
+    for (let c = 0; c < h.cells; c++) {
+      const v = h.novelty[r * h.cells + c];
+      if (v < 0) continue;
+      ctx.fillStyle = `hsla(${(1 - v) * 240}, 90%, 50%, 0.4)`;
+      const [x, y] = toCanvas(lo + c * h.cellSize, lo + r * h.cellSize);
+      ctx.fillRect(x, y, px, px);
+    }
+  ctx.restore();
+  return true;
+}
+
 function draw() {
   if (!state) return;
   ctx.imageSmoothingEnabled = false;
   if (frameImage.complete && frameImage.naturalWidth) ctx.drawImage(frameImage, 0, 0, world.width, world.height);
+  if (drawHeatmap(state.explore)) window.demoStats.heatmapsDrawn++;
   let drewCandidates = false;
   for (const c of state.candidates) drewCandidates = polyline(c, "#7fb3ff", 2, 0.35) || drewCandidates;
   if (drewCandidates) window.demoStats.candidatesDrawn++;
@@ -113,7 +131,7 @@ function showFrames(s) {
 function syncControls(s) {
   const model = document.getElementById("model");
   if (model.options.length !== s.models.length) model.innerHTML = s.models.map(m => `<option value="${m}">${m}</option>`).join("");
-  for (const [id, value] of [["model", s.settings.model], ["planner", s.settings.planner], ["horizon", s.settings.plannerHorizon], ["samples", s.settings.samples]]) {
+  for (const [id, value] of [["mode", s.settings.mode], ["model", s.settings.model], ["planner", s.settings.planner], ["horizon", s.settings.plannerHorizon], ["samples", s.settings.samples]]) {
     const el = document.getElementById(id);
     if (document.activeElement !== el) el.value = value;
   }
@@ -134,6 +152,7 @@ function update(s) {
   st.textContent = s.status; st.className = s.status.replace(/ /g, "");
   document.getElementById("planMs").textContent = s.planMilliseconds ? s.planMilliseconds.toFixed(0) + " ms" : "–";
   document.getElementById("message").textContent = s.message;
+  document.getElementById("why").textContent = s.explore ? (s.explore.why || "exploring") : "";
   document.querySelector("#pathSource small").textContent = s.pathSource ? "Planned path from: " + s.pathSource : "";
   const jumps = s.subgoals.length / 2;
   document.querySelector("#aim small").textContent = !jumps ? "" : s.aimAtGoal
@@ -168,7 +187,7 @@ world.addEventListener("pointerup", async ev => {
 });
 for (const [id, path] of [["run", "/api/run"], ["step1", "/api/step"], ["pause", "/api/pause"], ["reset", "/api/reset"], ["layout", "/api/layout"], ["firstLayout", "/api/layout/first"]])
   document.getElementById(id).addEventListener("click", () => post(path));
-for (const id of ["planner", "horizon", "samples"])
+for (const id of ["mode", "planner", "horizon", "samples"])
   document.getElementById(id).addEventListener("change", ev => {
     const v = ev.target.type === "number" ? Number(ev.target.value) : ev.target.value;
     post("/api/settings", { [id]: v });
