@@ -20,12 +20,7 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
         await using var host = await DemoServerHost.StartAsync(fixture.Models);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Launch(playwright);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
-        await page.GotoAsync(host.Address);
-        await page.WaitForFunctionAsync("() => window.demoStats.updates > 0");
+        var (page, errors) = await OpenPage(browser, host.Address);
 
         // The canvas is 640 px for the 64-unit arena (10 px per unit). Drag the agent from (12, 42) to (14, 44).
         var box = (await page.Locator("#world").BoundingBoxAsync())!;
@@ -135,12 +130,7 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
         await using var host = await DemoServerHost.StartAsync(fixture.Models);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Launch(playwright);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
-        await page.GotoAsync(host.Address);
-        await page.WaitForFunctionAsync("() => window.demoStats.updates > 0");
+        var (page, errors) = await OpenPage(browser, host.Address);
         Assert.Equal(0, await page.EvaluateAsync<int>("() => window.demoStats.heatmapsDrawn"));
 
         await page.SelectOptionAsync("#mode", "explore");
@@ -165,5 +155,17 @@ public sealed class DemoBrowserTests(DemoFixture fixture, ITestOutputHelper outp
             if (DateTime.UtcNow > deadline) throw new TimeoutException(message());
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>The demo page, loaded and updated once, with every page and console error collected.</summary>
+    private static async Task<(IPage Page, List<string> Errors)> OpenPage(IBrowser browser, string address)
+    {
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        await page.GotoAsync(address);
+        await page.WaitForFunctionAsync("() => window.demoStats.updates > 0");
+        return (page, errors);
     }
 }
