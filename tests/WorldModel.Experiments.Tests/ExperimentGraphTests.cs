@@ -50,6 +50,22 @@ public sealed class ExperimentGraphTests
     }
 
     [Fact]
+    public void Given_a_collection_experiment_with_a_two_level_model_Then_every_evaluated_round_trains_its_high_level_and_plans_in_two_levels()
+    {
+        // The committed comparison plans only "latent-hier": without the high level per round nothing learned plans.
+        using var tmp = new TempFolder();
+        var config = ConfigLoader.LoadFile<ExperimentConfig>(Repository.Config("two-rooms-collection.json"), []);
+        var graph = ExperimentGraph.Build(config, tmp["run"]);
+        var ids = graph.Units.Select(u => u.Id).ToList();
+        int evaluated = config.Seeds.Length * (1 + config.Collection!.Strategies.Length
+            * config.Collection.EvaluateAfter.Count(r => r > 0));
+        Assert.Equal(evaluated, ids.Count(i => i.StartsWith("train/jepa-", StringComparison.Ordinal) && i.EndsWith("-high")));
+        Assert.Equal(evaluated, ids.Count(i => i.StartsWith("plan/", StringComparison.Ordinal) && i.Contains("jepa-latent-hier")));
+        Assert.Equal(["collect/initial-seed0", "train/jepa-initial-r0-seed0"],
+            graph["train/jepa-initial-r0-seed0-high"].DependsOn.Select(u => u.Id));
+    }
+
+    [Fact]
     public void Given_a_push_ball_experiment_Then_its_graph_has_no_landscape_and_plans_its_own_oracles()
     {
         using var tmp = new TempFolder();

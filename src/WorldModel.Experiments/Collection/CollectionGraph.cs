@@ -6,7 +6,8 @@ namespace WorldModel.Experiments.Collection;
 /// <summary>
 /// The units of an experiment with a collection section, per seed: the initial data; per strategy and round the
 /// collector trained on the data so far (active strategies) and the round's data; after each evaluated round the
-/// experiment's models trained on the data so far, their planning methods named STRATEGY@TRANSITIONS/MODEL.
+/// experiment's models (and their high levels) trained on the data so far, their planning methods named
+/// STRATEGY@TRANSITIONS/MODEL.
 /// </summary>
 public static class CollectionGraph
 {
@@ -65,6 +66,13 @@ public static class CollectionGraph
                     id: $"train/{name}", label: $"{at}/{entry.Name}");
                 units.Add(train);
                 trains.Add(train);
+                if (entry.Hierarchy is null) continue;
+                // Its high level on the same data: the two-level methods ("…/latent-hier") plan with both.
+                var high = new TrainStage.Unit(entry, data.Seed, config.HighRunOf(entry, data.Seed, name),
+                    Path.Combine(folder, ExperimentGraph.TrainFolder, name + "-high"), data, train,
+                    id: $"train/{name}-high", label: $"{at}/{entry.Name}");
+                units.Add(high);
+                trains.Add(high);
             }
         }
     }
