@@ -106,7 +106,7 @@ public static class ExperimentRunner
     {
         string configPath = Path.Combine(folder, ConfigFile);
         string json = ConfigLoader.ToJson(config);
-        if (File.Exists(configPath) && File.ReadAllText(configPath) != json)
+        if (File.Exists(configPath) && File.ReadAllText(configPath) != json && !SameConfig(configPath, json))
             throw new ArgumentException($"{folder} holds an experiment with another config; choose another --out " +
                 "(or leave --out away: each config gets its own run folder)");
         if (File.Exists(configPath)) return;
@@ -114,5 +114,15 @@ public static class ExperimentRunner
             throw new ArgumentException($"{folder} holds no {ConfigFile}: --unit runs one unit of a run that " +
                 "`wm run --executor slurm` prepared; start with that");
         AtomicFile.WriteAllText(configPath, json);
+    }
+
+    /// <summary>
+    /// Whether a folder's config.json, read back, is the config <paramref name="json"/> writes: the text differs
+    /// where the folder was written before a key was added (an <see cref="AddedKeyAttribute"/> key at its default).
+    /// </summary>
+    private static bool SameConfig(string configPath, string json)
+    {
+        try { return ConfigLoader.ToJson(ConfigLoader.LoadFile<ExperimentConfig>(configPath, [])) == json; }
+        catch (ConfigException) { return false; }
     }
 }

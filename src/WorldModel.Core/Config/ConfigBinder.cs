@@ -289,7 +289,18 @@ public static class ConfigBinder
                 break;
             }
         foreach (var p in ConfigNames.Properties(type))
-            obj[ConfigNames.Key(p)] = Unbind(p.GetValue(value));
+        {
+            object? v = p.GetValue(value);
+            if (p.GetCustomAttribute<AddedKeyAttribute>() is not null && Equals(v, DefaultOf(type, p))) continue;
+            obj[ConfigNames.Key(p)] = Unbind(v);
+        }
         return obj;
     }
+
+    /// <summary>A property's initialiser value: read from a config made with every key left out.</summary>
+    private static object? DefaultOf(Type type, PropertyInfo property) =>
+        property.GetValue(Defaults.GetOrAdd(type, t => Activator.CreateInstance(t)
+            ?? throw new InvalidOperationException($"{t} has no parameterless constructor for its defaults")));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> Defaults = new();
 }

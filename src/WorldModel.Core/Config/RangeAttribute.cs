@@ -131,3 +131,11 @@ public interface IValidatable
 {
     IEnumerable<ConfigError> Validate();
 }
+
+/// <summary>
+/// A key added after run folders and datasets were written: the canonical config leaves it out while it
+/// holds its default, so every config hash (dataset, run and unit folders) made before the key existed stays
+/// the same. Configs may still set it to the default explicitly.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AddedKeyAttribute : Attribute;

@@ -31,7 +31,7 @@ public sealed record PlanEvalConfig : IValidatable
     /// Grid step (px) of the report's cost landscapes: 1 scores about 4,000 points of the arena per cost, 4 a
     /// sixteenth of that (a 64-px spatial model on 2 CPU cores: about 2 minutes at 1).
     /// </summary>
-    [Range(0.5, 16)] public float LandscapeCell { get; init; } = 1f;
+    [AddedKey, Range(0.5, 16)] public float LandscapeCell { get; init; } = 1f;
 
     /// <summary>
     /// The oracle planning methods of this evaluation in <paramref name="world"/>: each listed cost flat, then (with
