@@ -3,7 +3,6 @@ using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
-using WorldModel.Render.Cpu;
 using WorldModel.Core.Config;
 using WorldModel.Sim.Worlds;
 using WorldModel.Worlds;
@@ -71,7 +70,8 @@ public sealed class DemoModels : IDisposable
     {
         Size = DemoSession.DisplaySize,
         Layout = ObservationLayout.Rgb,
-        PointRadius = Math.Min(Render.PointRadius, 2.5f)
+        PointRadius = Math.Min(Render.PointRadius, 2.5f),
+        Motion = false,
     };
     public Device Device { get; }
     public TrainedModel? JepaModel { get; }
@@ -111,7 +111,7 @@ public sealed class DemoModels : IDisposable
                 + "were trained on different worlds or frames; pass a folder where they match");
 
         var scenes = new SceneBuilder(world, render);
-        using var renderer = new CpuRasterizer(scenes.Format);
+        using var renderer = RendererFactory.Create(RendererKind.Cpu, scenes.Format).Renderer;
         // A fixed layout ignores the seed; with random layouts the probe is fitted on one of them.
         var layout = shown.FirstLayout(seed: 1);
         TrainedModel? Load((string Folder, RunConfig Config) run)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using WorldModel.Render;
-using WorldModel.Render.Cpu;
 using WorldModel.Sim.Worlds;
 using WorldModel.Worlds;
 
@@ -37,7 +36,7 @@ public sealed class DemoSession : IDisposable
         _models = models;
         _settings = settings;
         var scenes = new SceneBuilder(models.World, models.Render);
-        _renderer = new CpuRasterizer(scenes.Format);
+        _renderer = RendererFactory.Create(RendererKind.Cpu, scenes.Format).Renderer;
         _episode = new DemoEpisode(models, scenes, _renderer, seed);
         _episode.ResetPositions();
         _snapshots = new SnapshotComposer(models);

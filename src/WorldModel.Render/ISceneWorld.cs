@@ -16,6 +16,15 @@ public interface ISceneWorld
 
     /// <summary>Rings (world units) drawn over frames for people only, never for models: Push-Ball's target.</summary>
     IReadOnlyList<(float X, float Y, float Radius)> Markers(ReadOnlySpan<float> layout) => [];
+
+    /// <summary>Whether states hold velocities, so frames can show motion (render.motion).</summary>
+    bool HasMotion => false;
+
+    /// <summary>
+    /// The state one step before, as far as drawing goes: each body moved back by its velocity (render.motion).
+    /// </summary>
+    void Rewind(ReadOnlySpan<float> state, Span<float> before) =>
+        throw new NotSupportedException("this world's states hold no velocities");
 }
 
 /// <summary>Draws shapes of one scene in world units, scaled to the frame.</summary>

@@ -29,4 +29,10 @@ public sealed record RenderConfig
     public ObservationLayout Layout { get; init; } = ObservationLayout.Channels;
     /// <summary>Drawn radius of Two-Rooms' point agent, in world units.</summary>
     [Range(0.5, 8)] public float PointRadius { get; init; } = 1.5f;
+    /// <summary>
+    /// Adds the frame one step before as more channels (each body where its velocity says it was a step ago):
+    /// a single observation then shows which way and how fast things move, which one frame cannot (a ball
+    /// rolling and a ball at rest look alike). Only for worlds whose states hold velocities (push-ball).
+    /// </summary>
+    [AddedKey] public bool Motion { get; init; }
 }

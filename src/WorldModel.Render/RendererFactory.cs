@@ -9,7 +9,14 @@ public static class RendererFactory
 {
     public sealed record Choice(IRenderer Renderer, string Reason);
 
-    public static Choice Create(RendererKind kind, FrameFormat format) => kind switch
+    public static Choice Create(RendererKind kind, FrameFormat format)
+    {
+        if (!format.Motion) return CreateStill(kind, format);
+        var still = CreateStill(kind, format.Still);
+        return still with { Renderer = new MotionRenderer(still.Renderer) };
+    }
+
+    private static Choice CreateStill(RendererKind kind, FrameFormat format) => kind switch
     {
         RendererKind.Cpu => new(new CpuRasterizer(format), "render.renderer = cpu"),
         RendererKind.Gl => new(new GlRenderer(format), "render.renderer = gl"),

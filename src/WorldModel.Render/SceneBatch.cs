@@ -25,6 +25,12 @@ public sealed class SceneBatch
     public int Count { get; }
     public float[] Shapes { get; }
 
+    /// <summary>
+    /// The same worlds one step before, for frames with motion (<see cref="MotionRenderer"/>); null otherwise.
+    /// <see cref="SceneBuilder"/> fills it when its render config asks for motion.
+    /// </summary>
+    public SceneBatch? Before { get; set; }
+
     public void Clear(int world)
     {
         var s = Shapes.AsSpan(world * FloatsPerWorld, FloatsPerWorld);

@@ -20,7 +20,11 @@ public sealed class SceneBuilder
         _scene = Of(world);
         _render = render;
         _scale = render.Size / WorldConfig.ArenaSize;
-        Format = new FrameFormat(render.Size, render.Layout, _scene.ShapeKinds);
+        if (render.Motion && !_scene.HasMotion)
+            throw new ArgumentException(
+                $"render.motion: world '{ConfigNames.Kind(world.GetType())}' has no velocities to show; " +
+                "leave render.motion out (it is for worlds with momentum, such as push-ball)");
+        Format = new FrameFormat(render.Size, render.Layout, _scene.ShapeKinds, render.Motion);
     }
 
     public FrameFormat Format { get; }
@@ -38,6 +42,12 @@ public sealed class SceneBuilder
     {
         scenes.Clear(index);
         _scene.Draw(new SceneDraw(scenes, index, _scale, _render), state, layout);
+        if (!_render.Motion) return;
+        var before = scenes.Before ??= new SceneBatch(scenes.Count);
+        before.Clear(index);
+        Span<float> rewound = stackalloc float[state.Length];
+        _scene.Rewind(state, rewound);
+        _scene.Draw(new SceneDraw(before, index, _scale, _render), rewound, layout);
     }
 
     /// <summary>Scenes for many (state, layout) pairs: states Count × StateDim, layouts Count × LayoutDim.</summary>

@@ -258,7 +258,8 @@ public static class BenchCommands
                 });
 
                 var d = Dataset.Open(tmp);
-                var cpu = new CpuRasterizer(new SceneBuilder(d.Config.World, d.Config.Render).Format);
+                var cpu = RendererFactory.Create(
+                    RendererKind.Cpu, new SceneBuilder(d.Config.World, d.Config.Render).Format).Renderer;
                 var sampler = new BatchSampler(d, 64, 17, seed: 0, cpu);
                 sampler.Sample(0);
                 int batches = 0;

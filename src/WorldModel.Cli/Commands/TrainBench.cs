@@ -11,7 +11,6 @@ using WorldModel.Data;
 using WorldModel.Models;
 using WorldModel.Models.Training;
 using WorldModel.Render;
-using WorldModel.Render.Cpu;
 
 using WorldModel.Cli.Host;
 using WorldModel.Experiments;
@@ -155,7 +154,8 @@ public static class TrainBench
             config.Train.BatchSize,
             config.Train.Rollout + 1,
             0,
-            new CpuRasterizer(new SceneBuilder(data.Config.World, data.Config.Render).Format));
+            RendererFactory.Create(
+                RendererKind.Cpu, new SceneBuilder(data.Config.World, data.Config.Render).Format).Renderer);
         var wall = new List<double>();
         var modelOnly = new List<double>();
         var sw = Stopwatch.StartNew();

@@ -13,7 +13,9 @@ public sealed class CpuRasterizer(FrameFormat format) : IRenderer
     private readonly ThreadLocal<Worker> _workers = new(() => new Worker(format));
 
     public string Name => "cpu";
-    public FrameFormat Format { get; } = format;
+    public FrameFormat Format { get; } = format.Motion
+        ? throw new ArgumentException("draws single frames; RendererFactory.Create adds motion", nameof(format))
+        : format;
 
     public unsafe void Render(SceneBatch scenes, Span<byte> frames)
     {

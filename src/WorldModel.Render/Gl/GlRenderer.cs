@@ -45,6 +45,8 @@ public sealed unsafe class GlRenderer : IRenderer
         Format = format;
         try
         {
+            if (format.Motion)
+                throw new ArgumentException("draws single frames; RendererFactory.Create adds motion", nameof(format));
             Name = _thread.Invoke(Initialise);
         }
         catch

@@ -30,6 +30,17 @@ public sealed partial record PushBallConfig : ISceneWorld, IPlanningWorld, IData
     public IReadOnlyList<(float X, float Y, float Radius)> Markers(ReadOnlySpan<float> layout) =>
         [(layout[0], layout[1], BallRadius)];
 
+    // Motion frames (render.motion) draw agent and ball a step back along their velocities: a velocity input
+    // drawn as pixels, near where they were a step ago (friction and contacts within the step bend the path).
+    public bool HasMotion => true;
+
+    public void Rewind(ReadOnlySpan<float> state, Span<float> before)
+    {
+        state.CopyTo(before);
+        before[AgentX] -= state[AgentVx]; before[AgentY] -= state[AgentVy];
+        before[BallX] -= state[BallVx]; before[BallY] -= state[BallVy];
+    }
+
     // Planning: pushes drawn as the world's reset draws them; success is the ball at rest on its target.
     public IReadOnlyList<OracleCost> OracleCosts => [OracleCost.Shaped, OracleCost.Straight];
     public IPlanningModel Oracle(OracleCost cost, CostShape shape) => new PushBallOracle(this, cost, shape);
