@@ -28,9 +28,9 @@ public sealed class MotionRenderer : IRenderer
             "render.motion is on)", nameof(scenes));
         int c = _still.Format.Channels, pixels = _still.Format.Size * _still.Format.Size;
         int n = scenes.Count * _still.Format.BytesPerFrame;
-        if (frames.Length < scenes.Count * Format.BytesPerFrame)
-            throw new ArgumentException(
-                $"frame buffer holds {frames.Length} bytes; {scenes.Count} frames need {scenes.Count * Format.BytesPerFrame}");
+        int needed = scenes.Count * Format.BytesPerFrame;
+        if (frames.Length < needed)
+            throw new ArgumentException($"frame buffer holds {frames.Length} bytes; {scenes.Count} frames need {needed}");
         if (_now.Length < n) { _now = new byte[n]; _before = new byte[n]; }
         _still.Render(scenes, _now);
         _still.Render(before, _before);
