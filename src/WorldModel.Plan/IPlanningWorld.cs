@@ -51,6 +51,19 @@ public interface IPlanningWorld
 
     /// <summary>A report's sentence on the episodes: how they are drawn, the budget, what success means.</summary>
     string DescribeEpisodes(IReadOnlyList<PlanEpisode> episodes);
+
+    /// <summary>
+    /// What the task leaves free in a goal, for goal variants (evaluation.plan.goalVariants); null when the goal
+    /// state is all task (Two-Rooms: the agent's position is the task).
+    /// </summary>
+    string? FreeInGoal => null;
+
+    /// <summary>
+    /// Variant <paramref name="index"/> of <paramref name="count"/> of an episode's goal state: what the task asks
+    /// kept, what it leaves free (<see cref="FreeInGoal"/>) drawn elsewhere, spread over the arena.
+    /// </summary>
+    float[] GoalVariant(PlanEpisode episode, int index, int count) =>
+        throw new NotSupportedException("this world's goals leave nothing free");
 }
 
 public static class PlanningWorld

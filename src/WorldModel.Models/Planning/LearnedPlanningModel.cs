@@ -19,13 +19,14 @@ public enum CostSpace
 /// A trained encoder + predictor (+ decoder) behind the planning interface. All E × N candidates are
 /// rolled out together: one batched predictor call per horizon step, no per-candidate loop.
 /// </summary>
-public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImaginingModel
+public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImaginingModel, IGoalVariantModel
 {
     private readonly LatentWorldModel _model;
     private readonly Device _device;
     private readonly CostSpace _space;
     private readonly CostShape _shape;
     private Tensor? _goalLatent, _goalFrame, _current, _aim;
+    private int _variants = 1; // goal observations per episode: the cost is the distance to the nearest
 
     public LearnedPlanningModel(string name, LatentWorldModel model, Device device, CostSpace space, CostShape shape)
     {
@@ -68,6 +69,7 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
         _goalLatent?.Dispose();
         _aim?.Dispose();
         _aim = null;
+        _variants = goals.Variants;
         _goalFrame = Frames(goals).DetachFromDisposeScope();
         _goalLatent = _model.Encoder.call(_goalFrame).DetachFromDisposeScope();
     });
@@ -120,7 +122,10 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
         var plans = tensor(actions, [worlds, horizon, a]).to(_device);
         if (differentiate) plans.requires_grad_(true);
         var z = _current.repeat_interleave(candidates, 0);
-        var goal = (_aim ?? (_space == CostSpace.Latent ? _goalLatent : _goalFrame)).repeat_interleave(candidates, 0);
+        // Goals per world: the aim (one per episode), or each of the episode's goal variants.
+        var goals = _aim is not null
+            ? [_aim.repeat_interleave(candidates, 0)]
+            : GoalVariants(_space == CostSpace.Latent ? _goalLatent : _goalFrame, episodes, candidates);
         var total = _shape == CostShape.Min
             ? full([worlds], float.PositiveInfinity, device: _device)
             : zeros([worlds], device: _device);
@@ -129,7 +134,9 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
             z = _model.Predictor.call(z, plans[.., h]);
             if (_shape == CostShape.Terminal && h < horizon - 1) continue;
             var imagined = _space == CostSpace.Latent ? z : nn.functional.sigmoid(_model.Decoder!.call(z));
-            var distance = (imagined - goal).pow(2).flatten(1).mean([1]);
+            var distance = (imagined - goals[0]).pow(2).flatten(1).mean([1]);
+            for (int v = 1; v < goals.Length; v++)
+                distance = minimum(distance, (imagined - goals[v]).pow(2).flatten(1).mean([1]));
             total = _shape == CostShape.Min ? minimum(total, distance) : total + distance;
         }
         if (!differentiate) return (Readback.Floats(total), null);
@@ -139,6 +146,20 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
         // Costs and gradient in one read-back (one wait for the device).
         var both = Readback.Floats(cat([total.detach(), grad.flatten()]));
         return (both[..(int)worlds], both[(int)worlds..]);
+    }
+
+    /// <summary>
+    /// The goals (episodes × variants, …) as one tensor per variant, each row repeated for the episode's candidates.
+    /// </summary>
+    private Tensor[] GoalVariants(Tensor all, long episodes, int candidates)
+    {
+        if (all.shape[0] != episodes * _variants)
+            throw new InvalidOperationException(
+                $"{all.shape[0]} goals for {episodes} episodes × {_variants} variants: call SetGoals and Observe for " +
+                "the same episodes");
+        if (_variants == 1) return [all.repeat_interleave(candidates, 0)];
+        var byEpisode = all.reshape([episodes, _variants, .. all.shape[1..]]);
+        return [.. Enumerable.Range(0, _variants).Select(v => byEpisode[.., v].repeat_interleave(candidates, 0))];
     }
 
     public float[][] ImagineLatents(ReadOnlySpan<float> actions, int horizon)

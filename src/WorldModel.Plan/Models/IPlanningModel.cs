@@ -6,7 +6,20 @@ namespace WorldModel.Plan.Models;
 /// What E episodes look like at one moment: rendered frames (what learned models see) and true
 /// states and layouts (what only the oracle may use).
 /// </summary>
-public sealed record Observations(int Count, FrameFormat Format, byte[] Frames, float[] States, float[] Layouts);
+public sealed record Observations(int Count, FrameFormat Format, byte[] Frames, float[] States, float[] Layouts)
+{
+    /// <summary>
+    /// Goals only: observations per episode, one after another (goal variants: what the task leaves free drawn at
+    /// different places); Count is episodes × Variants.
+    /// </summary>
+    public int Variants { get; init; } = 1;
+}
+
+/// <summary>
+/// A model that scores against the nearest of several goal observations per episode
+/// (<see cref="Observations.Variants"/>), so that moving what the task leaves free earns nothing.
+/// </summary>
+public interface IGoalVariantModel : IPlanningModel;
 
 /// <summary>
 /// How candidate rollouts are scored. Sum: distance summed over the horizon (greedy; the wall is a

@@ -35,6 +35,13 @@ public sealed record MpcConfig
     [Range(0, long.MaxValue)] public long Seed { get; init; } = 0;
     /// <summary>How a hierarchical model's two levels are planned (flat models ignore it).</summary>
     public HierarchyPlanConfig Hierarchy { get; init; } = new();
+    /// <summary>
+    /// Goal frames per episode for a learned flat model: what the task leaves free (Push-Ball: the agent) drawn
+    /// at this many places over the arena, the cost the distance to the nearest; so moving the agent alone earns
+    /// nothing, as with the ball's distance on the true simulator. 0: the one goal frame (the agent behind the
+    /// ball). Oracles and two-level models plan to the one goal.
+    /// </summary>
+    [AddedKey, Range(0, 256)] public int GoalVariants { get; init; }
 }
 
 /// <summary>

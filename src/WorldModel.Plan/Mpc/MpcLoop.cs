@@ -30,10 +30,12 @@ public sealed class MpcLoop
     private readonly ulong _stream;
     private readonly IWorldBatch _sim;
     private readonly SuccessTracker _tracker;
-    private readonly float[] _layouts, _goals, _plans, _minDistance, _states, _step;
+    private readonly float[] _layouts, _plans, _minDistance, _states, _step;
     private readonly int[] _replans, _stoppedAt;
     private readonly bool[] _done;
     private readonly int _e, _a, _sd, _ld, _hMax, _budget, _stride, _lowHorizon, _m, _hhMax;
+    private readonly IPlanningWorld _world;
+    private readonly int _variants; // goal observations per episode (1, or evaluation.plan.goalVariants)
     private int _goalsFor;
     private double _planSeconds;
 
@@ -59,11 +61,16 @@ public sealed class MpcLoop
         _sim = world.CreateBatch(_e);
         _layouts = _episodes.SelectMany(x => x.Layout).ToArray();
         _sim.Load(_episodes.SelectMany(x => x.Start).ToArray(), _layouts);
-        _goals = _episodes.SelectMany(x => x.Goal).ToArray();
         // Success: the world's success point at its goal (Two-Rooms: the agent; Push-Ball: the ball on its target).
         _tracker = new SuccessTracker(_sim, PlanningWorld.Of(world).SuccessGoals(_episodes));
         _minDistance = (float[])_tracker.Distance.Clone();
-        model.SetGoals(Observe(_goals, _layouts, _e));
+        _world = PlanningWorld.Of(world);
+        _variants = config.GoalVariants > 0 && model is IGoalVariantModel ? config.GoalVariants : 1;
+        if (_variants > 1 && _world.FreeInGoal is null)
+            throw new ArgumentException(
+                $"evaluation.plan.goalVariants = {config.GoalVariants}: world '{world.Spec.Kind}' leaves nothing of " +
+                "its goal free (its goal state is the task); set it to 0");
+        model.SetGoals(Goals(Enumerable.Range(0, _e).ToArray()));
         _goalsFor = _e;
         // A hierarchical model's low level plans lowHorizon steps toward its subgoal; its high level looks the planner
         // horizon ahead in jumps of k.
@@ -122,12 +129,11 @@ public sealed class MpcLoop
         _sim.CopyState(_states);
         var activeStates = active.SelectMany(i => _states.AsSpan(i * sd, sd).ToArray()).ToArray();
         var activeLayouts = active.SelectMany(i => _layouts.AsSpan(i * ld, ld).ToArray()).ToArray();
-        var activeGoals = active.SelectMany(i => _goals.AsSpan(i * sd, sd).ToArray()).ToArray();
         var sw = Stopwatch.StartNew();
         if (active.Length != _goalsFor)
         {
             // the batch shrank: goals of the episodes still running
-            _model.SetGoals(Observe(activeGoals, activeLayouts, active.Length));
+            _model.SetGoals(Goals(active));
             _goalsFor = active.Length;
         }
         _model.Observe(Observe(activeStates, activeLayouts, active.Length));
@@ -232,4 +238,22 @@ public sealed class MpcLoop
     /// <summary>Renders what the agents see (frames) and keeps the true states for the oracle.</summary>
     private Observations Observe(float[] states, float[] layouts, int count) =>
         new(count, _renderer.Format, _scenes.Render(_renderer, states, layouts, count), states, layouts);
+
+    /// <summary>The goal observations of some episodes: one each, or their goal variants one after another.</summary>
+    private Observations Goals(int[] episodes)
+    {
+        int k = _variants, sd = _sd, ld = _ld;
+        var states = new float[episodes.Length * k * sd];
+        var layouts = new float[episodes.Length * k * ld];
+        for (int j = 0; j < episodes.Length; j++)
+        {
+            var episode = _episodes[episodes[j]];
+            for (int v = 0; v < k; v++)
+            {
+                (k == 1 ? episode.Goal : _world.GoalVariant(episode, v, k)).CopyTo(states.AsSpan((j * k + v) * sd, sd));
+                episode.Layout.CopyTo(layouts.AsSpan((j * k + v) * ld, ld));
+            }
+        }
+        return Observe(states, layouts, episodes.Length * k) with { Variants = k };
+    }
 }

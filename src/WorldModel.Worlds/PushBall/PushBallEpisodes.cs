@@ -60,6 +60,30 @@ public static class PushBallEpisodes
         return [ax, ay, 0, 0, target[0], target[1], 0, 0];
     }
 
+    /// <summary>
+    /// The goal with the agent moved: variant <paramref name="index"/> of <paramref name="count"/> puts it, at rest,
+    /// on an even spread over the arena (the R2 low-discrepancy sequence, Roberts 2018), pushed clear of the ball
+    /// where the walls allow.
+    /// </summary>
+    public static float[] GoalVariant(PushBallConfig world, ReadOnlySpan<float> goal, int index, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, count);
+        const double G = 1.32471795724474602596; // the plastic number: R2's generator
+        float lo = world.BorderLow + world.AgentRadius, hi = world.BorderHigh - world.AgentRadius;
+        float x = lo + (hi - lo) * (float)((0.5 + (index + 1) / G) % 1.0);
+        float y = lo + (hi - lo) * (float)((0.5 + (index + 1) / (G * G)) % 1.0);
+        var (ux, uy, d) = Direction(goal[BallX], goal[BallY], x, y);
+        if (d < world.PushDistance)
+        {
+            x = Math.Clamp(goal[BallX] + ux * world.PushDistance, lo, hi);
+            y = Math.Clamp(goal[BallY] + uy * world.PushDistance, lo, hi);
+        }
+        var variant = goal.ToArray();
+        (variant[AgentX], variant[AgentY], variant[AgentVx], variant[AgentVy]) = (x, y, 0, 0);
+        return variant;
+    }
+
     /// <summary>Steps at top speed along the reach-then-push path (see the class summary).</summary>
     public static int TaskSteps(PushBallConfig world, ReadOnlySpan<float> start, ReadOnlySpan<float> target)
     {

@@ -54,6 +54,12 @@ public sealed partial record PushBallConfig : ISceneWorld, IPlanningWorld, IData
     public float[] SuccessGoals(IReadOnlyList<PlanEpisode> episodes) => episodes.SelectMany(e => e.Layout).ToArray();
     public string ActionUnit => "px/step² (acceleration)";
 
+    // Goal variants: the task is the ball on its target; the agent may end anywhere.
+    public string? FreeInGoal => "the agent";
+
+    public float[] GoalVariant(PlanEpisode episode, int index, int count) =>
+        PushBallEpisodes.GoalVariant(this, episode.Goal, index, count);
+
     public string DescribeEpisodes(IReadOnlyList<PlanEpisode> episodes) =>
         $"{episodes.Count} pushes (agent, ball and target drawn as the world's reset draws them; " +
         "the goal frame shows the ball on the target " +
