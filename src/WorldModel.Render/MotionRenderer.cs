@@ -30,7 +30,8 @@ public sealed class MotionRenderer : IRenderer
         int n = scenes.Count * _still.Format.BytesPerFrame;
         int needed = scenes.Count * Format.BytesPerFrame;
         if (frames.Length < needed)
-            throw new ArgumentException($"frame buffer holds {frames.Length} bytes; {scenes.Count} frames need {needed}");
+            throw new ArgumentException(
+                $"frame buffer holds {frames.Length} bytes; {scenes.Count} frames need {needed}");
         if (_now.Length < n) { _now = new byte[n]; _before = new byte[n]; }
         _still.Render(scenes, _now);
         _still.Render(before, _before);
