@@ -142,6 +142,9 @@ public static class EvalModelCommand
         t.AddRow(
             $"probe RMSE of encoder latents → {string.Join(", ", r.ProbeTargets)} (px)",
             $"{r.ProbeRmse:F2} (R² {r.ProbeR2:F3})");
+        if (r.ProbeTargets.Length > 2)
+            t.AddRow("  per target (px)",
+                string.Join(", ", r.ProbeTargets.Zip(r.ProbeTargetRmse, (n, v) => $"{n} {v:F2}")));
         t.AddRow("baseline: predict the mean position (px)", $"{r.MeanPositionRmse:F2}");
         t.AddRow("latent size", $"{r.LatentSize}");
         t.AddRow("mean per-element std across inputs", $"{r.MeanFeatureStd:F4}");

@@ -44,6 +44,20 @@ public sealed class LinearProbe
         return y.ToArray();
     }
 
+    /// <summary>Root mean squared error of each target coordinate on its own (pixels for positions).</summary>
+    public static double[] RmsePerTarget(double[,] predicted, double[,] truth)
+    {
+        int n = truth.GetLength(0), t = truth.GetLength(1);
+        var rmse = new double[t];
+        for (int j = 0; j < t; j++)
+        {
+            double se = 0;
+            for (int i = 0; i < n; i++) se += Math.Pow(predicted[i, j] - truth[i, j], 2);
+            rmse[j] = Math.Sqrt(se / n);
+        }
+        return rmse;
+    }
+
     /// <summary>Root mean squared error per coordinate (pixels for positions) and R² over all coordinates.</summary>
     public static (double Rmse, double R2) Score(double[,] predicted, double[,] truth)
     {

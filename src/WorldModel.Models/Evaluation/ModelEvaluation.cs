@@ -39,6 +39,7 @@ public static class ModelEvaluation
         var predictedRmse = new double[horizon];
         var predictedR2 = new double[horizon];
         double encoderRmse, encoderR2, meanRmse, meanStd, collapsed, erank;
+        double[] perTarget;
         int latentSize;
         using (no_grad())
         using (NewDisposeScope()) // every temporary of the statistics below dies here
@@ -63,7 +64,9 @@ public static class ModelEvaluation
             latentSize = (int)zAll.shape[2];
             var truth = (int t) => Positions(states, train.Spec.StateDim, horizon + 1, t, targets);
             var truth0 = truth(0);
-            (encoderRmse, encoderR2) = LinearProbe.Score(probe.Predict(ToArray(zAll[.., 0])), truth0);
+            var encoded = probe.Predict(ToArray(zAll[.., 0]));
+            (encoderRmse, encoderR2) = LinearProbe.Score(encoded, truth0);
+            perTarget = LinearProbe.RmsePerTarget(encoded, truth0);
             meanRmse = LinearProbe.Score(MeanPrediction(trainY, (int)n), truth0).Rmse;
             for (int k = 1; k <= horizon; k++)
                 (predictedRmse[k - 1], predictedR2[k - 1]) =
@@ -94,7 +97,7 @@ public static class ModelEvaluation
             ProbeR2: encoderR2,
             MeanPositionRmse: meanRmse,
             PredictedProbeRmse: predictedRmse,
-            PredictedProbeR2: predictedR2);
+            PredictedProbeR2: predictedR2) { ProbeTargetRmse = perTarget };
     }
 
     /// <summary>Entries of the state that are positions (x, y of the agent, and of the ball in Push-Ball).</summary>

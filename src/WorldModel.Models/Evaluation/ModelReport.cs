@@ -15,4 +15,11 @@ public sealed record ModelReport(
     double ProbeR2,
     double MeanPositionRmse,
     double[] PredictedProbeRmse,
-    double[] PredictedProbeR2);
+    double[] PredictedProbeR2)
+{
+    /// <summary>
+    /// The encoder probe's RMSE (px) per target, in <see cref="ProbeTargets"/>' order: which body the latent places
+    /// well (Push-Ball: the agent, the ball, or both).
+    /// </summary>
+    public double[] ProbeTargetRmse { get; init; } = [];
+}
