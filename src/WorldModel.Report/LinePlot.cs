@@ -13,7 +13,8 @@ public static class LinePlot
         string xLabel,
         string yLabel,
         IEnumerable<Series> series,
-        bool logY = false)
+        bool logY = false,
+        bool integerX = false)
     {
         var plot = new Plot();
         foreach (var s in series)
@@ -34,6 +35,9 @@ public static class LinePlot
             };
             plot.Axes.Left.TickGenerator = generator;
         }
+        // Rounds, seeds and such: whole numbers only on the x axis.
+        if (integerX)
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);

@@ -62,10 +62,10 @@ public static class CollectionReport
                 strategies.Select(s => Series(s, table.Where(t => t.Strategy == s && t.Success[primary].Trials > 0),
                     primary)).ToList());
         LinePlot.Save(Path.Combine(plots, "rare_events_vs_round"),
-            $"{config.Name}: {world.RareEvent} per 1,000 transitions of the data so far", "round", world.RareEvent,
+            $"{config.Name}\n{world.RareEvent} per 1,000 transitions of the data so far", "round", world.RareEvent,
             strategies.Select(s => new LinePlot.Series(s,
                 table.Where(t => t.Strategy == s).Select(t => (double)t.Round).ToArray(),
-                table.Where(t => t.Strategy == s).Select(t => t.RarePerThousand).ToArray())));
+                table.Where(t => t.Strategy == s).Select(t => t.RarePerThousand).ToArray())), integerX: true);
         foreach (var label in strategies)
         {
             var last = rounds.Where(u => u.Label == label && u.Seed == config.Seeds[0]).MaxBy(u => u.Round);
