@@ -139,6 +139,6 @@ public sealed class ExperimentGraphTests
 
     [Fact]
     public void Training_run_ids_started_together_differ() =>
-        Assert.Equal(100, Enumerable.Range(0, 100).Select(_ => WorldModel.Models.Training.TrainingRun.NewRunId())
+        Assert.Equal(1000, Enumerable.Range(0, 1000).Select(_ => WorldModel.Models.Training.TrainingRun.NewRunId())
             .Distinct().Count());
 }
