@@ -103,6 +103,9 @@ public class GcPauseTests(ITestOutputHelper output)
         output.WriteLine($"Scalar errors: {unpaused} without pauses (4 s), {paused} in {runs - outgrown} runs the "
             + $"pause held ({outgrown} outgrew it); {GC.CollectionCount(0) - collections} collections");
         Assert.Equal(0, paused);
-        Assert.True(outgrown < runs / 2, $"{outgrown} of {runs} pauses ran out of budget: the check protects too few");
+        // Enough protected runs that "no scalar error in them" means something. A share (half the runs) failed
+        // about 1 time in 100 on a loaded 2-core machine, where each run is slower and the garbage outgrows more.
+        Assert.True(runs - outgrown >= 20,
+            $"only {runs - outgrown} of {runs} pauses held throughout: the check protects too few");
     }
 }
