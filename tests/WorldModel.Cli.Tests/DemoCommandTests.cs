@@ -1,5 +1,8 @@
 namespace WorldModel.Cli.Tests;
 
+// In the "cli" collection as every test that runs the CLI in-process: a demo sets torch's thread count while it
+// runs, and the Slurm tests read that count to size their jobs.
+[Collection("cli")]
 public sealed class DemoCommandTests
 {
     [Fact]
