@@ -64,7 +64,9 @@ public sealed class DatasetGenerator(DataConfig config, IRenderer? frameRenderer
             catch (JsonException) { }
             if (pending != hash) throw Conflict(folder, pending ?? "unreadable", hash);
         }
-        else if (Directory.EnumerateFileSystemEntries(folder).Any())
+        // Atomic writes' temporary files do not count: another process generating the same dataset into this
+        // shared folder may be writing its pending file right now.
+        else if (Directory.EnumerateFileSystemEntries(folder).Any(e => !AtomicFile.IsTemporary(e)))
         {
             throw new IOException($"{folder} is not empty and holds no dataset; choose an empty or new --out folder");
         }

@@ -86,6 +86,24 @@ public sealed class DatasetTests
     }
 
     [Fact]
+    public void Given_a_folder_with_another_process_half_way_through_its_first_write_Then_generation_proceeds_but_a_foreign_file_is_refused()
+    {
+        using var tmp = new TempFolder();
+        // What a concurrent generator of the same dataset leaves before its pending file's rename (the CI
+        // failure mode: two test processes sharing experiments/tiny/data-<hash>). Process 1 (init) always runs.
+        Directory.CreateDirectory(tmp["d"]);
+        File.WriteAllText(Path.Combine(tmp["d"], $".{DatasetManifest.PendingFileName}.1.{Guid.NewGuid():N}.tmp"), "{");
+        var result = new DatasetGenerator(Small()).Generate(tmp["d"]);
+        Assert.Equal(5, result.ChunksWritten); // 300 episodes in chunks of 64
+        Assert.Equal(300, Dataset.Open(tmp["d"]).Episodes);
+
+        Directory.CreateDirectory(tmp["e"]);
+        File.WriteAllText(Path.Combine(tmp["e"], "notes.txt"), "mine");
+        var e = Assert.Throws<IOException>(() => new DatasetGenerator(Small()).Generate(tmp["e"]));
+        Assert.Contains("is not empty and holds no dataset", e.Message);
+    }
+
+    [Fact]
     public void Given_a_corrupted_chunk_Then_opening_fails_naming_the_file()
     {
         using var tmp = new TempFolder();

@@ -80,6 +80,14 @@ public static class AtomicFile
         return removed;
     }
 
+    /// <summary>Whether <paramref name="path"/> names a write's temporary file (".NAME.PID.GUID.tmp").</summary>
+    public static bool IsTemporary(string path)
+    {
+        var parts = Path.GetFileName(path).Split('.');
+        return parts.Length >= 5 && parts[0].Length == 0 && parts[^1] == "tmp" && int.TryParse(parts[^3], out _)
+               && parts[^2].Length == 32;
+    }
+
     /// <summary>Whether a process with this id runs now (another run writing the same folder).</summary>
     public static bool ProcessIsRunning(int pid)
     {
