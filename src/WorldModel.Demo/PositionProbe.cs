@@ -98,12 +98,14 @@ public sealed class PositionProbe
             int n = Math.Min(chunk, count - from);
             var frames = scenes.Render(renderer, states.AsSpan(from * sd, n * sd),
                 layouts.AsSpan(from * ld, n * ld), n);
-            using var scope = NewDisposeScope();
-            var z = model.Encoder.call(FrameTensors.Frames(frames, renderer.Format, n, device))
-                .flatten(1).cpu().to(ScalarType.Float64);
-            long d = z.shape[1];
+            var (d, data) = TorchGuard.Pure(() =>
+            {
+                using var scope = NewDisposeScope();
+                var z = model.Encoder.call(FrameTensors.Frames(frames, renderer.Format, n, device))
+                    .flatten(1).cpu().to(ScalarType.Float64);
+                return (z.shape[1], z.data<double>().ToArray());
+            });
             result ??= new double[count, d];
-            var data = z.data<double>().ToArray();
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < d; j++) result[from + i, j] = data[i * d + j];
         }

@@ -21,7 +21,19 @@ public static class ModelEvaluation
         IRenderer renderer,
         int horizon,
         Device device,
-        int samples = 2048)
+        int samples = 2048) =>
+        // Pure: reading a model changes nothing, so on TorchSharp's Scalar race it is read again.
+        TorchGuard.Pure(() => Measure(model, objective, train, heldOut, renderer, horizon, device, samples));
+
+    private static ModelReport Measure(
+        LatentWorldModel model,
+        ObjectiveConfig objective,
+        Dataset train,
+        Dataset heldOut,
+        IRenderer renderer,
+        int horizon,
+        Device device,
+        int samples)
     {
         int batch = 64, batches = Math.Max(1, samples / batch);
         var targets = PositionIndices(train);

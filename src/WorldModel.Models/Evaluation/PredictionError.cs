@@ -76,22 +76,26 @@ public static class PredictionError
         Measure measure)
     {
         int h = sampler.Length - 1;
-        var modelErr = new double[h];
-        var copyErr = new double[h];
-        double variance = 0;
-        model.eval();
-        using (no_grad())
+        // Pure: on TorchSharp's Scalar race the whole average is measured again from zero.
+        return TorchGuard.Pure(() =>
         {
-            for (int b = 0; b < batches; b++)
+            var modelErr = new double[h];
+            var copyErr = new double[h];
+            double variance = 0;
+            model.eval();
+            using (no_grad())
             {
-                using var scope = NewDisposeScope();
-                variance += measure(sampler.Sample(firstBatch + b), modelErr, copyErr);
+                for (int b = 0; b < batches; b++)
+                {
+                    using var scope = NewDisposeScope();
+                    variance += measure(sampler.Sample(firstBatch + b), modelErr, copyErr);
+                }
             }
-        }
-        model.train();
-        return new PredictionErrors(
-            modelErr.Select(e => e / batches).ToArray(),
-            copyErr.Select(e => e / batches).ToArray(),
-            variance / batches);
+            model.train();
+            return new PredictionErrors(
+                modelErr.Select(e => e / batches).ToArray(),
+                copyErr.Select(e => e / batches).ToArray(),
+                variance / batches);
+        });
     }
 }
