@@ -268,7 +268,7 @@ public static partial class LibTorch
     }
 
     /// <summary>The path of a mapped library whose file name starts <paramref name="fileName"/>, or null.</summary>
-    private static string? MappedLibrary(string fileName)
+    internal static string? MappedLibrary(string fileName)
     {
         try
         {

@@ -18,12 +18,14 @@ public enum DeviceKind
 public static class TorchRuntime
 {
     /// <summary>
-    /// Makes sure libtorch is there (<see cref="LibTorch.EnsureLoaded"/>), then gives the device to use for
+    /// Makes sure libtorch is there (<see cref="LibTorch.EnsureLoaded"/>) and its CPU convolutions are sound
+    /// (<see cref="OneDnnCheck"/>), then gives the device to use for
     /// <paramref name="kind"/>; a clear error when CUDA is asked for and absent.
     /// </summary>
     public static torch.Device Initialise(DeviceKind kind = DeviceKind.Auto)
     {
         LibTorch.EnsureLoaded();
+        OneDnnCheck.Run(); // CPU convolutions run on every device (frames are prepared on the CPU)
         return Device(kind);
     }
 
