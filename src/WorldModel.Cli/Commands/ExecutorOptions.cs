@@ -5,16 +5,24 @@ using WorldModel.Experiments.Slurm;
 namespace WorldModel.Cli.Commands;
 
 /// <summary>
-/// `--executor local|slurm` and the Slurm options, shared by `wm run` and `wm sweep`: where the units run, what each
-/// job asks for, and whether the command waits for the jobs.
+/// `--executor local|slurm`, `--jobs` and the Slurm options, shared by `wm run` and `wm sweep`: where the units run,
+/// how many at once, what each job asks for, and whether the command waits for the jobs.
 /// </summary>
 public sealed class ExecutorOptions
 {
     private readonly Option<string> _executor = new("--executor")
     {
-        Description = "Where the units run: local (this process, one after the other) or slurm (one job per unit, " +
-            "a model's seeds as one array job, dependencies as the graph says)",
+        Description = "Where the units run: local (this machine; one after the other, or --jobs at once) or " +
+            "slurm (one job per unit, a model's seeds as one array job, dependencies as the graph says)",
         DefaultValueFactory = _ => "local",
+    };
+
+    private readonly Option<int> _jobs = new("--jobs", "-j")
+    {
+        Description = "Local: units run at once, each as its own wm process with an equal share of the CPUs " +
+            "(default 1: one after the other in this process). Torch's thread count changes float rounding, so " +
+            "learned models' episodes equal another run's only at the same CPUs per unit",
+        DefaultValueFactory = _ => 1,
     };
 
     private readonly Option<string> _partition = new("--partition") { Description = "Slurm: sbatch --partition" };
@@ -26,7 +34,8 @@ public sealed class ExecutorOptions
 
     private readonly Option<int?> _cpus = new("--cpus-per-unit")
     {
-        Description = "Slurm: CPUs per job (sbatch --cpus-per-task; default 1); torch uses as many threads",
+        Description = "CPUs per unit; torch uses as many threads. Slurm: sbatch --cpus-per-task (default 1); " +
+            "local with --jobs: default the machine's cores / jobs",
     };
 
     private readonly Option<int?> _gpus = new("--gpus-per-unit")
@@ -49,11 +58,13 @@ public sealed class ExecutorOptions
         Description = "Slurm: the shell command that starts wm in a job (default: this wm, as it was started)",
     };
 
-    private IEnumerable<Option> SlurmOnly => [_partition, _time, _cpus, _gpus, _sbatch, _noWait, _jobCommand];
+    private IEnumerable<Option> SlurmOnly => [_partition, _time, _gpus, _sbatch, _noWait, _jobCommand];
 
     public void AddTo(Command command)
     {
         command.Options.Add(_executor);
+        command.Options.Add(_jobs);
+        command.Options.Add(_cpus);
         foreach (var option in SlurmOnly) command.Options.Add(option);
     }
 
@@ -63,15 +74,23 @@ public sealed class ExecutorOptions
         string executor = parse.GetValue(_executor)!;
         if (executor is not ("local" or "slurm"))
             throw new ArgumentException($"--executor '{executor}' is not allowed; allowed: local, slurm");
+        int jobs = parse.GetValue(_jobs);
+        if (jobs < 1) throw new ArgumentException($"--jobs {jobs} is not allowed; allowed: 1 or more");
+        foreach (var (option, value) in new[] { (_cpus, parse.GetValue(_cpus)), (_gpus, parse.GetValue(_gpus)) })
+            if (value is < 1)
+                throw new ArgumentException($"{option.Name} {value} is not allowed; allowed: 1 or more");
         if (executor == "local")
         {
             var given = SlurmOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
             if (given is not null) throw new ArgumentException($"{given.Name} needs --executor slurm");
+            if (jobs == 1 && parse.GetValue(_cpus) is not null)
+                throw new ArgumentException("--cpus-per-unit needs --jobs 2 or more (or --executor slurm): one job " +
+                    "at a time runs in this process, with torch's threads as they are");
             return false;
         }
-        foreach (var (option, value) in new[] { (_cpus, parse.GetValue(_cpus)), (_gpus, parse.GetValue(_gpus)) })
-            if (value is < 1)
-                throw new ArgumentException($"{option.Name} {value} is not allowed; allowed: 1 or more");
+        if (jobs != 1)
+            throw new ArgumentException("--jobs is for --executor local; on Slurm every unit is a job of its own " +
+                "(--cpus-per-unit sets each job's CPUs)");
         return true;
     }
 
@@ -90,22 +109,27 @@ public sealed class ExecutorOptions
             GpusPerUnit = parse.GetValue(_gpus),
             SbatchArgs = parse.GetValue(_sbatch) ?? [],
         })
-        : new LocalExecutor();
+        : new LocalExecutor(parse.GetValue(_jobs) is > 1 and var jobs
+            ? new UnitProcesses(jobs, parse.GetValue(_cpus), OwnCommandParts(), device)
+            : null);
 
     /// <summary>
     /// The command that started this `wm`, for jobs to start the same build: the apphost itself (./wm), or the
     /// dotnet host with wm.dll (`dotnet wm.dll`, as the tests start it; also when a test host loaded wm in-process).
     /// </summary>
-    public static string OwnCommand()
+    public static string OwnCommand() => string.Join(' ', OwnCommandParts().Select(SlurmScript.Quote));
+
+    /// <summary><see cref="OwnCommand"/> as the executable and its leading arguments.</summary>
+    public static string[] OwnCommandParts()
     {
         string? process = Environment.ProcessPath;
         string cli = typeof(CliApp).Assembly.Location;
         if (process is not null
             && Path.GetFileNameWithoutExtension(process) == Path.GetFileNameWithoutExtension(cli))
-            return SlurmScript.Quote(process);
+            return [process];
         string dotnet = process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet"
             ? process
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        return SlurmScript.Quote(dotnet) + " " + SlurmScript.Quote(cli);
+        return [dotnet, cli];
     }
 }

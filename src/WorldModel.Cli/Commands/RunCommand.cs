@@ -58,7 +58,8 @@ public static class RunCommand
                 AnsiConsole.MarkupLine(
                     $"experiment [bold]{Markup.Escape(experiment.Name)}[/] → {Markup.Escape(Paths.Show(folder))} " +
                     $"on {torchDevice.type.ToString().ToLowerInvariant()}");
-                ExperimentRunner.Run(experiment, folder, torchDevice, ConsoleObserver.Instance, cancel);
+                ExperimentRunner.Run(experiment, folder, executor.Create(parse, deviceName),
+                    new UnitContext(torchDevice, ConsoleObserver.Instance, cancel));
                 return CommandRunner.Ok;
             }
             // The submitter needs no torch device: the jobs ask for theirs.

@@ -54,7 +54,7 @@ public static class SweepCommand
             // The submitter needs no torch device: the jobs ask for theirs.
             var torchDevice = slurm ? TorchSharp.torch.CPU : TorchRuntime.Initialise(kind);
             AnsiConsole.MarkupLine($"sweep of [bold]{Markup.Escape(baseConfig.Name)}[/]: {runs.Count} points → " +
-                $"{Markup.Escape(Paths.Show(folder))} {(slurm ? "on Slurm" : "here, one after the other")}");
+                $"{Markup.Escape(Paths.Show(folder))} {(slurm ? "on Slurm" : "here")}");
             bool wait = executor.Wait(parse);
             SweepRunner.Run(axes, runs, folder, executor.Create(parse, deviceName),
                 new UnitContext(torchDevice, ConsoleObserver.Instance, cancel), wait);
