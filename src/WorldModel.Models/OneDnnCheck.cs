@@ -64,18 +64,24 @@ public static partial class OneDnnCheck
         return false;
     }
 
-    /// <summary>at::globalContext().setUserEnabledMkldnn(false), through libtorch_cpu's C++ exports.</summary>
+    /// <summary>
+    /// at::globalContext().setUserEnabledMkldnn(false), through libtorch_cpu's C++ exports; NNPACK, the next
+    /// kernel libtorch tries, off too: on such a CPU it cannot start and warns at every convolution (24,000
+    /// lines in 5 minutes of training), before libtorch's own kernel runs anyway.
+    /// </summary>
     private static bool TryDisable()
     {
         string? path = LibTorch.MappedLibrary("libtorch_cpu.so");
         if (path is null || !NativeLibrary.TryLoad(path, out var library)) return false;
         if (!NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out var context)
-            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out var set))
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb", out var mkldnn))
             return false;
+        bool nnpack = NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out var nnp);
         unsafe
         {
             var global = ((delegate* unmanaged<nint>)context)();
-            ((delegate* unmanaged<nint, byte, void>)set)(global, 0);
+            ((delegate* unmanaged<nint, byte, void>)mkldnn)(global, 0);
+            if (nnpack) ((delegate* unmanaged<nint, byte, void>)nnp)(global, 0);
         }
         return true;
     }
