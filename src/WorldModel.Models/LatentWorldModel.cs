@@ -23,6 +23,8 @@ public sealed class LatentWorldModel : Module
         int ensembleHeads = 0)
         : base(nameof(LatentWorldModel))
     {
+        // Every model is built here, also where TorchRuntime.Initialise was never called (library callers, tests).
+        OneDnnCheck.Run();
         Config = config;
         Encoder = new ImpalaEncoder(config, channels, frameSize);
         if (withTargetEncoder)

@@ -9,9 +9,10 @@ namespace WorldModel.Models;
 /// libtorch 2.10.0 on an AMD EPYC with AVX-512 (bf16, vp2intersect): with freed NaN tensors in the heap, a 3×3
 /// float convolution came out NaN in 200 of 200 tries at 2 threads, and in none with oneDNN off. There every
 /// model with a 3×3 convolution failed with a NaN loss in its first steps (and a finite garbage result is possible
-/// too). So before the first model runs, a small convolution runs over freshly poisoned memory; when it comes out
-/// non-finite, oneDNN is switched off for this process (libtorch's own kernels: correct, slower, and learned
-/// results differ in rounding from references made where oneDNN works). Where it works nothing changes.
+/// too). So before the first model is built (and in TorchRuntime.Initialise), a small convolution runs over freshly
+/// poisoned memory; when it comes out non-finite, oneDNN is switched off for this process (libtorch's own kernels:
+/// correct, slower, and learned results differ in rounding from references made where oneDNN works). Where it
+/// works nothing changes.
 /// </summary>
 public static partial class OneDnnCheck
 {
