@@ -20,14 +20,27 @@ public static class TorchRuntime
     /// <summary>
     /// Makes sure libtorch is there (<see cref="LibTorch.EnsureLoaded"/>) and its CPU convolutions are sound
     /// (<see cref="OneDnnCheck"/>), then gives the device to use for
-    /// <paramref name="kind"/>; a clear error when CUDA is asked for and absent.
+    /// <paramref name="kind"/>; a clear error when CUDA is asked for and absent. The calling thread gets the
+    /// process's torch thread count (<see cref="ProcessThreads"/>).
     /// </summary>
     public static torch.Device Initialise(DeviceKind kind = DeviceKind.Auto)
     {
         LibTorch.EnsureLoaded();
+        if (_processThreads == 0) _processThreads = torch.get_num_threads();
+        else torch.set_num_threads(_processThreads);
         OneDnnCheck.Run(); // CPU convolutions run on every device (frames are prepared on the CPU)
         return Device(kind);
     }
+
+    private static int _processThreads;
+
+    /// <summary>
+    /// Torch's intra-op thread count as the process started (OMP_NUM_THREADS, else the cores); 0 before the first
+    /// <see cref="Initialise"/>. Set again on each command's thread because libtorch keeps the count per thread
+    /// (OpenMP's) once a thread has done torch work: a thread-pool thread that ran the demo at one thread went on
+    /// at one thread in the next command on it, and its floats rounded unlike the same command in a fresh process.
+    /// </summary>
+    public static int ProcessThreads => _processThreads;
 
     public static torch.Device Device(DeviceKind kind) => kind switch
     {
