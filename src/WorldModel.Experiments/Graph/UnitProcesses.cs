@@ -80,7 +80,7 @@ public sealed class UnitProcesses(int jobs, int? threads, IReadOnlyList<string> 
                     Stop(process, output);
                     var record = process.ExitCode == 0 ? UnitRecord.Load(graph.Folder, unit.Id) : null;
                     if (record is not null) Finish(graph, unit, record, done, observer);
-                    else failed[unit.Id] = $"exit code {process.ExitCode}; {Paths.Show(log)} ends: {LastLine(log)}";
+                    else failed[unit.Id] = $"{ExitCause(process.ExitCode)}; {Paths.Show(log)} ends: {LastLine(log)}";
                     process.Dispose();
                 }
                 if (running.Count > 0 && lastProgress.Elapsed >= ProgressEvery)
@@ -119,6 +119,18 @@ public sealed class UnitProcesses(int jobs, int? threads, IReadOnlyList<string> 
         observer.UnitDone(record);
         done.Add(unit);
     }
+
+    /// <summary>
+    /// A failed unit's exit code in words. 137 is SIGKILL, and with several units at once it was the kernel's
+    /// out-of-memory killer (the random-layouts run: three pixel planning units of 13–14 GB each on 24 GiB).
+    /// </summary>
+    public static string ExitCause(int exitCode) => exitCode switch
+    {
+        137 => "exit code 137: killed (SIGKILL), most often by the kernel for lack of memory; run fewer units " +
+               "at once (--jobs) or where there is more memory",
+        > 128 and < 160 => $"exit code {exitCode}: killed by signal {exitCode - 128}",
+        _ => $"exit code {exitCode}",
+    };
 
     /// <summary>Waits for the process's last output lines, then closes its log.</summary>
     private static void Stop(Process process, StreamWriter output)
