@@ -23,7 +23,11 @@ public static partial class OneDnnCheck
     private static readonly object Gate = new();
     private static string? _outcome;
 
-    /// <summary>What the check found: "passed", or what was done about a failure. Null before it ran.</summary>
+    /// <summary>The <see cref="Outcome"/> of a check that found oneDNN sound.</summary>
+    public const string Passed = "passed";
+
+    /// <summary>What the check found: <see cref="Passed"/>, or what was done about a failure; null before it ran.
+    /// </summary>
     public static string? Outcome => _outcome;
 
     /// <summary>Runs the check once per process (later calls return at once); writes a warning when it fails.</summary>
@@ -34,7 +38,7 @@ public static partial class OneDnnCheck
             if (_outcome is not null) return;
             if (ConvolutionError() is not { } error)
             {
-                _outcome = "passed";
+                _outcome = Passed;
                 return;
             }
             string found = "oneDNN convolutions on this CPU give wrong results (a test convolution, checked against " +

@@ -37,8 +37,9 @@ public static class TorchRuntime
     /// <summary>
     /// Torch's intra-op thread count as the process started (OMP_NUM_THREADS, else the cores); 0 before the first
     /// <see cref="Initialise"/>. Set again on each command's thread because libtorch keeps the count per thread
-    /// (OpenMP's) once a thread has done torch work: a thread-pool thread that ran the demo at one thread went on
-    /// at one thread in the next command on it, and its floats rounded unlike the same command in a fresh process.
+    /// (OpenMP's) once a thread has done torch work: a thread-pool thread that ran torch at another count (`wm
+    /// demo` sets one thread; a test had set one) kept that count in the next command on it, whose floats then
+    /// rounded unlike the same command in a fresh process (seen in LocalJobsTests).
     /// </summary>
     public static int ProcessThreads => _processThreads;
 

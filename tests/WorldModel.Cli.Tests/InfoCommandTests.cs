@@ -41,7 +41,7 @@ public sealed class InfoCommandTests
             Line(r.Out, "cpu convolutions"));
         WorldModel.Models.TorchRuntime.Initialise(WorldModel.Models.DeviceKind.Cpu);
         Assert.Equal(off ? "off" : "passed",
-            WorldModel.Models.OneDnnCheck.Outcome == "passed" ? "passed" : "off");
+            WorldModel.Models.OneDnnCheck.Outcome == WorldModel.Models.OneDnnCheck.Passed ? "passed" : "off");
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public static class InfoCommand
             Console.WriteLine(
                 $"threads: {torch.get_num_threads()} intra-op, {torch.get_num_interop_threads()} inter-op");
             var chosen = TorchRuntime.Initialise(kind);
-            Console.WriteLine(OneDnnCheck.Outcome == "passed"
+            Console.WriteLine(OneDnnCheck.Outcome == OneDnnCheck.Passed
                 ? "cpu convolutions: oneDNN (checked against a plain sum: agrees)"
                 : "cpu convolutions: libtorch's own (oneDNN disagreed with a plain sum here and was switched off)");
             Console.WriteLine($"device: {chosen.type.ToString().ToLowerInvariant()} " +
