@@ -58,6 +58,24 @@ public static class CliRunner
         return System.Diagnostics.Process.Start(psi)!;
     }
 
+    /// <summary>
+    /// Fails, saying why, when <paramref name="p"/> ignores SIGINT, so that no Ctrl+C test can pass: a test run
+    /// started in the background from a script (<c>nohup ./test &amp;</c>) hands its children SIGINT ignored, and
+    /// `wm` rightly keeps it so. Read from /proc (Linux); elsewhere nothing is checked.
+    /// </summary>
+    public static void AssertSigIntNotIgnored(System.Diagnostics.Process p)
+    {
+        string? line;
+        try { line = File.ReadLines($"/proc/{p.Id}/status").FirstOrDefault(l => l.StartsWith("SigIgn:")); }
+        catch (IOException) { return; } // not Linux, or already gone: the test's own checks say what happened
+        if (line is null) return;
+        ulong ignored = Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16);
+        const int SigInt = 2;
+        Assert.True((ignored & (1UL << (SigInt - 1))) == 0,
+            $"wm (pid {p.Id}) ignores SIGINT ({line.Trim()}), inherited from how the tests were started " +
+            "(e.g. `nohup ./test &` from a script); run ./test in the foreground, or in a script after `set -m`");
+    }
+
     public static (int Code, string Error) RunProcess(IDictionary<string, string> env, params string[] args)
     {
         var r = RunProcessWithOutput(env, args);

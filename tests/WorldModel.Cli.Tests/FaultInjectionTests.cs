@@ -385,6 +385,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
             if (pollMs > 0) Thread.Sleep(pollMs);
         // (Not stderr.Result in the message: an interpolated message is built first, and that waits for the exit.)
         if (p.HasExited) Assert.Fail($"wm {args[0]} ended before the fault could be injected: {stderr.Result}");
+        if (signal == "INT") CliRunner.AssertSigIntNotIgnored(p);
         Assert.True(Kill(p.Id, signal == "KILL" ? SigKill : SigInt) == 0, $"wm {args[0]} ended before SIG{signal}");
         Assert.True(p.WaitForExit(60_000), $"wm did not stop after SIG{signal}");
         string said = stdout.Result + stderr.Result;

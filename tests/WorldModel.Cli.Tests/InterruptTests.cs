@@ -20,6 +20,7 @@ public sealed class InterruptTests
                (!Directory.Exists(tmp["d"]) || Directory.GetFiles(tmp["d"], "chunk-*.bin").Length < 4))
             Thread.Sleep(20);
         Assert.False(p.HasExited, "generation finished before it could be interrupted; make the test dataset larger");
+        CliRunner.AssertSigIntNotIgnored(p);
         using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
         Assert.True(p.WaitForExit(30_000), "wm did not stop after SIGINT");
         Assert.Equal(130, p.ExitCode);
@@ -50,6 +51,7 @@ public sealed class InterruptTests
                && (!File.Exists(metrics) || File.ReadAllLines(metrics).Length < 5))
             Thread.Sleep(20);
         Assert.False(p.HasExited, "training finished before it could be interrupted; raise train.steps");
+        CliRunner.AssertSigIntNotIgnored(p);
         using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
         Assert.True(p.WaitForExit(60_000), "wm did not stop after SIGINT");
         string said = await stdout + await stderr;
