@@ -32,7 +32,7 @@ public sealed class DataCommandTests
         Assert.Equal("GIF89a",
             System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(tmp["preview/preview.gif"])[..6]));
 
-        var export = CliRunner.Run("data", "export", data, "--format", "npz", "--out", tmp["d.npz"], "--frames");
+        var export = CliRunner.Run("data", "export", data, "--out", tmp["d.npz"], "--frames"); // npz by default
         Assert.True(export.ExitCode == 0, export.Error);
         using var zip = ZipFile.OpenRead(tmp["d.npz"]);
         Assert.Equal(["states.npy", "actions.npy", "layouts.npy", "meta_json.npy", "frames.npy"],

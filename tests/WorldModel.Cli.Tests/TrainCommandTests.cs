@@ -95,7 +95,7 @@ public sealed class ExportModelCommandTests
         using var tmp = new TempFolder();
         Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"],
             "--device", "cpu").ExitCode);
-        var r = CliRunner.Run("export", tmp["run"], "--format", "safetensors", "--out", tmp["m.safetensors"]);
+        var r = CliRunner.Run("export", tmp["run"], "--out", tmp["m.safetensors"]); // safetensors by default
         Assert.True(r.ExitCode == 0, r.Error + r.Out);
 
         var bytes = File.ReadAllBytes(tmp["m.safetensors"]);

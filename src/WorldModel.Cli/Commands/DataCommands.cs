@@ -296,7 +296,11 @@ public static class DataCommands
     private static Command Export()
     {
         var dir = DatasetArgument();
-        var format = new Option<string>("--format") { Description = "Export format (allowed: npz)", Required = true };
+        var format = new Option<string>("--format")
+        {
+            Description = "Export format (allowed: npz, the default)",
+            DefaultValueFactory = _ => "npz",
+        };
         var outOpt = new Option<string>("--out") { Description = "Output file, e.g. data.npz", Required = true };
         var withFrames = new Option<bool>("--frames")
         {

@@ -77,15 +77,15 @@ public static class EvalModelCommand
     }
 
     /// <summary>
-    /// `wm export RUN_DIR --format safetensors --out FILE`: the latest checkpoint's weights for PyTorch.
+    /// `wm export RUN_DIR --out FILE [--format safetensors]`: the latest checkpoint's weights for PyTorch.
     /// </summary>
     public static Command Export()
     {
         var run = new Argument<string>("RUN_DIR") { Description = "A training run folder" };
         var format = new Option<string>("--format")
         {
-            Description = "Export format (allowed: safetensors)",
-            Required = true,
+            Description = "Export format (allowed: safetensors, the default)",
+            DefaultValueFactory = _ => "safetensors",
         };
         var outOpt = new Option<string>("--out")
         {
