@@ -4,30 +4,21 @@ using WorldModel.Worlds.PointAgent;
 
 namespace WorldModel.Worlds.Maze;
 
-/// <summary>Many maze worlds on struct-of-arrays state, stepped in parallel for large batches.</summary>
-public sealed class MazeBatch : IWorldBatch
+/// <summary>Many maze worlds: a grid of cells with some of the walls between them open, per world.</summary>
+public sealed class MazeBatch : PointAgentBatch<MazeConfig>
 {
-    private const int ParallelThreshold = 4096;
     /// <summary>Geometries kept for reuse (with a new layout per episode a cache would grow without end).</summary>
     private const int CacheLimit = 4096;
 
     private readonly MazeLayout[] _training;
     private readonly Dictionary<uint, MazeGeometry> _cache = [];
     private readonly MazeGeometry[] _geometry;
-    private readonly ulong[] _rng;
 
-    public MazeBatch(MazeConfig config, int count)
+    public MazeBatch(MazeConfig config, int count) : base(config, count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        Config = config;
-        Count = count;
         Spec = SpecOf(config.Cells);
-        X = new float[count];
-        Y = new float[count];
         Layouts = new MazeLayout[count];
-        Contact = new bool[count];
         _geometry = new MazeGeometry[count];
-        _rng = new ulong[count];
         _training = MazeLayouts.Training(config);
         // Until Reset or Load: the first training layout, or one drawn from seed 0.
         ulong rng = 0;
@@ -38,23 +29,15 @@ public sealed class MazeBatch : IWorldBatch
     /// <summary>The world's vectors; the layout has one entry per interior edge: its size depends on cells.</summary>
     public static WorldSpec SpecOf(int cells) => new("maze", ["x", "y"], ["dx", "dy"], MazeLayout.Names(cells));
 
-    public MazeConfig Config { get; }
-    public int Count { get; }
-    public WorldSpec Spec { get; }
-    public float ActionLimit => Config.MaxStep;
-    public (float X, float Y) SuccessPoint(int world) => (X[world], Y[world]);
-    public float[] X { get; }
-    public float[] Y { get; }
+    public override WorldSpec Spec { get; }
     public MazeLayout[] Layouts { get; }
-    /// <summary>Whether each world's last step ended in a contact.</summary>
-    public bool[] Contact { get; }
 
     /// <summary>The layouts training episodes draw from (empty: a new layout per episode).</summary>
     public IReadOnlyList<MazeLayout> TrainingLayouts => _training;
 
     public MazeGeometry Geometry(int world) => _geometry[world];
 
-    public ReadOnlySpan<float> WallPieces(int world) => _geometry[world].Pieces;
+    public override ReadOnlySpan<float> WallPieces(int world) => _geometry[world].Pieces;
 
     public void SetLayout(int world, MazeLayout layout)
     {
@@ -70,13 +53,13 @@ public sealed class MazeBatch : IWorldBatch
         _geometry[world] = geometry;
     }
 
-    public void Reset(ReadOnlySpan<ulong> episodeSeeds)
+    public override void Reset(ReadOnlySpan<ulong> episodeSeeds)
     {
         if (episodeSeeds.Length != Count)
             throw new ArgumentException($"expected {Count} seeds, got {episodeSeeds.Length}");
         for (int i = 0; i < Count; i++)
         {
-            ref ulong rng = ref _rng[i];
+            ref ulong rng = ref Rngs[i];
             rng = Rng.Derive(episodeSeeds[i], 0, stream: 1);
             var layout = _training.Length > 0
                 ? _training[Math.Min(_training.Length - 1, (int)(Rng.Uniform(ref rng) * _training.Length))]
@@ -143,37 +126,13 @@ public sealed class MazeBatch : IWorldBatch
         return true;
     }
 
-    public void Step(Span<float> actions)
-    {
-        if (actions.Length != Count * 2)
-            throw new ArgumentException($"expected {Count * 2} action values (Count × 2), got {actions.Length}");
-        ParallelStep.Run(actions, Count, ParallelThreshold, StepRange);
-    }
-
-    private void StepRange(Span<float> actions, int from, int to)
-    {
-        float max = Config.MaxStep, noise = Config.ContactNoise, lo = Config.BorderLow, hi = Config.BorderHigh;
-        var rule = Config.ContactRule;
-        for (int i = from; i < to; i++)
-        {
-            var (dx, dy) = PointPhysics.ClipAction(actions, i, max);
-            Contact[i] = PointPhysics.Step(
-                ref X[i], ref Y[i], dx, dy, _geometry[i].Pieces, lo, hi, rule, noise, ref _rng[i]);
-        }
-    }
-
-    public void CopyState(Span<float> destination)
-    {
-        for (int i = 0; i < Count; i++) { destination[2 * i] = X[i]; destination[2 * i + 1] = Y[i]; }
-    }
-
-    public void CopyLayout(Span<float> destination)
+    public override void CopyLayout(Span<float> destination)
     {
         int d = Spec.LayoutDim;
         for (int i = 0; i < Count; i++) Layouts[i].WriteTo(destination.Slice(i * d, d));
     }
 
-    public void Load(ReadOnlySpan<float> states, ReadOnlySpan<float> layouts)
+    public override void Load(ReadOnlySpan<float> states, ReadOnlySpan<float> layouts)
     {
         int d = Spec.LayoutDim;
         for (int i = 0; i < Count; i++)

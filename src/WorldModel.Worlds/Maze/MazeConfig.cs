@@ -10,7 +10,7 @@ namespace WorldModel.Worlds.Maze;
 /// train on a few layouts, evaluate on layouts never seen in training).
 /// </summary>
 [ConfigName("maze")]
-public sealed partial record MazeConfig : WorldConfig, IValidatable
+public sealed partial record MazeConfig : WorldConfig, IPointAgentWorld, IValidatable
 {
     /// <summary>
     /// Largest action norm in px per step; longer actions are clipped. PLDM's planner limit ≈ 1.85, as Two-Rooms.

@@ -4,43 +4,26 @@ using WorldModel.Worlds.PointAgent;
 
 namespace WorldModel.Worlds.TwoRooms;
 
-/// <summary>Many Two-Rooms worlds on struct-of-arrays state, stepped in parallel for large batches.</summary>
-public sealed class TwoRoomsBatch : IWorldBatch
+/// <summary>Many Two-Rooms worlds: a wall with one door per world.</summary>
+public sealed class TwoRoomsBatch : PointAgentBatch<TwoRoomsConfig>
 {
     public static readonly WorldSpec WorldSpec = new("two-rooms", ["x", "y"], ["dx", "dy"], TwoRoomsLayout.Names);
-    private const int ParallelThreshold = 4096;
 
     private readonly float[] _pieces; // 8 floats per world: two wall pieces
-    private readonly ulong[] _rng;
 
-    public TwoRoomsBatch(TwoRoomsConfig config, int count)
+    public TwoRoomsBatch(TwoRoomsConfig config, int count) : base(config, count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        Config = config;
-        Count = count;
-        X = new float[count];
-        Y = new float[count];
         Layouts = new TwoRoomsLayout[count];
-        Contact = new bool[count];
         _pieces = new float[count * 8];
-        _rng = new ulong[count];
         var defaultLayout =
-            TwoRoomsLayout.Create(new FixedLayoutConfig(), ref _rng[0], config.BorderLow, config.BorderHigh);
+            TwoRoomsLayout.Create(new FixedLayoutConfig(), ref Rngs[0], config.BorderLow, config.BorderHigh);
         for (int i = 0; i < count; i++) SetLayout(i, defaultLayout);
     }
 
-    public TwoRoomsConfig Config { get; }
-    public int Count { get; }
-    public WorldSpec Spec => WorldSpec;
-    public float ActionLimit => Config.MaxStep;
-    public (float X, float Y) SuccessPoint(int world) => (X[world], Y[world]);
-    public float[] X { get; }
-    public float[] Y { get; }
+    public override WorldSpec Spec => WorldSpec;
     public TwoRoomsLayout[] Layouts { get; }
-    /// <summary>Whether each world's last step ended in a contact.</summary>
-    public bool[] Contact { get; }
 
-    public ReadOnlySpan<float> WallPieces(int i) => _pieces.AsSpan(i * 8, 8);
+    public override ReadOnlySpan<float> WallPieces(int world) => _pieces.AsSpan(world * 8, 8);
 
     public void SetLayout(int i, TwoRoomsLayout layout)
     {
@@ -48,15 +31,15 @@ public sealed class TwoRoomsBatch : IWorldBatch
         layout.WallPieces(Config.BorderLow, Config.BorderHigh, _pieces.AsSpan(i * 8, 8));
     }
 
-    public void Reset(ReadOnlySpan<ulong> episodeSeeds)
+    public override void Reset(ReadOnlySpan<ulong> episodeSeeds)
     {
         if (episodeSeeds.Length != Count)
             throw new ArgumentException($"expected {Count} seeds, got {episodeSeeds.Length}");
         for (int i = 0; i < Count; i++)
         {
-            _rng[i] = Rng.Derive(episodeSeeds[i], 0, stream: 1);
-            SetLayout(i, TwoRoomsLayout.Create(Config.Layout, ref _rng[i], Config.BorderLow, Config.BorderHigh));
-            (X[i], Y[i]) = SampleFreePoint(i, ref _rng[i], Config.StartMargin);
+            Rngs[i] = Rng.Derive(episodeSeeds[i], 0, stream: 1);
+            SetLayout(i, TwoRoomsLayout.Create(Config.Layout, ref Rngs[i], Config.BorderLow, Config.BorderHigh));
+            (X[i], Y[i]) = SampleFreePoint(i, ref Rngs[i], Config.StartMargin);
             Contact[i] = false;
         }
     }
@@ -97,37 +80,13 @@ public sealed class TwoRoomsBatch : IWorldBatch
         return false;
     }
 
-    public void Step(Span<float> actions)
-    {
-        if (actions.Length != Count * 2)
-            throw new ArgumentException($"expected {Count * 2} action values (Count × 2), got {actions.Length}");
-        ParallelStep.Run(actions, Count, ParallelThreshold, StepRange);
-    }
-
-    private void StepRange(Span<float> actions, int from, int to)
-    {
-        float max = Config.MaxStep, noise = Config.ContactNoise, lo = Config.BorderLow, hi = Config.BorderHigh;
-        var rule = Config.ContactRule;
-        for (int i = from; i < to; i++)
-        {
-            var (dx, dy) = PointPhysics.ClipAction(actions, i, max);
-            Contact[i] = PointPhysics.Step(
-                ref X[i], ref Y[i], dx, dy, _pieces.AsSpan(i * 8, 8), lo, hi, rule, noise, ref _rng[i]);
-        }
-    }
-
-    public void CopyState(Span<float> destination)
-    {
-        for (int i = 0; i < Count; i++) { destination[2 * i] = X[i]; destination[2 * i + 1] = Y[i]; }
-    }
-
-    public void CopyLayout(Span<float> destination)
+    public override void CopyLayout(Span<float> destination)
     {
         for (int i = 0; i < Count; i++)
             Layouts[i].WriteTo(destination.Slice(i * TwoRoomsLayout.Dim, TwoRoomsLayout.Dim));
     }
 
-    public void Load(ReadOnlySpan<float> states, ReadOnlySpan<float> layouts)
+    public override void Load(ReadOnlySpan<float> states, ReadOnlySpan<float> layouts)
     {
         for (int i = 0; i < Count; i++)
         {

@@ -9,7 +9,7 @@ namespace WorldModel.Worlds.TwoRooms;
 /// wall with one door. Defaults are PLDM's fixed layout.
 /// </summary>
 [ConfigName("two-rooms")]
-public sealed partial record TwoRoomsConfig : WorldConfig, IValidatable
+public sealed partial record TwoRoomsConfig : WorldConfig, IPointAgentWorld, IValidatable
 {
     /// <summary>
     /// Largest action norm in px per step; longer actions are clipped. PLDM's planner limit ≈ 1.85.
