@@ -62,116 +62,20 @@ public sealed class TrainingRun
         return ConfigLoader.LoadFile<RunConfig>(path);
     }
 
-    /// <summary>
-    /// Where training continues: a checkpoint folder (null: from step 0), its step, and a note when that is not
-    /// simply what checkpoints/latest names (the user picked one, or latest names a missing folder).
-    /// </summary>
-    public sealed record ResumePoint(string? Folder, int Step, string? Note);
+    /// <summary>This run's checkpoints folder: where a resume starts, what an interrupted run left behind.</summary>
+    public RunCheckpoints Checkpoints => new(Path.Combine(Folder, CheckpointsFolder), Config.KeepCheckpoints);
 
     /// <summary>
-    /// The checkpoint a resumed run starts from: <see cref="ResumeFrom"/> when set, else the one
-    /// checkpoints/latest names, else (latest missing, or naming a folder that is gone) the newest intact
-    /// checkpoint, said so in the note. Refuses, naming them, when checkpoints after the chosen one exist,
-    /// since training on would overwrite them; and when checkpoints exist but none is intact.
+    /// Where a resume of this run starts: <see cref="ResumeFrom"/> when set, else the latest checkpoint (see
+    /// <see cref="RunCheckpoints.FindResumePoint"/> for the fallbacks and refusals).
     /// </summary>
-    public ResumePoint FindResumePoint()
-    {
-        string dir = Path.Combine(Folder, CheckpointsFolder);
-        var steps = Directory.Exists(dir)
-            ? Directory.GetDirectories(dir, "step-*")
-                .Select(d => (Folder: d, Step: StepOf(d))).Where(c => c.Step >= 0).OrderBy(c => c.Step).ToArray()
-            : [];
-        string latestFile = Path.Combine(dir, LatestFile);
-        string? named = ResumeFrom ?? (File.Exists(latestFile) ? File.ReadAllText(latestFile).Trim() : null);
-        ResumePoint point;
-        if (named is not null && Directory.Exists(Path.Combine(dir, named)) && StepOf(named) >= 0)
-        {
-            point = new ResumePoint(
-                Path.Combine(dir, named),
-                StepOf(named),
-                ResumeFrom is null ? null : $"resuming from {named}, as asked");
-        }
-        else if (ResumeFrom is not null)
-        {
-            throw new CheckpointException(
-                $"{Path.Combine(dir, ResumeFrom)} is not a checkpoint; intact checkpoints: {Intact(steps)}");
-        }
-        else if (steps.Length == 0)
-        {
-            if (named is not null)
-                throw new CheckpointException(
-                    $"{latestFile} names {named}, but no checkpoint is left in {dir}; " +
-                    $"start afresh with another --out (or delete {Folder})");
-            return new ResumePoint(null, 0, null);
-        }
-        else
-        {
-            var intact = steps.Where(c => IsIntact(c.Folder)).ToArray();
-            if (intact.Length == 0)
-                throw new CheckpointException(
-                    $"no intact checkpoint in {dir} " +
-                    $"(all of {string.Join(", ", steps.Select(c => Path.GetFileName(c.Folder)))} " +
-                    $"fail their checks); start afresh with another --out");
-            var newest = intact[^1];
-            string why = named is null
-                ? $"{latestFile} is missing"
-                : $"{latestFile} names {named}, which is missing";
-            point = new ResumePoint(
-                newest.Folder,
-                newest.Step,
-                $"{why}; resuming from the newest intact checkpoint, {Path.GetFileName(newest.Folder)}");
-        }
-        var later = steps.Where(c => c.Step > point.Step).Select(c => Path.GetFileName(c.Folder)).ToArray();
-        if (later.Length > 0)
-            throw new CheckpointException(
-                $"checkpoints after {Path.GetFileName(point.Folder)} exist ({string.Join(", ", later)}); " +
-                $"training on would overwrite them: resume from one of them (--from {later[^1]}), " +
-                $"or delete them first");
-        return point;
-
-        static string Intact((string Folder, int Step)[] all)
-        {
-            var ok = all.Where(c => IsIntact(c.Folder)).Select(c => Path.GetFileName(c.Folder)).ToArray();
-            return ok.Length == 0 ? "none" : string.Join(", ", ok);
-        }
-    }
+    public RunCheckpoints.ResumePoint FindResumePoint() => Checkpoints.FindResumePoint(ResumeFrom, Folder);
 
     /// <summary>
-    /// A checkpoint is written into step-N.PID.tmp and renamed when whole (<see cref="Checkpoint.Save"/>); one
-    /// whose writer was killed stays behind. Such folders are removed when a run starts, unless their process
-    /// still runs.
+    /// Removes the unfinished checkpoint folders an interrupted run left
+    /// (<see cref="RunCheckpoints.RemoveAbandoned"/>).
     /// </summary>
-    public int RemoveAbandonedCheckpoints(Action<string>? onWarning = null)
-    {
-        string dir = Path.Combine(Folder, CheckpointsFolder);
-        if (!Directory.Exists(dir)) return 0;
-        int removed = 0;
-        foreach (var tmp in Directory.GetDirectories(dir, "step-*.tmp"))
-        {
-            var parts = Path.GetFileName(tmp).Split('.');
-            if (parts.Length == 3
-                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-                && pid != Environment.ProcessId && AtomicFile.ProcessIsRunning(pid))
-                continue;
-            Directory.Delete(tmp, recursive: true);
-            removed++;
-        }
-        if (removed > 0)
-            onWarning?.Invoke(
-                $"removed {removed} unfinished checkpoint folder{(removed == 1 ? "" : "s")} " +
-                $"left by an interrupted run in {dir}");
-        return removed;
-    }
-
-    private static bool IsIntact(string folder)
-    {
-        try { Checkpoint.Verify(folder); return true; }
-        catch (CheckpointException) { return false; }
-    }
-
-    private static int StepOf(string folder) =>
-        Path.GetFileName(folder) is { } name && name.StartsWith("step-", StringComparison.Ordinal)
-        && int.TryParse(name.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int step) ? step : -1;
+    public int RemoveAbandonedCheckpoints(Action<string>? onWarning = null) => Checkpoints.RemoveAbandoned(onWarning);
 
     /// <summary>The checkpoint to resume from (a folder name such as step-0000010); null: the latest.</summary>
     public string? ResumeFrom { get; set; }
@@ -388,31 +292,7 @@ public sealed class TrainingRun
         string name = Checkpoint.FolderName(step);
         Checkpoint.Save(Path.Combine(Folder, CheckpointsFolder, name), step, runHash, model, trainer.Optimizer);
         AtomicFile.WriteAllText(Path.Combine(Folder, CheckpointsFolder, LatestFile), name);
-        PruneCheckpoints();
-    }
-
-    /// <summary>
-    /// Keeps the newest <see cref="RunConfig.KeepCheckpoints"/> checkpoints (0: all); the newest is the one
-    /// `latest` names, and a finished run's newest is its final step. A folder is renamed to step-N.PID.tmp
-    /// before it is deleted, so a kill mid-delete leaves one that the next start removes, never a torn
-    /// checkpoint that looks whole.
-    /// </summary>
-    private void PruneCheckpoints()
-    {
-        if (Config.KeepCheckpoints == 0) return;
-        string dir = Path.Combine(Folder, CheckpointsFolder);
-        var old = Directory.GetDirectories(dir, "step-*")
-            .Where(d => !d.EndsWith(".tmp", StringComparison.Ordinal))
-            .Select(d => (Folder: d, Step: StepOf(d)))
-            .Where(c => c.Step >= 0)
-            .OrderByDescending(c => c.Step)
-            .Skip(Config.KeepCheckpoints);
-        foreach (var (folder, _) in old)
-        {
-            string doomed = $"{folder}.{Environment.ProcessId}.tmp";
-            Directory.Move(folder, doomed);
-            Directory.Delete(doomed, recursive: true);
-        }
+        Checkpoints.Prune();
     }
 
     /// <summary>
