@@ -66,6 +66,13 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
         // One RMSE per target (x, y), and together they are the pooled RMSE.
         Assert.Equal(report.ProbeTargets.Length, report.ProbeTargetRmse.Length);
         Assert.Equal(report.ProbeRmse, Math.Sqrt(report.ProbeTargetRmse.Average(v => v * v)), 9);
+        // Per k and target: the predicted latents' errors pool to the k-step RMSE; a trained predictor places the
+        // moving agent 4 steps on better than "it stood still" does.
+        Assert.Equal(4, report.PredictedProbeTargetRmse.Length);
+        Assert.Equal(report.PredictedProbeRmse[3], Math.Sqrt(report.PredictedProbeTargetRmse[3].Average(v => v * v)), 9);
+        double still = Math.Sqrt(report.StillProbeTargetRmse[3].Average(v => v * v));
+        Assert.True(report.PredictedProbeRmse[3] < still,
+            $"4 steps on: predicted {report.PredictedProbeRmse[3]:F2} px, standing still {still:F2} px");
     }
 
     [Fact]

@@ -131,12 +131,22 @@ public static class EvalModelCommand
             .AddColumn(new TableColumn("model").RightAligned())
             .AddColumn(new TableColumn("copy last").RightAligned())
             .AddColumn(new TableColumn("probe RMSE (px)").RightAligned());
+        // With more than one body (Push-Ball), each body's probe error and what it would be if nothing moved.
+        var bodies = r.ProbeTargets.Length > 2 && r.PredictedProbeTargetRmse.Length == r.ModelError.Length
+            ? Bodies(r.ProbeTargets)
+            : [];
+        foreach (var (body, _) in bodies)
+            errors.AddColumn(new TableColumn($"{body} px: predicted (still)").RightAligned());
         for (int k = 1; k <= r.ModelError.Length; k++)
-            errors.AddRow(
+            errors.AddRow([
                 $"{k}",
                 $"{r.ModelError[k - 1]:G4}",
                 $"{r.CopyLastError[k - 1]:G4}",
-                $"{r.PredictedProbeRmse[k - 1]:F2}");
+                $"{r.PredictedProbeRmse[k - 1]:F2}",
+                .. bodies.Select(b =>
+                    $"{BodyRmse(r.PredictedProbeTargetRmse[k - 1], b.Columns):F2} " +
+                    $"({BodyRmse(r.StillProbeTargetRmse[k - 1], b.Columns):F2})"),
+            ]);
         AnsiConsole.Write(errors);
         var t = new Table().AddColumn("diagnostic").AddColumn(new TableColumn("value").RightAligned());
         t.AddRow(
@@ -152,6 +162,17 @@ public static class EvalModelCommand
         t.AddRow("effective rank", $"{r.EffectiveRank:F1}");
         AnsiConsole.Write(t);
     }
+
+    /// <summary>Probe targets grouped by body: "agent_x", "agent_y" → agent; plain "x", "y" → agent.</summary>
+    private static (string Body, int[] Columns)[] Bodies(string[] targets) => targets
+        .Select((name, i) => (Body: name.Contains('_') ? name[..name.LastIndexOf('_')] : "agent", i))
+        .GroupBy(t => t.Body)
+        .Select(g => (g.Key, g.Select(t => t.i).ToArray()))
+        .ToArray();
+
+    /// <summary>RMSE over a body's coordinates (px), as the overall probe RMSE is over all of them.</summary>
+    private static double BodyRmse(double[] perTarget, int[] columns) =>
+        Math.Sqrt(columns.Average(j => perTarget[j] * perTarget[j]));
 
     private static readonly JsonSerializerOptions SummaryJson = new()
     {

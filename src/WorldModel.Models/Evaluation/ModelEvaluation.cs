@@ -52,6 +52,8 @@ public static class ModelEvaluation
         var predictedR2 = new double[horizon];
         double encoderRmse, encoderR2, meanRmse, meanStd, collapsed, erank;
         double[] perTarget;
+        var predictedPerTarget = new double[horizon][];
+        var stillPerTarget = new double[horizon][];
         int latentSize;
         using (no_grad())
         using (NewDisposeScope()) // every temporary of the statistics below dies here
@@ -81,8 +83,13 @@ public static class ModelEvaluation
             perTarget = LinearProbe.RmsePerTarget(encoded, truth0);
             meanRmse = LinearProbe.Score(MeanPrediction(trainY, (int)n), truth0).Rmse;
             for (int k = 1; k <= horizon; k++)
-                (predictedRmse[k - 1], predictedR2[k - 1]) =
-                    LinearProbe.Score(probe.Predict(ToArray(pAll[.., k - 1])), truth(k));
+            {
+                var predicted = probe.Predict(ToArray(pAll[.., k - 1]));
+                var truthK = truth(k);
+                (predictedRmse[k - 1], predictedR2[k - 1]) = LinearProbe.Score(predicted, truthK);
+                predictedPerTarget[k - 1] = LinearProbe.RmsePerTarget(predicted, truthK);
+                stillPerTarget[k - 1] = LinearProbe.RmsePerTarget(encoded, truthK);
+            }
 
             using var first = zAll[.., 0];
             using var std = Regularisers.FeatureStd(first);
@@ -109,7 +116,12 @@ public static class ModelEvaluation
             ProbeR2: encoderR2,
             MeanPositionRmse: meanRmse,
             PredictedProbeRmse: predictedRmse,
-            PredictedProbeR2: predictedR2) { ProbeTargetRmse = perTarget };
+            PredictedProbeR2: predictedR2)
+        {
+            ProbeTargetRmse = perTarget,
+            PredictedProbeTargetRmse = predictedPerTarget,
+            StillProbeTargetRmse = stillPerTarget,
+        };
     }
 
     /// <summary>Entries of the state that are positions (x, y of the agent, and of the ball in Push-Ball).</summary>

@@ -22,4 +22,15 @@ public sealed record ModelReport(
     /// well (Push-Ball: the agent, the ball, or both).
     /// </summary>
     public double[] ProbeTargetRmse { get; init; } = [];
+
+    /// <summary>
+    /// Per rollout length k (rows) and target (columns): the probe's RMSE (px) on the k-step predicted latents.
+    /// </summary>
+    public double[][] PredictedProbeTargetRmse { get; init; } = [];
+
+    /// <summary>
+    /// The same per k and target for "nothing moves": the probe of the first frame's latent against the position k
+    /// steps on. A predictor that does not beat it for a body (Push-Ball: the ball after a push) does not move it.
+    /// </summary>
+    public double[][] StillProbeTargetRmse { get; init; } = [];
 }
