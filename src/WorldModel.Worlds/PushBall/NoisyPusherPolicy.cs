@@ -7,10 +7,37 @@ namespace WorldModel.Worlds.PushBall;
 public sealed class NoisyPusherPolicy(NoisyPusherPolicyConfig config, PushBallBatch world) : IPolicy
 {
     private readonly ulong[] _rng = new ulong[world.Count];
+    // With retargetWithin: the pusher's own target once it has drawn one (until then the world's).
+    private readonly float[] _target = new float[world.Count * 2];
+    private readonly bool[] _retargeted = new bool[world.Count];
+    private readonly ulong[] _targetRng = new ulong[world.Count];
 
     public void Reset(ReadOnlySpan<ulong> episodeSeeds)
     {
-        for (int i = 0; i < world.Count; i++) _rng[i] = Rng.Derive(episodeSeeds[i], 0, stream: 2);
+        for (int i = 0; i < world.Count; i++)
+        {
+            _rng[i] = Rng.Derive(episodeSeeds[i], 0, stream: 2);
+            _targetRng[i] = Rng.Derive(episodeSeeds[i], 0, stream: 3); // its own stream: the noise stays as without
+            _retargeted[i] = false;
+        }
+    }
+
+    private (float X, float Y) Target(int i) => _retargeted[i]
+        ? (_target[2 * i], _target[2 * i + 1])
+        : (world.Target[2 * i], world.Target[2 * i + 1]);
+
+    /// <summary>A new target, drawn as the world draws its own, once the ball rests near the current one.</summary>
+    private void Retarget(int i, ReadOnlySpan<float> s)
+    {
+        if (config.RetargetWithin <= 0 || !world.Settled(i)) return;
+        var (tx, ty) = Target(i);
+        float dx = tx - s[BallX], dy = ty - s[BallY];
+        if (dx * dx + dy * dy > config.RetargetWithin * config.RetargetWithin) return;
+        var c = world.Config;
+        float m = c.BallRadius + c.StartMargin;
+        _target[2 * i] = Rng.Uniform(ref _targetRng[i], c.BorderLow + m, c.BorderHigh - m);
+        _target[2 * i + 1] = Rng.Uniform(ref _targetRng[i], c.BorderLow + m, c.BorderHigh - m);
+        _retargeted[i] = true;
     }
 
     public void Act(Span<float> actions)
@@ -20,7 +47,8 @@ public sealed class NoisyPusherPolicy(NoisyPusherPolicyConfig config, PushBallBa
         for (int i = 0; i < world.Count; i++)
         {
             var s = world.State.AsSpan(i * PushBallBatch.StateDim, PushBallBatch.StateDim);
-            float tx = world.Target[2 * i], ty = world.Target[2 * i + 1];
+            Retarget(i, s);
+            var (tx, ty) = Target(i);
             // Unit vector from the ball to the target; the pushing spot is just behind the ball on that line.
             float bx = tx - s[BallX], by = ty - s[BallY], bd = MathF.Max(1e-6f, MathF.Sqrt(bx * bx + by * by));
             bx /= bd; by /= bd;

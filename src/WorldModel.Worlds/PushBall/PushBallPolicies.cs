@@ -24,4 +24,10 @@ public sealed record NoisyPusherPolicyConfig : PolicyConfig
     [Range(0, 4)] public float Noise { get; init; } = 0.3f;
     /// <summary>Speed at which the pusher approaches (share of maxSpeed).</summary>
     [Range(0.05, 1)] public float Speed { get; init; } = 0.7f;
+    /// <summary>
+    /// When the ball has stopped within this many px of the pusher's target, it draws a new target and pushes again,
+    /// so one long episode holds several pushes (contacts are what a model must learn; one push per episode leaves
+    /// most transitions walking to the ball). 0: one push, to the world's own target.
+    /// </summary>
+    [AddedKey, Range(0, 32)] public float RetargetWithin { get; init; }
 }
