@@ -74,6 +74,18 @@ public sealed class EvalModelCommandTests
         foreach (var f in new[] { "summary.json", "prediction_error.png", "probe.png", "probe.svg" })
             Assert.True(File.Exists(Path.Combine(tmp["run"], "eval", f)), f);
         Assert.Contains("\"probeRmse\"", File.ReadAllText(Path.Combine(tmp["run"], "eval", "summary.json")));
+        Assert.Contains("random plans", r.Out);
+
+        // Another rollout length: the table has as many rows; one longer than the data's episodes is refused.
+        var two = CliRunner.Run("eval-model", tmp["run"], "--samples", "64", "--horizon", "2", "--device", "cpu",
+            "--out", tmp["eval2"]);
+        Assert.True(two.ExitCode == 0, two.Error + two.Out);
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["eval2"], "summary.json")))!;
+        Assert.Equal(2, summary["report"]!["modelError"]!.AsArray().Count);
+        Assert.NotNull(summary["report"]!["imaginedPlans"]!["trueBeatsRandom"]);
+        var tooLong = CliRunner.Run("eval-model", tmp["run"], "--horizon", "10000", "--device", "cpu");
+        Assert.Equal(1, tooLong.ExitCode);
+        Assert.Contains("--horizon 10000 is not allowed; allowed: 1 to", tooLong.Error);
     }
 
     [Fact]

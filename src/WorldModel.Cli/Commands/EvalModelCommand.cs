@@ -30,12 +30,17 @@ public static class EvalModelCommand
             Description = "Held-out sequences evaluated (and training frames for the probe)",
             DefaultValueFactory = _ => 2048,
         };
+        var horizonOpt = new Option<int?>("--horizon")
+        {
+            Description = "Rollout length evaluated, in steps (default: the training rollout; at most the data's " +
+                "episode steps): models trained on different rollouts compare at one length",
+        };
         var device = TrainCommand.DeviceOption();
         var cmd = new Command(
             "eval-model",
             "Prediction error vs rollout length, collapse diagnostics and linear probes on held-out episodes")
         {
-            run, outOpt, samples, device,
+            run, outOpt, samples, horizonOpt, device,
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
@@ -44,6 +49,11 @@ public static class EvalModelCommand
             if (n is < 64 or > 100_000)
                 throw new ArgumentException($"--samples {n} is not allowed; allowed: 64 to 100000");
             var config = TrainingRun.LoadConfig(folder);
+            int horizon = parse.GetValue(horizonOpt) ?? config.Train.Rollout;
+            if (horizon < 1 || horizon > config.Data.Steps)
+                throw new ArgumentException(
+                    $"--horizon {horizon} is not allowed; allowed: 1 to {config.Data.Steps} " +
+                    "(the data's episode steps)");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             var training = new TrainingRun(config, folder);
             string checkpoint = training.LatestCheckpoint()
@@ -68,7 +78,7 @@ public static class EvalModelCommand
             AnsiConsole.MarkupLine(
                 $"evaluating {Markup.Escape(Paths.Show(checkpoint))} (step {step}) on {n:N0} held-out sequences");
             var report = ModelEvaluation.Run(
-                model, config.Objective, train, heldOut, renderer, config.Train.Rollout, torchDevice, n);
+                model, config.Objective, train, heldOut, renderer, horizon, torchDevice, n);
             Print(report);
             Save(parse.GetValue(outOpt) ?? Path.Combine(folder, "eval"), config.Name, step, report);
             return CommandRunner.Ok;
@@ -160,6 +170,16 @@ public static class EvalModelCommand
         t.AddRow("mean per-element std across inputs", $"{r.MeanFeatureStd:F4}");
         t.AddRow("share of elements with std < 0.01", Format.Percent(r.CollapsedFeatureShare));
         t.AddRow("effective rank", $"{r.EffectiveRank:F1}");
+        if (r.ImaginedPlans is { } p)
+        {
+            // The goal is each held-out sequence's last frame; its own actions truly reach it.
+            t.AddRow(
+                $"true actions imagined closer to the goal than all {ImaginedPlans.RandomPlans} random plans",
+                Format.Percent(p.TrueBeatsRandom));
+            t.AddRow("  than standing still", Format.Percent(p.TrueBeatsStill));
+            t.AddRow("  terminal distance / latent variance: true, still, best random",
+                $"{p.TrueDistance:G3}, {p.StillDistance:G3}, {p.BestRandomDistance:G3}");
+        }
         AnsiConsole.Write(t);
     }
 

@@ -23,7 +23,15 @@ public static class ModelEvaluation
         Device device,
         int samples = 2048) =>
         // Pure: reading a model changes nothing, so on TorchSharp's Scalar race it is read again.
-        TorchGuard.Pure(() => Measure(model, objective, train, heldOut, renderer, horizon, device, samples));
+        TorchGuard.Pure(() => Measure(model, objective, train, heldOut, renderer, horizon, device, samples) with
+        {
+            ImaginedPlans = ImaginedPlans.Measure(
+                model,
+                new BatchSampler(heldOut, 64, horizon + 1, seed: 17, renderer),
+                Math.Max(1, samples / 64),
+                heldOut.Config.World.ActionLimit,
+                device),
+        });
 
     private static ModelReport Measure(
         LatentWorldModel model,

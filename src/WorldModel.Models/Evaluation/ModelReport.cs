@@ -33,4 +33,7 @@ public sealed record ModelReport(
     /// steps on. A predictor that does not beat it for a body (Push-Ball: the ball after a push) does not move it.
     /// </summary>
     public double[][] StillProbeTargetRmse { get; init; } = [];
+
+    /// <summary>Would a planner prefer the true actions over random plans in this model's imagination?</summary>
+    public ImaginedPlans.Result? ImaginedPlans { get; init; }
 }
