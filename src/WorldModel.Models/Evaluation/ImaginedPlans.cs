@@ -51,7 +51,7 @@ public static class ImaginedPlans
                 var goal = z[.., -1].flatten(1);
                 var real = Terminal(model, start, actions, goal);             // (B)
                 var still = Terminal(model, start, zeros_like(actions), goal);
-                var draws = Random(rng, size * RandomPlans, (int)h, (int)a, actionLimit);
+                var draws = DrawPlans(rng, size * RandomPlans, (int)h, (int)a, actionLimit);
                 var plans = tensor(draws, [size * RandomPlans, h, a]).to(device);
                 var random = Terminal(model, start.repeat_interleave(RandomPlans, 0), plans,
                     goal.repeat_interleave(RandomPlans, 0)).reshape(size, RandomPlans).amin(1);
@@ -82,7 +82,7 @@ public static class ImaginedPlans
     /// Random plans: a push drawn uniformly from the disk (ball) of the action limit, held for <see cref="Hold"/>
     /// steps, then another.
     /// </summary>
-    private static float[] Random(Random rng, long plans, int horizon, int actionDim, float limit)
+    private static float[] DrawPlans(Random rng, long plans, int horizon, int actionDim, float limit)
     {
         var values = new float[plans * horizon * actionDim];
         var push = new double[actionDim];
