@@ -140,6 +140,14 @@ public sealed class RunCommandTests
         Assert.Contains(Path.GetFullPath(tmp["pushes.json"]),
             File.ReadAllText(Path.Combine(tmp["eval2"], "report.md")));
 
+        // Pessimism needs the model's ensemble heads; this one was trained without.
+        var pessimistic = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"),
+            "--episodes", tmp["pushes.json"], "--no-oracle", "--out", tmp["eval4"], "--device", "cpu",
+            "--set", "plan.pessimism=10");
+        Assert.NotEqual(0, pessimistic.ExitCode);
+        Assert.Contains("pessimism = 10", pessimistic.Error);
+        Assert.Contains("objective.ensembleHeads", pessimistic.Error);
+
         // An experiment config as --config: its "evaluation" section, with overrides on top.
         var fromConfig = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"),
             "--config", Repository.Config("tiny-experiment.json"), "--out", tmp["eval3"], "--device", "cpu",

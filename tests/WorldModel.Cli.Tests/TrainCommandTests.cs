@@ -86,6 +86,19 @@ public sealed class EvalModelCommandTests
         var tooLong = CliRunner.Run("eval-model", tmp["run"], "--horizon", "10000", "--device", "cpu");
         Assert.Equal(1, tooLong.ExitCode);
         Assert.Contains("--horizon 10000 is not allowed; allowed: 1 to", tooLong.Error);
+
+        // Scored as a pessimistic planner scores: only a model with ensemble heads has the disagreement to pay.
+        var noHeads = CliRunner.Run("eval-model", tmp["run"], "--pessimism", "100", "--device", "cpu");
+        Assert.Equal(1, noHeads.ExitCode);
+        Assert.Contains("objective.ensembleHeads", noHeads.Error);
+        Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["heads"],
+            "--device", "cpu", "--set", "objective.ensembleHeads=2").ExitCode);
+        var pessimistic = CliRunner.Run("eval-model", tmp["heads"], "--samples", "64", "--horizon", "2",
+            "--pessimism", "100", "--device", "cpu");
+        Assert.True(pessimistic.ExitCode == 0, pessimistic.Error + pessimistic.Out);
+        Assert.Contains("paying pessimism 100", pessimistic.Out);
+        var paid = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["heads"], "eval", "summary.json")))!;
+        Assert.Equal(100, paid["report"]!["imaginedPlans"]!["pessimism"]!.GetValue<double>());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using TorchSharp;
 using WorldModel.Data;
 using WorldModel.Models.Exploration;
 using WorldModel.Models.Objectives;
+using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Models;
 using WorldModel.Render;
@@ -15,7 +16,8 @@ namespace WorldModel.Models.Tests;
 
 /// <summary>
 /// What the explorers seek, on a model that has only seen the left room: the ensemble's heads disagree more,
-/// and latents are farther from the collected ones, in the right room than in the left.
+/// and latents are farther from the collected ones, in the right room than in the left; a pessimistic planner pays
+/// its weight times that disagreement.
 /// </summary>
 [Collection("torch")]
 public sealed class ExplorationTests(ITestOutputHelper output) : IDisposable
@@ -80,6 +82,15 @@ public sealed class ExplorationTests(ITestOutputHelper output) : IDisposable
     /// <summary>The model's intrinsic value (minus its cost) of standing still at each of the points.</summary>
     private static float[] Value(ExplorationModel model, (float X, float Y)[] points)
     {
+        model.Observe(Observed(points));
+        var costs = new float[points.Length];
+        model.Score(new float[points.Length * 2], 1, 1, costs);
+        return costs.Select(c => -c).ToArray();
+    }
+
+    /// <summary>The agent at each of the points in the fixed layout, rendered.</summary>
+    private static Observations Observed((float X, float Y)[] points)
+    {
         var scenes = new SceneBuilder(World, Render);
         using var renderer = new CpuRasterizer(scenes.Format);
         var layout = new float[TwoRoomsLayout.Dim];
@@ -87,11 +98,30 @@ public sealed class ExplorationTests(ITestOutputHelper output) : IDisposable
         TwoRoomsLayout.Create(World.Layout, ref rng, World.BorderLow, World.BorderHigh).WriteTo(layout);
         var states = points.SelectMany(p => new[] { p.X, p.Y }).ToArray();
         var layouts = points.SelectMany(_ => layout).ToArray();
-        model.Observe(new Observations(points.Length, scenes.Format, scenes.Render(renderer, states, layouts, points.Length),
-            states, layouts));
-        var costs = new float[points.Length];
-        model.Score(new float[points.Length * 2], 1, 1, costs);
-        return costs.Select(c => -c).ToArray();
+        return new Observations(points.Length, scenes.Format, scenes.Render(renderer, states, layouts, points.Length),
+            states, layouts);
+    }
+
+    /// <summary>
+    /// What <paramref name="pessimistic"/> adds to <paramref name="plain"/>'s cost, averaged over plans that stand
+    /// still at each of the points for <paramref name="steps"/> steps.
+    /// </summary>
+    private static double Added(
+        LearnedPlanningModel plain,
+        LearnedPlanningModel pessimistic,
+        (float X, float Y)[] points,
+        int steps)
+    {
+        var observed = Observed(points);
+        double Mean(LearnedPlanningModel m)
+        {
+            m.SetGoals(observed);
+            m.Observe(observed);
+            var costs = new float[points.Length];
+            m.Score(new float[points.Length * steps * 2], 1, steps, costs);
+            return costs.Average();
+        }
+        return Mean(pessimistic) - Mean(plain);
     }
 
     private static (float X, float Y)[] Grid(float x0, float x1) =>
@@ -125,6 +155,23 @@ public sealed class ExplorationTests(ITestOutputHelper output) : IDisposable
         double onData = Value(disagreement, left).Average(), offData = Value(disagreement, right).Average();
         output.WriteLine($"disagreement: left room {onData:G3}, right room {offData:G3}");
         Assert.True(offData > 1.3 * onData, $"right {offData:G3} vs left {onData:G3}");
+
+        // A pessimistic planner pays for that disagreement: pessimism adds its weight times the heads' disagreement
+        // at each imagined step, summed with the sum cost, averaged over the steps with min (one step's scale).
+        foreach (var shape in new[] { CostShape.Sum, CostShape.Min })
+        {
+            using var plain = new LearnedPlanningModel("plain", model, CPU, CostSpace.Latent, shape);
+            using var pessimistic = new LearnedPlanningModel("pessimistic", model, CPU, CostSpace.Latent, shape)
+                { Pessimism = 100 };
+            double addedLeft = Added(plain, pessimistic, left, 1), addedRight = Added(plain, pessimistic, right, 1);
+            output.WriteLine($"{shape}: pessimism adds {addedLeft:G3} in the left room, {addedRight:G3} in the right");
+            Assert.Equal(100 * onData, addedLeft, 1e-3 * addedLeft);
+            Assert.Equal(100 * offData, addedRight, 1e-3 * addedRight);
+            double fourSteps = Added(plain, pessimistic, right, 4);
+            output.WriteLine($"{shape}: four steps standing still: {fourSteps:G3}");
+            if (shape == CostShape.Sum) Assert.True(fourSteps > 3 * addedRight, $"{fourSteps:G3} over four steps");
+            else Assert.True(fourSteps < 1.5 * addedRight, $"{fourSteps:G3} over four steps");
+        }
 
         var renderer = new CpuRasterizer(new SceneBuilder(World, Render).Format);
         using var seen = CollectedLatents.Encode(model, data, renderer, 512, seed: 5, CPU);

@@ -7,6 +7,7 @@ using WorldModel.Core.IO;
 using WorldModel.Data;
 using WorldModel.Models;
 using WorldModel.Models.Evaluation;
+using WorldModel.Models.Objectives;
 using WorldModel.Models.Training;
 using WorldModel.Render;
 using WorldModel.Report;
@@ -35,12 +36,17 @@ public static class EvalModelCommand
             Description = "Rollout length evaluated, in steps (default: the training rollout; at most the data's " +
                 "episode steps): models trained on different rollouts compare at one length",
         };
+        var pessimismOpt = new Option<float>("--pessimism")
+        {
+            Description = "The imagined-plans check scored as a pessimistic planner scores (plan.pessimism): plus " +
+                "this weight times the ensemble heads' disagreement (models trained with objective.ensembleHeads)",
+        };
         var device = TrainCommand.DeviceOption();
         var cmd = new Command(
             "eval-model",
             "Prediction error vs rollout length, collapse diagnostics and linear probes on held-out episodes")
         {
-            run, outOpt, samples, horizonOpt, device,
+            run, outOpt, samples, horizonOpt, pessimismOpt, device,
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
@@ -54,6 +60,13 @@ public static class EvalModelCommand
                 throw new ArgumentException(
                     $"--horizon {horizon} is not allowed; allowed: 1 to {config.Data.Steps} " +
                     "(the data's episode steps)");
+            float pessimism = parse.GetValue(pessimismOpt);
+            if (!(pessimism >= 0 && float.IsFinite(pessimism)))
+                throw new ArgumentException($"--pessimism {pessimism} is not allowed; allowed: 0 or more");
+            if (pessimism > 0 && config.Objective is not JepaObjectiveConfig { EnsembleHeads: >= 2 })
+                throw new ArgumentException(
+                    $"--pessimism {pessimism}: {folder} was trained without ensemble heads; allowed only for models " +
+                    "trained with objective.ensembleHeads >= 2");
             var torchDevice = TorchRuntime.Initialise(TrainCommand.ParseDevice(parse.GetValue(device)!));
             var training = new TrainingRun(config, folder);
             string checkpoint = training.LatestCheckpoint()
@@ -78,7 +91,7 @@ public static class EvalModelCommand
             AnsiConsole.MarkupLine(
                 $"evaluating {Markup.Escape(Paths.Show(checkpoint))} (step {step}) on {n:N0} held-out sequences");
             var report = ModelEvaluation.Run(
-                model, config.Objective, train, heldOut, renderer, horizon, torchDevice, n);
+                model, config.Objective, train, heldOut, renderer, horizon, torchDevice, n, pessimism);
             Print(report);
             Save(parse.GetValue(outOpt) ?? Path.Combine(folder, "eval"), config.Name, step, report);
             return CommandRunner.Ok;
@@ -173,8 +186,9 @@ public static class EvalModelCommand
         if (r.ImaginedPlans is { } p)
         {
             // The goal is each held-out sequence's last frame; its own actions truly reach it.
+            string paying = p.Pessimism > 0 ? $" (paying pessimism {p.Pessimism:G3})" : "";
             t.AddRow(
-                $"true actions imagined closer to the goal than all {ImaginedPlans.RandomPlans} random plans",
+                $"true actions imagined closer to the goal than all {ImaginedPlans.RandomPlans} random plans{paying}",
                 Format.Percent(p.TrueBeatsRandom));
             t.AddRow("  than standing still", Format.Percent(p.TrueBeatsStill));
             t.AddRow("  terminal distance / latent variance: true, still, best random",

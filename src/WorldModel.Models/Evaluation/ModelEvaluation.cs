@@ -21,7 +21,8 @@ public static class ModelEvaluation
         IRenderer renderer,
         int horizon,
         Device device,
-        int samples = 2048) =>
+        int samples = 2048,
+        float pessimism = 0) =>
         // Pure: reading a model changes nothing, so on TorchSharp's Scalar race it is read again.
         TorchGuard.Pure(() => Measure(model, objective, train, heldOut, renderer, horizon, device, samples) with
         {
@@ -30,7 +31,8 @@ public static class ModelEvaluation
                 new BatchSampler(heldOut, 64, horizon + 1, seed: 17, renderer),
                 Math.Max(1, samples / 64),
                 heldOut.Config.World.ActionLimit,
-                device),
+                device,
+                pessimism),
         });
 
     private static ModelReport Measure(

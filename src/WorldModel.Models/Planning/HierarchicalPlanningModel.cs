@@ -10,7 +10,8 @@ namespace WorldModel.Models.Planning;
 /// goal in the low level's cost space; the low level (a <see cref="LearnedPlanningModel"/>) aims at the latent
 /// — or, for pixel planning, the frame the decoder draws — one jump ahead on the chosen plan.
 /// </summary>
-public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IImaginingModel, IJumpImaginingModel
+public sealed class HierarchicalPlanningModel
+    : IHierarchicalPlanningModel, IImaginingModel, IJumpImaginingModel, IPessimisticModel
 {
     private readonly LearnedPlanningModel _low;
     private readonly HighLevel _high;
@@ -33,6 +34,12 @@ public sealed class HierarchicalPlanningModel : IHierarchicalPlanningModel, IIma
     /// <summary>Planner coordinates live in [−1, 1] per component; the norm limit is the box's corner.</summary>
     public float MacroLimit => MathF.Sqrt(_high.MacroDim);
     public IPlanningModel High { get; }
+
+    /// <summary>
+    /// The low level's: its plans toward the subgoal pay for its uncertainty (the high level's jumps do not).
+    /// </summary>
+    public string? WhyNoUncertainty => _low.WhyNoUncertainty;
+    public float Pessimism { get => _low.Pessimism; set => _low.Pessimism = value; }
 
     public void SetGoals(Observations goals) => _low.SetGoals(goals);
     public void Observe(Observations current) => _low.Observe(current);

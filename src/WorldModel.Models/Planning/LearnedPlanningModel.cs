@@ -19,7 +19,8 @@ public enum CostSpace
 /// A trained encoder + predictor (+ decoder) behind the planning interface. All E × N candidates are
 /// rolled out together: one batched predictor call per horizon step, no per-candidate loop.
 /// </summary>
-public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImaginingModel, IGoalVariantModel
+public sealed class LearnedPlanningModel
+    : IDifferentiablePlanningModel, IImaginingModel, IGoalVariantModel, IPessimisticModel
 {
     private readonly LatentWorldModel _model;
     private readonly Device _device;
@@ -42,6 +43,12 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
     }
 
     public string Name { get; }
+
+    public string? WhyNoUncertainty => _model.Ensemble is { Heads: >= 2 }
+        ? null
+        : "has no ensemble heads to measure its uncertainty (train it with objective.ensembleHeads >= 2)";
+
+    public float Pessimism { get; set; }
 
     internal LatentWorldModel Model => _model;
     internal Device Device => _device;
@@ -129,8 +136,16 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
         var total = _shape == CostShape.Min
             ? full([worlds], float.PositiveInfinity, device: _device)
             : zeros([worlds], device: _device);
+        // Pessimism: the heads' disagreement at each imagined step, accumulated as the distance is.
+        var heads = Pessimism > 0 ? _model.Ensemble : null;
+        Tensor? uncertainty = null;
         for (int h = 0; h < horizon; h++)
         {
+            if (heads is not null)
+            {
+                var step = heads.Disagreement(z, plans[.., h]);
+                uncertainty = uncertainty is null ? step : uncertainty + step;
+            }
             z = _model.Predictor.call(z, plans[.., h]);
             if (_shape == CostShape.Terminal && h < horizon - 1) continue;
             var imagined = _space == CostSpace.Latent ? z : nn.functional.sigmoid(_model.Decoder!.call(z));
@@ -139,6 +154,8 @@ public sealed class LearnedPlanningModel : IDifferentiablePlanningModel, IImagin
                 distance = minimum(distance, (imagined - goals[v]).pow(2).flatten(1).mean([1]));
             total = _shape == CostShape.Min ? minimum(total, distance) : total + distance;
         }
+        if (uncertainty is not null)
+            total = total + Pessimism * (_shape == CostShape.Sum ? uncertainty : uncertainty / horizon);
         if (!differentiate) return (Readback.Floats(total), null);
         // Candidates are independent, so the gradient of the summed cost is each candidate's own; autograd.grad
         // leaves the weights' .grad alone.

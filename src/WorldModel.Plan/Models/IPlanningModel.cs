@@ -22,6 +22,20 @@ public sealed record Observations(int Count, FrameFormat Format, byte[] Frames, 
 public interface IGoalVariantModel : IPlanningModel;
 
 /// <summary>
+/// A learned model that can add its own uncertainty to the planning cost, so that a planner cannot pick plans
+/// whose imagined future is good only because the model is wrong there (pessimism, as offline model-based RL:
+/// MOPO, Yu et al. 2020; MOReL, Kidambi et al. 2020). Oracles are exact and do not implement it.
+/// </summary>
+public interface IPessimisticModel : IPlanningModel
+{
+    /// <summary>Why the model cannot measure its uncertainty (it has no ensemble heads); null when it can.</summary>
+    string? WhyNoUncertainty { get; }
+
+    /// <summary>Weight of the uncertainty added to every candidate's cost; 0: none.</summary>
+    float Pessimism { get; set; }
+}
+
+/// <summary>
 /// How candidate rollouts are scored. Sum: distance summed over the horizon (greedy; the wall is a
 /// local minimum). Terminal: distance at the horizon's end only (sees past the wall, but does not care
 /// where the path is before its end, so the agent dawdles near the goal). Min: the closest the

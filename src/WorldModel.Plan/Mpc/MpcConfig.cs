@@ -42,6 +42,13 @@ public sealed record MpcConfig
     /// ball). Oracles and two-level models plan to the one goal.
     /// </summary>
     [AddedKey, Range(0, 256)] public int GoalVariants { get; init; }
+    /// <summary>
+    /// Weight of a learned model's uncertainty in its planning cost: the variance of its ensemble heads' next
+    /// latents (objective.ensembleHeads) along each imagined step, accumulated as the distance is (summed with
+    /// cost = sum, its mean over the steps with terminal and min), so plans that lead where the model was not
+    /// taught cost more (MOPO, Yu et al. 2020). 0: none. Oracles are exact and ignore it.
+    /// </summary>
+    [AddedKey, Range(0, 1e6)] public float Pessimism { get; init; }
 }
 
 /// <summary>

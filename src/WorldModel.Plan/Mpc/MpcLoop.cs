@@ -70,6 +70,13 @@ public sealed class MpcLoop
             throw new ArgumentException(
                 $"evaluation.plan.goalVariants = {config.GoalVariants}: world '{world.Spec.Kind}' leaves nothing of " +
                 "its goal free (its goal state is the task); set it to 0");
+        if (model is IPessimisticModel pessimistic)
+        {
+            if (config.Pessimism > 0 && pessimistic.WhyNoUncertainty is { } why)
+                throw new ArgumentException(
+                    $"evaluation.plan.pessimism = {config.Pessimism}: {model.Name} {why}; set it to 0");
+            pessimistic.Pessimism = config.Pessimism;
+        }
         model.SetGoals(Goals(Enumerable.Range(0, _e).ToArray()));
         _goalsFor = _e;
         // A hierarchical model's low level plans lowHorizon steps toward its subgoal; its high level looks the planner
