@@ -25,18 +25,26 @@ public sealed record ModelEntry
     public HierarchyEntry? Hierarchy { get; init; }
     /// <summary>
     /// The ways to plan with it, out of "latent", "frames" (a pixel model), "latent-hier" and "frames-hier" (with a
-    /// hierarchy); unset: all it offers. Planning in frames costs a decoder pass per candidate, so a quick config may
+    /// hierarchy), "latent-value" and "latent-hier-value" (with a hierarchy that learns a value); unset: all it
+    /// offers. Planning in frames costs a decoder pass per candidate, so a quick config may
     /// keep only some.
     /// </summary>
     public string[]? Methods { get; init; }
 
-    /// <summary>The method suffixes this entry can offer ("latent", "frames", and their "-hier" versions).</summary>
+    /// <summary>
+    /// The method suffixes this entry can offer ("latent", "frames", their "-hier" versions, "latent-value" and
+    /// "latent-hier-value").
+    /// </summary>
     public IReadOnlyList<string> Offered
     {
         get
         {
             string[] flat = Objective is PixelObjectiveConfig ? ["frames", "latent"] : ["latent"];
-            return Hierarchy is null ? flat : [.. flat, .. flat.Select(f => f + "-hier")];
+            if (Hierarchy is null) return flat;
+            var hierarchical = flat.Select(f => f + "-hier");
+            return Hierarchy.Value is null
+                ? [.. flat, .. hierarchical]
+                : [.. flat, .. hierarchical, "latent-value", "latent-hier-value"];
         }
     }
 
@@ -56,6 +64,11 @@ public sealed record HierarchyEntry
     [Range(1, 64)] public int MacroActionDim { get; init; } = 8;
     [Range(4, 4096)] public int MacroHidden { get; init; } = 64;
     public TrainConfig Train { get; init; } = new() { Rollout = 4 };
+    /// <summary>
+    /// Set: the high level also learns a goal-conditioned value ("NAME/latent-value" and "NAME/latent-hier-value"
+    /// plan by it).
+    /// </summary>
+    [AddedKey] public Models.Hierarchy.GoalValueConfig? Value { get; init; }
 }
 
 /// <summary>
@@ -103,6 +116,7 @@ public sealed record ExperimentConfig : IValidatable
                 Skip = h.Skip,
                 MacroActionDim = h.MacroActionDim,
                 MacroHidden = h.MacroHidden,
+                Value = h.Value,
             },
         };
     }

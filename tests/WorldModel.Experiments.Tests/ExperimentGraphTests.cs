@@ -50,6 +50,29 @@ public sealed class ExperimentGraphTests
     }
 
     [Fact]
+    public void Given_a_hierarchy_that_learns_a_value_Then_its_high_level_plans_by_it_too_and_the_landscape_waits_for_it()
+    {
+        using var tmp = new TempFolder();
+        string[] sets =
+            ["models.0.hierarchy.skip=4", "models.0.hierarchy.train.rollout=2", "evaluation.plannerHorizons=[4]"];
+        var plain = ExperimentGraph.Build(Tiny(sets), tmp["plain"]);
+        var graph = ExperimentGraph.Build(Tiny([.. sets, "models.0.hierarchy.value.hidden=32"]), tmp["run"]);
+        foreach (string method in new[] { "latent-value", "latent-hier-value" })
+            Assert.Equal(["train/jepa-seed0-high"], graph[$"plan/jepa-{method}-seed0-h4"].DependsOn.Select(u => u.Id));
+        Assert.DoesNotContain(plain.Units, u => u.Id == "plan/jepa-latent-hier-value-seed0-h4");
+        Assert.Contains("train/jepa-seed0-high", graph["landscape"].DependsOn.Select(u => u.Id));
+        Assert.DoesNotContain("train/jepa-seed0-high", plain["landscape"].DependsOn.Select(u => u.Id));
+        // The value is part of what the high level trains, so of its key; without one the key is as before.
+        Assert.NotEqual(plain["train/jepa-seed0-high"].Key, graph["train/jepa-seed0-high"].Key);
+        Assert.Equal(plain["train/jepa-seed0"].Key, graph["train/jepa-seed0"].Key);
+
+        // Planning by a value the high level does not learn is refused, naming what is allowed.
+        var e = Assert.Throws<ConfigException>(() => Tiny([.. sets, "models.0.methods=[\"latent-hier-value\"]"]));
+        Assert.Contains("latent-hier-value", e.Message);
+        Assert.Contains("allowed: latent, latent-hier", e.Message);
+    }
+
+    [Fact]
     public void Given_a_collection_experiment_with_a_two_level_model_Then_every_evaluated_round_trains_its_high_level_and_plans_in_two_levels()
     {
         // The committed comparison plans only "latent-hier": without the high level per round nothing learned plans.

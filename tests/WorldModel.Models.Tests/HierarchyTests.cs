@@ -25,7 +25,8 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
         try { Directory.Delete(_root, true); } catch (IOException) { }
     }
 
-    private (TrainingRun Low, TrainingRun High) TrainBoth(int lowSteps, int highSteps)
+    private (TrainingRun Low, TrainingRun High) TrainBoth(
+        int lowSteps, int highSteps, GoalValueConfig? value = null)
     {
         var data = TinyWorld.Dataset;
         var renderer = new CpuRasterizer(new SceneBuilder(data.Config.World, data.Config.Render).Format);
@@ -41,12 +42,13 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
         {
             Name = "high",
             Train = low.Train with { Steps = highSteps, Rollout = 3 },
-            Hierarchy = new HierarchyConfig { LowLevel = "../low", Skip = Skip, MacroActionDim = 4 },
+            Hierarchy = new HierarchyConfig { LowLevel = "../low", Skip = Skip, MacroActionDim = 4, Value = value },
             CheckpointEvery = highSteps,
         };
-        var highRun = new TrainingRun(high, Path.Combine(_root, "high"));
+        var highRun = new TrainingRun(high, Path.Combine(_root, value is null ? "high" : "high-value"));
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        ScalarRace.RetryOnce(() => lowRun.Run(data, renderer, device), output.WriteLine);
+        if (lowRun.CompletedSteps() < lowSteps)
+            ScalarRace.RetryOnce(() => lowRun.Run(data, renderer, device), output.WriteLine);
         ScalarRace.RetryOnce(() => highRun.Run(data, renderer, device), output.WriteLine);
         output.WriteLine($"low {lowSteps} + high {highSteps} steps in {sw.Elapsed.TotalSeconds:F0} s");
         return (lowRun, highRun);
@@ -90,6 +92,43 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(["jepa/latent", "jepa/latent-hier"], methods.Select(m => m.Name));
         Assert.IsType<HierarchicalPlanningModel>(methods[1]);
         foreach (var m in methods) m.Dispose();
+    }
+
+    [Fact]
+    public void Given_a_high_level_that_also_learns_a_value_Then_its_jumps_train_exactly_as_without_it_and_the_run_offers_planning_by_the_value()
+    {
+        var (_, plain) = TrainBoth(lowSteps: 60, highSteps: 60);
+        var (_, valued) = TrainBoth(lowSteps: 60, highSteps: 60, new GoalValueConfig { Hidden = 32 });
+        var (_, a) = TrainedPlanningModels.LoadTrained(plain.Folder, CPU);
+        var (_, b) = TrainedPlanningModels.LoadTrained(valued.Folder, CPU);
+
+        // The value reads the frozen latents and is clipped on its own: every other weight is bit for bit the same.
+        var withValue = b.state_dict();
+        var shared = a.state_dict().ToList();
+        Assert.Contains(withValue.Keys, k => k.Contains("_value."));
+        foreach (var (name, w) in shared)
+            Assert.True(w.allclose(withValue[name], rtol: 0, atol: 0),
+                $"{name} differs when the high level also learns a value");
+        Assert.True(shared.Count < withValue.Count);
+
+        var methods = TrainedPlanningModels.FromRun(valued.Folder, CPU, CostShape.Min, CostShape.Terminal);
+        Assert.Equal(["jepa/latent", "jepa/latent-hier", "jepa/latent-value", "jepa/latent-hier-value"],
+            methods.Select(m => m.Name));
+        Assert.IsType<LearnedPlanningModel>(methods[2]);
+        var byValue = Assert.IsType<HierarchicalPlanningModel>(methods[3]);
+        Assert.NotNull(byValue.ValueCost);
+        Assert.Null(((HierarchicalPlanningModel)methods[1]).ValueCost);
+        foreach (var m in methods) m.Dispose();
+
+        // Asking a high level without one to plan by its value names the key to set.
+        using var low = new LearnedPlanningModel("jepa/latent", a, CPU, CostSpace.Latent, CostShape.Min);
+        var e = Assert.Throws<ArgumentException>(() =>
+            new HierarchicalPlanningModel("jepa/latent-hier-value", low, CostShape.Min, byValue: true));
+        Assert.Contains("hierarchy.value", e.Message);
+        // A value measures latents, not frames.
+        var frames = Assert.Throws<ArgumentException>(() => new LearnedPlanningModel(
+            "jepa/frames-value", b, CPU, CostSpace.Pixel, CostShape.Min, b.HighLevel!.Value));
+        Assert.Contains("latent space", frames.Message);
     }
 
     [Fact]

@@ -68,7 +68,9 @@ public static class LandscapeCommand
             var models = PlanningModels.OracleCosts(world)
                 .Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
                 .ToList();
-            models.AddRange(TrainedPlanningModels.FromRun(folder, torchDevice, CostShape.Sum, CostShape.Sum));
+            // A value's landscape is the jumps it counts from each point (its planning cost is the low level's).
+            models.AddRange(TrainedPlanningModels.FromRun(folder, torchDevice, CostShape.Sum, CostShape.Sum)
+                .Select(m => m is HierarchicalPlanningModel { ValueCost: { } value } ? value : m));
             var results = landscapes.SaveLandscapes(
                 outFolder, models, layoutSeed, runConfig.Data.Render, goalX, goalY, cell, cancel);
 

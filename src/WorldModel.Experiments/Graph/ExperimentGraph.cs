@@ -92,16 +92,29 @@ public sealed class ExperimentGraph
         if (world is ICostLandscapeWorld landscapes && collection is null)
         {
             var firstSeed = trains.Where(t => t.Seed == config.Seeds[0] && !t.IsHighLevel).ToList();
+            // High levels with a learned value add its landscape (the jumps it counts to the goal).
+            var values = trains.Where(t => t.Seed == config.Seeds[0] && t.LearnsValue).ToList();
             units.Add(new LandscapeUnit(landscapes, (ulong)config.Data.Seed, config.Data.Render, eval.LandscapeCell,
                 Path.Combine(folder, "plots"),
                 device => eval.OraclesFor(world).Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
                     .Concat(firstSeed.SelectMany(t =>
-                        TrainedPlanningModels.FromRun(t.Folder, device, CostShape.Sum, CostShape.Sum, t.Entry.Name))),
-                string.Join(",", firstSeed.Select(t => t.Key)), [.. firstSeed]));
+                        TrainedPlanningModels.FromRun(t.Folder, device, CostShape.Sum, CostShape.Sum, t.Entry.Name)))
+                    .Concat(values.SelectMany(t => ValueCosts(t, device))),
+                string.Join(",", firstSeed.Concat(values).Select(t => t.Key)), [.. firstSeed, .. values]));
         }
         var graph = new ExperimentGraph(folder, units);
         units.Add(new ReportUnit(config, graph, plans, episodes, [.. units], collection?.Rounds ?? []));
         return graph;
+    }
+
+    /// <summary>A high level's value as a cost over the arena; its other planning models are disposed.</summary>
+    private static IEnumerable<IPlanningModel> ValueCosts(TrainStage.Unit high, TorchSharp.torch.Device device)
+    {
+        var all = TrainedPlanningModels.FromRun(high.Folder, device, CostShape.Sum, CostShape.Sum, high.Entry.Name);
+        var costs = all.OfType<HierarchicalPlanningModel>().Select(m => m.ValueCost).OfType<IPlanningModel>().ToList();
+        foreach (var other in all.Where(m => m is not HierarchicalPlanningModel { ValueCost: not null }))
+            other.Dispose();
+        return costs;
     }
 
     /// <summary>One planning method of a trained run (a pixel run offers two); the other is disposed.</summary>

@@ -86,6 +86,8 @@ public static class TrainStage
         /// Whether this unit trains a high level (on <see cref="ExperimentUnit.DependsOn"/>'s low level).
         /// </summary>
         public bool IsHighLevel => lowLevel is not null;
+        /// <summary>Whether this unit's high level also learns a goal-conditioned value (hierarchy.value).</summary>
+        public bool LearnsValue => lowLevel is not null && config.Hierarchy?.Value is not null;
         public override string Title => $"train {entry.Name} seed {seed}{(lowLevel is null ? "" : " high level")}";
         // A high level's output depends on the low level it was trained on, not only on its own settings.
         public override string Key => TrainingRun.ContentHash(config) + (lowLevel is null ? "" : "+" + lowLevel.Key)
@@ -115,6 +117,9 @@ public static class TrainStage
                     ? ["frames", "latent"]
                     : ["latent"];
                 var suffixes = lowLevel is null ? flat : flat.Select(TrainedPlanningModels.HierarchicalName);
+                if (LearnsValue)
+                    suffixes = [.. suffixes, TrainedPlanningModels.FlatValueName("latent"),
+                        TrainedPlanningModels.ValueName("latent")];
                 return [.. suffixes.Where(entry.Plans).Select(x => $"{Label}/{x}")];
             }
         }

@@ -28,6 +28,11 @@ public sealed record HierarchyConfig : IValidatable
     [Range(1, 64)] public int MacroActionDim { get; init; } = 8;
     /// <summary>Hidden width of the macro-action encoder's MLP (HWM: 32-32).</summary>
     [Range(4, 4096)] public int MacroHidden { get; init; } = 64;
+    /// <summary>
+    /// Set: the high level also learns a goal-conditioned value over the latent (<see cref="GoalValueConfig"/>),
+    /// and the model offers two-level planning whose high level counts jumps to the goal by it ("latent-hier-value").
+    /// </summary>
+    [AddedKey] public GoalValueConfig? Value { get; init; }
 
     public IEnumerable<ConfigError> Validate()
     {

@@ -19,6 +19,7 @@ public sealed class HighLevel : Module
     private readonly bool _sum;
     private readonly int _actionDim;
     private readonly Tensor _macroLow, _macroHigh;
+    private readonly GoalValue? _value;
 
     public HighLevel(HierarchyConfig config, ModelConfig model, long[] latentShape, int actionDim)
         : base(nameof(HighLevel))
@@ -40,12 +41,28 @@ public sealed class HighLevel : Module
         _macroHigh = full([MacroDim], 2f);
         register_buffer("macro_low", _macroLow);
         register_buffer("macro_high", _macroHigh);
+        // Made last, so the jump's weights start as they do without a value (the same draws of the seed).
+        if (config.Value is { } value)
+            _value = new GoalValue(value, latentShape.Aggregate(1L, (a, b) => a * b));
         RegisterComponents();
     }
 
     public int Skip { get; }
     public int MacroDim { get; }
     public Predictor Predictor { get; }
+    /// <summary>The goal-conditioned value over the latent, in jumps (hierarchy.value); null without one.</summary>
+    public GoalValue? Value => _value;
+
+    /// <summary>
+    /// The jump's trainable parameters (macro-action encoder, predictor), in registration order, without the
+    /// value's: each is clipped on its own, so a value leaves the jump's training as it was.
+    /// </summary>
+    public IEnumerable<Parameter> JumpParameters =>
+        named_parameters()
+            .Where(p => !p.name.StartsWith(ValuePrefix, StringComparison.Ordinal))
+            .Select(p => p.parameter);
+
+    private const string ValuePrefix = nameof(_value) + ".";
 
     /// <summary>(…, k × A) action chunks → (…, m) macro-actions.</summary>
     public Tensor EncodeMacro(Tensor chunks) => _macroEncoder is { } mlp

@@ -16,14 +16,26 @@ public sealed class HierarchicalPlanningModel
     private readonly LearnedPlanningModel _low;
     private readonly HighLevel _high;
     private readonly CostShape _highShape;
+    private readonly GoalValue? _value;
 
     /// <param name="highShape">How the high level scores its jumps against the goal (sum, terminal or min).</param>
-    public HierarchicalPlanningModel(string name, LearnedPlanningModel low, CostShape highShape)
+    /// <param name="byValue">
+    /// Whether the high level measures the way to the goal in jumps by its learned value (hierarchy.value) instead
+    /// of the distance in the low level's cost space; latent space only.
+    /// </param>
+    public HierarchicalPlanningModel(string name, LearnedPlanningModel low, CostShape highShape, bool byValue = false)
     {
         _low = low;
         _high = low.Model.HighLevel
             ?? throw new ArgumentException($"{name}: the model has no high level (train one with a hierarchy config)");
         _highShape = highShape;
+        if (byValue)
+        {
+            if (low.Space != CostSpace.Latent)
+                throw new ArgumentException($"{name}: a learned value measures latents; plan it in latent space");
+            _value = _high.Value ?? throw new ArgumentException(
+                $"{name}: the high level has no value (train it with hierarchy.value set)");
+        }
         Name = name;
         High = new Jumps(this);
     }
@@ -34,6 +46,12 @@ public sealed class HierarchicalPlanningModel
     /// <summary>Planner coordinates live in [−1, 1] per component; the norm limit is the box's corner.</summary>
     public float MacroLimit => MathF.Sqrt(_high.MacroDim);
     public IPlanningModel High { get; }
+
+    /// <summary>
+    /// With a learned value: a cost that is the jumps it counts from each observed latent to the goal, whatever the
+    /// actions (for cost landscapes); null without one.
+    /// </summary>
+    public IPlanningModel? ValueCost => _value is null ? null : new ValueAtObservation(this);
 
     /// <summary>
     /// The low level's: its plans toward the subgoal pay for its uncertainty (the high level's jumps do not).
@@ -112,14 +130,45 @@ public sealed class HierarchicalPlanningModel
 
     private Tensor Decode(Tensor z) => nn.functional.sigmoid(_low.Model.Decoder!.call(z));
 
-    /// <summary>(E, R, …) latents (or latents to decode) against (E, …) goals: (E, R) mean squared distances.</summary>
+    /// <summary>(E, R, …) latents (or latents to decode) against (E, …) goals: (E, R) distances.</summary>
     private Tensor Distance(Tensor z, Tensor goal)
     {
         long e = z.shape[0], r = z.shape[1];
-        var flat = z.flatten(0, 1);
-        var imagined = _low.Space == CostSpace.Latent ? flat : Decode(flat);
-        var target = goal.repeat_interleave(r, 0);
-        return (imagined - target).pow(2).flatten(1).mean([1]).reshape(e, r);
+        return Measure(z.flatten(0, 1), goal.repeat_interleave(r, 0)).reshape(e, r);
+    }
+
+    /// <summary>
+    /// (N, …) latents against (N, …) goals: (N,) mean squared distances in the low level's cost space, or the jumps
+    /// the learned value counts.
+    /// </summary>
+    private Tensor Measure(Tensor z, Tensor goal)
+    {
+        if (_value is not null) return _value.Distance(z, goal);
+        var imagined = _low.Space == CostSpace.Latent ? z : Decode(z);
+        return (imagined - goal).pow(2).flatten(1).mean([1]);
+    }
+
+    /// <summary>The value's jumps from the observed latent to the goal, for every candidate.</summary>
+    private sealed class ValueAtObservation(HierarchicalPlanningModel owner) : IPlanningModel
+    {
+        public string Name => owner.Name;
+        public void SetGoals(Observations goals) => owner.SetGoals(goals);
+        public void Observe(Observations current) => owner.Observe(current);
+
+        public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
+        {
+            var scored = TorchGuard.Pure(() =>
+            {
+                using var _ = no_grad();
+                using var scope = NewDisposeScope();
+                var (current, goal) = owner.Encoded();
+                var jumps = owner._value!.Distance(current, goal).repeat_interleave(candidates, 0);
+                return Readback.Floats(jumps);
+            });
+            scored.CopyTo(costs);
+        }
+
+        public void Dispose() => owner.Dispose();
     }
 
     /// <summary>The high level as a planning model over macro-actions.</summary>
@@ -149,8 +198,7 @@ public sealed class HierarchicalPlanningModel
                 {
                     z = owner._high.Predictor.call(z, m[.., j]);
                     if (shape == CostShape.Terminal && j < macroSteps - 1) continue;
-                    var imagined = owner._low.Space == CostSpace.Latent ? z : owner.Decode(z);
-                    var distance = (imagined - target).pow(2).flatten(1).mean([1]);
+                    var distance = owner.Measure(z, target);
                     total = shape == CostShape.Min ? minimum(total, distance) : total + distance;
                 }
                 return Readback.Floats(total);

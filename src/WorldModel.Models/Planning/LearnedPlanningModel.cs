@@ -26,14 +26,28 @@ public sealed class LearnedPlanningModel
     private readonly Device _device;
     private readonly CostSpace _space;
     private readonly CostShape _shape;
+    private readonly Hierarchy.GoalValue? _value;
     private Tensor? _goalLatent, _goalFrame, _current, _aim;
     private int _variants = 1; // goal observations per episode: the cost is the distance to the nearest
 
-    public LearnedPlanningModel(string name, LatentWorldModel model, Device device, CostSpace space, CostShape shape)
+    /// <param name="value">
+    /// Set: each imagined latent is scored by the jumps this learned value counts to the goal instead of its squared
+    /// distance (latent space only).
+    /// </param>
+    public LearnedPlanningModel(
+        string name,
+        LatentWorldModel model,
+        Device device,
+        CostSpace space,
+        CostShape shape,
+        Hierarchy.GoalValue? value = null)
     {
+        if (value is not null && space != CostSpace.Latent)
+            throw new ArgumentException($"{name}: a learned value measures latents; plan it in latent space");
         if (space == CostSpace.Pixel && model.Decoder is null)
             throw new ArgumentException(
                 $"{name}: pixel-space planning needs a model with a decoder (one trained with objective.kind = pixel)");
+        _value = value;
         Name = name;
         _model = model;
         _device = device;
@@ -149,9 +163,9 @@ public sealed class LearnedPlanningModel
             z = _model.Predictor.call(z, plans[.., h]);
             if (_shape == CostShape.Terminal && h < horizon - 1) continue;
             var imagined = _space == CostSpace.Latent ? z : nn.functional.sigmoid(_model.Decoder!.call(z));
-            var distance = (imagined - goals[0]).pow(2).flatten(1).mean([1]);
+            var distance = Measure(imagined, goals[0]);
             for (int v = 1; v < goals.Length; v++)
-                distance = minimum(distance, (imagined - goals[v]).pow(2).flatten(1).mean([1]));
+                distance = minimum(distance, Measure(imagined, goals[v]));
             total = _shape == CostShape.Min ? minimum(total, distance) : total + distance;
         }
         if (uncertainty is not null)
@@ -164,6 +178,12 @@ public sealed class LearnedPlanningModel
         var both = Readback.Floats(cat([total.detach(), grad.flatten()]));
         return (both[..(int)worlds], both[(int)worlds..]);
     }
+
+    /// <summary>(N, …) imagined latents or frames against (N, …) goals: squared distances, or the value's
+    /// jumps.</summary>
+    private Tensor Measure(Tensor imagined, Tensor goal) => _value is not null
+        ? _value.Distance(imagined, goal)
+        : (imagined - goal).pow(2).flatten(1).mean([1]);
 
     /// <summary>
     /// The goals (episodes × variants, …) as one tensor per variant, each row repeated for the episode's candidates.

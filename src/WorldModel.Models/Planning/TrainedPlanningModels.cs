@@ -35,7 +35,16 @@ public static class TrainedPlanningModels
         // A hierarchical run offers its low level flat and each way of planning it in two levels.
         var hierarchical = flat.Select(low => new HierarchicalPlanningModel(
             HierarchicalName(low.Name), NewLow(low), low.Space == CostSpace.Pixel ? pixelShape : shape));
-        return [.. flat, .. hierarchical];
+        // With a learned value, each latent method is also planned flat scoring its imagined latents by the value,
+        // and in two levels with a high level that counts jumps by it.
+        IEnumerable<IPlanningModel> byValue = model.HighLevel?.Value is not { } value
+            ? []
+            : flat.Where(low => low.Space == CostSpace.Latent).SelectMany(low => new IPlanningModel[]
+            {
+                new LearnedPlanningModel(FlatValueName(low.Name), model, device, CostSpace.Latent, shape, value),
+                new HierarchicalPlanningModel(ValueName(low.Name), NewLow(low), shape, byValue: true),
+            });
+        return [.. flat, .. hierarchical, .. byValue];
 
         LearnedPlanningModel NewLow(LearnedPlanningModel low) => new(
             low.Name, model, device, low.Space, low.Space == CostSpace.Pixel ? pixelShape : shape);
@@ -45,6 +54,18 @@ public static class TrainedPlanningModels
     /// The result name of a planning method planned in two levels: "jepa/latent" → "jepa/latent-hier".
     /// </summary>
     public static string HierarchicalName(string method) => method + "-hier";
+
+    /// <summary>
+    /// The result name of a latent method planned in two levels whose high level measures by the learned value:
+    /// "jepa/latent" → "jepa/latent-hier-value".
+    /// </summary>
+    public static string ValueName(string method) => HierarchicalName(method) + "-value";
+
+    /// <summary>
+    /// The result name of a latent method planned flat with each imagined latent scored by the learned value:
+    /// "jepa/latent" → "jepa/latent-value".
+    /// </summary>
+    public static string FlatValueName(string method) => method + "-value";
 
     /// <summary>
     /// A training run's config and its latest checkpoint's model, on <paramref name="device"/>, in eval mode.

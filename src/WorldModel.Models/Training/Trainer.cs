@@ -51,6 +51,21 @@ public sealed class Trainer
     public TorchSharp.Modules.OptimizerHelper Optimizer { get; }
 
     /// <summary>
+    /// The parameters clipped together: the whole model; for a high level its jump, and its value on its own (the
+    /// two share no weights, so the value leaves the jump's steps as they would be without it).
+    /// </summary>
+    private IEnumerable<IEnumerable<TorchSharp.Modules.Parameter>> ClipGroups()
+    {
+        if (_model.HighLevel is not { } high)
+        {
+            yield return _model.parameters();
+            yield break;
+        }
+        yield return high.JumpParameters;
+        if (high.Value is { } value) yield return value.Trainable;
+    }
+
+    /// <summary>
     /// Runs steps [from, to) on batches from <paramref name="sampler"/>; calls <paramref name="onStep"/> after each.
     /// </summary>
     public void Run(
@@ -77,8 +92,7 @@ public sealed class Trainer
             Optimizer.zero_grad();
             loss.Total.backward();
             if (_config.GradClip > 0)
-                GradientClipping.ClipNorm(
-                    _model.HighLevel is null ? _model.parameters() : _model.HighLevel.parameters(), _config.GradClip);
+                foreach (var group in ClipGroups()) GradientClipping.ClipNorm(group, _config.GradClip);
             // The step's one read-back: the loss and its terms together, once the backward pass is queued (an
             // item() each would make the host wait for the device each time). Before the update, so a non-finite
             // loss never reaches the weights.
@@ -93,6 +107,7 @@ public sealed class Trainer
                     $"lower train.learningRate or check the data");
             Optimizer.step();
             if (_objective is JepaObjectiveConfig { TargetEma: > 0 } jepa) _model.UpdateTargetEncoder(jepa.TargetEma);
+            _model.HighLevel?.Value?.UpdateTarget();
             onStep?.Invoke(new StepMetrics(
                 Step: step,
                 LearningRate: lr,

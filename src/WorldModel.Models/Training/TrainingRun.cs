@@ -137,7 +137,8 @@ public sealed class TrainingRun
             foreach (var (name, tensor) in model.state_dict())
                 if (weights.TryGetValue(name, out var w)) tensor.copy_(w);
         foreach (var p in model.parameters()) p.requires_grad = false;
-        foreach (var p in model.HighLevel!.parameters()) p.requires_grad = true;
+        foreach (var p in model.HighLevel!.JumpParameters) p.requires_grad = true;
+        foreach (var p in model.HighLevel.Value?.Trainable ?? []) p.requires_grad = true;
     }
 
     /// <summary>
