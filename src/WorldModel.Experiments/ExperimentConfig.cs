@@ -35,18 +35,20 @@ public sealed record ModelEntry
     /// The method suffixes this entry can offer ("latent", "frames", their "-hier" versions, "latent-value" and
     /// "latent-hier-value").
     /// </summary>
-    public IReadOnlyList<string> Offered
-    {
-        get
-        {
-            string[] flat = Objective is PixelObjectiveConfig ? ["frames", "latent"] : ["latent"];
-            if (Hierarchy is null) return flat;
-            var hierarchical = flat.Select(f => f + "-hier");
-            return Hierarchy.Value is null
-                ? [.. flat, .. hierarchical]
-                : [.. flat, .. hierarchical, "latent-value", "latent-hier-value"];
-        }
-    }
+    public IReadOnlyList<string> Offered => [.. FlatMethods, .. HighLevelMethods];
+
+    /// <summary>The suffixes the trained model plans by itself: "latent", and "frames" for a pixel model.</summary>
+    public IReadOnlyList<string> FlatMethods => Objective is PixelObjectiveConfig ? ["frames", "latent"] : ["latent"];
+
+    /// <summary>
+    /// The suffixes planned with its high level (none without a hierarchy): each flat one in two levels, and with a
+    /// value "latent-value" and "latent-hier-value".
+    /// </summary>
+    public IReadOnlyList<string> HighLevelMethods => Hierarchy is null
+        ? []
+        : Hierarchy.Value is null
+            ? [.. FlatMethods.Select(f => f + "-hier")]
+            : [.. FlatMethods.Select(f => f + "-hier"), "latent-value", "latent-hier-value"];
 
     /// <summary>Whether the method with this suffix is planned.</summary>
     public bool Plans(string suffix) => Methods is null || Methods.Contains(suffix);

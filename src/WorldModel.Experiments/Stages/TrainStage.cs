@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using WorldModel.Core.Config;
 using WorldModel.Experiments.Graph;
-using WorldModel.Models.Planning;
 using WorldModel.Models.Training;
 using WorldModel.Render;
 using WorldModel.Report;
@@ -113,13 +112,7 @@ public static class TrainStage
         {
             get
             {
-                IReadOnlyList<string> flat = entry.Objective is Models.Objectives.PixelObjectiveConfig
-                    ? ["frames", "latent"]
-                    : ["latent"];
-                var suffixes = lowLevel is null ? flat : flat.Select(TrainedPlanningModels.HierarchicalName);
-                if (LearnsValue)
-                    suffixes = [.. suffixes, TrainedPlanningModels.FlatValueName("latent"),
-                        TrainedPlanningModels.ValueName("latent")];
+                var suffixes = lowLevel is null ? entry.FlatMethods : entry.HighLevelMethods;
                 return [.. suffixes.Where(entry.Plans).Select(x => $"{Label}/{x}")];
             }
         }
