@@ -25,9 +25,9 @@ public sealed record ModelEntry
     public HierarchyEntry? Hierarchy { get; init; }
     /// <summary>
     /// The ways to plan with it, out of "latent", "frames" (a pixel model), "latent-hier" and "frames-hier" (with a
-    /// hierarchy), "latent-value" and "latent-hier-value" (with a hierarchy that learns a value); unset: all it
-    /// offers. Planning in frames costs a decoder pass per candidate, so a quick config may
-    /// keep only some.
+    /// hierarchy), "latent-value" and "latent-hier-value" (with a hierarchy that learns a value), and "latent-graph"
+    /// (over a graph of the encoded training data; only when listed); unset: all it offers but "latent-graph".
+    /// Planning in frames costs a decoder pass per candidate, so a quick config may keep only some.
     /// </summary>
     public string[]? Methods { get; init; }
 
@@ -35,10 +35,16 @@ public sealed record ModelEntry
     /// The method suffixes this entry can offer ("latent", "frames", their "-hier" versions, "latent-value" and
     /// "latent-hier-value").
     /// </summary>
-    public IReadOnlyList<string> Offered => [.. FlatMethods, .. HighLevelMethods];
+    public IReadOnlyList<string> Offered => [.. FlatMethods, .. GraphMethods, .. HighLevelMethods];
 
     /// <summary>The suffixes the trained model plans by itself: "latent", and "frames" for a pixel model.</summary>
     public IReadOnlyList<string> FlatMethods => Objective is PixelObjectiveConfig ? ["frames", "latent"] : ["latent"];
+
+    /// <summary>
+    /// The suffix planned over a graph of its encoded training data (evaluation.plan.graph), in its latent; listed
+    /// in <see cref="Methods"/> only, so configs written before it plan what they did.
+    /// </summary>
+    public static IReadOnlyList<string> GraphMethods { get; } = ["latent-graph"];
 
     /// <summary>
     /// The suffixes planned with its high level (none without a hierarchy): each flat one in two levels, and with a
@@ -51,7 +57,7 @@ public sealed record ModelEntry
             : [.. FlatMethods.Select(f => f + "-hier"), "latent-value", "latent-hier-value"];
 
     /// <summary>Whether the method with this suffix is planned.</summary>
-    public bool Plans(string suffix) => Methods is null || Methods.Contains(suffix);
+    public bool Plans(string suffix) => Methods?.Contains(suffix) ?? !GraphMethods.Contains(suffix);
 }
 
 /// <summary>

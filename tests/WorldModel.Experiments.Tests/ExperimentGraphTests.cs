@@ -69,7 +69,7 @@ public sealed class ExperimentGraphTests
         // Planning by a value the high level does not learn is refused, naming what is allowed.
         var e = Assert.Throws<ConfigException>(() => Tiny([.. sets, "models.0.methods=[\"latent-hier-value\"]"]));
         Assert.Contains("latent-hier-value", e.Message);
-        Assert.Contains("allowed: latent, latent-hier", e.Message);
+        Assert.Contains("allowed: latent, latent-graph, latent-hier", e.Message);
     }
 
     [Fact]
@@ -99,11 +99,34 @@ public sealed class ExperimentGraphTests
     }
 
     [Fact]
+    public void Given_latent_graph_listed_Then_it_plans_after_the_low_level_and_unlisted_it_is_not_planned()
+    {
+        using var tmp = new TempFolder();
+        var graph = ExperimentGraph.Build(Tiny("models.0.methods=[\"latent\",\"latent-graph\"]",
+            "models.1.methods=[\"latent-graph\"]"), tmp["run"]);
+        Assert.Equal(["train/jepa-seed0"], graph["plan/jepa-latent-graph-seed0-h4"].DependsOn.Select(u => u.Id));
+        Assert.Equal(["train/pixel-seed0"], graph["plan/pixel-latent-graph-seed0-h2"].DependsOn.Select(u => u.Id));
+        Assert.DoesNotContain(graph.Units, u => u.Id == "plan/pixel-frames-seed0-h2");
+        // The graph's settings key its parts alone.
+        var reach = ExperimentGraph.Build(Tiny("models.0.methods=[\"latent\",\"latent-graph\"]",
+            "models.1.methods=[\"latent-graph\"]", "evaluation.plan.graph.reach=2"), tmp["reach"]);
+        Assert.NotEqual(graph["plan/jepa-latent-graph-seed0-h4"].Key, reach["plan/jepa-latent-graph-seed0-h4"].Key);
+        Assert.Equal(graph["plan/jepa-latent-seed0-h4"].Key, reach["plan/jepa-latent-seed0-h4"].Key);
+        var unlisted = ExperimentGraph.Build(Tiny(), tmp["plain"]);
+        Assert.Equal(unlisted["plan/jepa-latent-seed0-h4"].Key, graph["plan/jepa-latent-seed0-h4"].Key);
+        Assert.DoesNotContain(unlisted.Units, u => u.Id.Contains("graph", StringComparison.Ordinal));
+        var e = Assert.Throws<ConfigException>(() => Tiny("models.0.methods=[\"frames-graph\"]"));
+        Assert.Contains("latent-graph", e.Message);
+    }
+
+    [Fact]
     public void Given_a_finished_experiment_When_run_again_Then_every_unit_is_reused_and_a_deleted_part_alone_is_planned_again()
     {
         using var tmp = new TempFolder();
+        // Planned flat and over a graph of its training data (which the graph's part encodes after training).
         var config = Tiny("models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},"
-            + "\"train\":{\"steps\":10,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}]");
+            + "\"train\":{\"steps\":10,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2},"
+            + "\"methods\":[\"latent\",\"latent-graph\"]}]");
         var first = new RecordingObserver();
         ExperimentRunner.Run(config, tmp["run"], CPU, first, CancellationToken.None);
         Assert.DoesNotContain("train/jepa-seed0", first.Reused);
@@ -112,7 +135,9 @@ public sealed class ExperimentGraphTests
         foreach (var id in first.Ran.Where(id => id != "report"))
             Assert.True(File.Exists(UnitRecord.PathOf(tmp["run"], id)), id);
         var results = File.ReadAllLines(Path.Combine(tmp["run"], "results.csv"));
-        Assert.Equal(1 + 4 * 2 * 2, results.Length); // 4 episodes × 2 horizons × (oracle + jepa/latent)
+        // 4 episodes × 2 horizons × (oracle, jepa/latent, jepa/latent-graph)
+        Assert.Equal(1 + 4 * 2 * 3, results.Length);
+        Assert.Equal(8, results.Count(l => l.StartsWith("jepa/latent-graph,", StringComparison.Ordinal)));
 
         var second = new RecordingObserver();
         ExperimentRunner.Run(config, tmp["run"], CPU, second, CancellationToken.None);

@@ -54,13 +54,18 @@ public static class EvalPlanCommand
             Description = "Plan only this method of the run, e.g. --method jepa/latent-hier (repeatable; " +
                 "default: every method the run offers)",
         };
+        var graphOpt = new Option<bool>("--graph")
+        {
+            Description = "Also plan each latent method over a graph of its encoded training data " +
+                "(NAME/latent-graph; settings: --set plan.graph.reach=8 and the other plan.graph keys)",
+        };
         var device = TrainCommand.DeviceOption();
         var cmd = new Command(
             "eval-plan",
             "Planning success of a trained model on the real simulator (MPC), with oracle baselines; " +
             "results.csv/json, plots")
         {
-            run, episodesOpt, saveOpt, configOpt, setOpt, outOpt, noOracle, methodsOpt, device,
+            run, episodesOpt, saveOpt, configOpt, setOpt, outOpt, noOracle, methodsOpt, graphOpt, device,
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
@@ -86,8 +91,13 @@ public static class EvalPlanCommand
                 $"→ {Markup.Escape(Paths.Show(outFolder))}");
             // The trained models load (and their checkpoints are checked) before anything is written, so a run
             // that cannot be evaluated leaves no folder behind.
+            var graph = parse.GetValue(graphOpt)
+                ? new TrainedPlanningModels.DataGraphSource(config.Plan.Graph,
+                    () => DataStage.OpenOrGenerate(runConfig.Data, ConsoleObserver.Instance, cancel))
+                : null;
             var trained = Pick(
-                TrainedPlanningModels.FromRun(folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost),
+                TrainedPlanningModels.FromRun(
+                    folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost, graph: graph),
                 parse.GetValue(methodsOpt) ?? []);
             Directory.CreateDirectory(outFolder);
             // Recorded with the episodes file it planned, so the folder says what it holds.

@@ -5,6 +5,7 @@ using WorldModel.Experiments.Stages;
 using WorldModel.Models.Planning;
 using WorldModel.Plan.Evaluation;
 using WorldModel.Plan.Models;
+using WorldModel.Plan.Mpc;
 using WorldModel.Worlds;
 
 namespace WorldModel.Experiments.Graph;
@@ -76,7 +77,11 @@ public sealed class ExperimentGraph
 
         var episodes = PlanStage.Episodes(eval, world);
         var stage = new PlanStage(eval, world, config.Data.Render, episodes, Path.Combine(folder, "plan"));
-        string evalKey = ConfigLoader.Hash(eval, "plan-v1" + PlanEpisodes.ToJson(episodes, world));
+        // The data graph's settings key only the methods planned over it, defaults included (a default that changes
+        // plans them again).
+        string evalKey = ConfigLoader.Hash(eval with { Plan = eval.Plan with { Graph = new() } },
+            "plan-v1" + PlanEpisodes.ToJson(episodes, world));
+        string graphKey = "+graph-" + ConfigLoader.Hash(eval.Plan.Graph, "graph-v1")[..10];
         var plans = new List<PlanStage.Unit>();
         foreach (var (name, create) in eval.OracleMethods(world))
             foreach (int h in eval.PlannerHorizons)
@@ -85,8 +90,9 @@ public sealed class ExperimentGraph
             foreach (string method in train.Methods)
                 foreach (int h in eval.PlannerHorizons)
                     plans.Add(new PlanStage.Unit(stage, method, train.Seed, h,
-                        device => Trained(train, method, device, eval.Plan.Cost, eval.Plan.PixelCost),
-                        evalKey + train.Key, [train]));
+                        device => Trained(train, method, device, eval.Plan),
+                        evalKey + train.Key + (method.EndsWith("-graph", StringComparison.Ordinal) ? graphKey : ""),
+                        [train]));
         units.AddRange(plans);
 
         if (world is ICostLandscapeWorld landscapes && collection is null)
@@ -122,10 +128,10 @@ public sealed class ExperimentGraph
         TrainStage.Unit train,
         string method,
         TorchSharp.torch.Device device,
-        CostShape cost,
-        CostShape pixelCost)
+        MpcConfig plan)
     {
-        var all = TrainedPlanningModels.FromRun(train.Folder, device, cost, pixelCost, train.Label);
+        var graph = new TrainedPlanningModels.DataGraphSource(plan.Graph, () => train.Data.Open());
+        var all = TrainedPlanningModels.FromRun(train.Folder, device, plan.Cost, plan.PixelCost, train.Label, graph);
         foreach (var other in all.Where(m => m.Name != method)) other.Dispose();
         return all.Single(m => m.Name == method);
     }

@@ -80,6 +80,8 @@ public static class TrainStage
         /// <summary>What its planning methods are called before "/latent" ("jepa", or "passive@8k/jepa").</summary>
         public string Label => label ?? entry.Name;
         public ModelEntry Entry => entry;
+        /// <summary>The data it trains on (a latent method planned over a data graph encodes it).</summary>
+        public DatasetUnit Data => data;
         public int Seed => seed;
         /// <summary>
         /// Whether this unit trains a high level (on <see cref="ExperimentUnit.DependsOn"/>'s low level).
@@ -112,7 +114,9 @@ public static class TrainStage
         {
             get
             {
-                var suffixes = lowLevel is null ? entry.FlatMethods : entry.HighLevelMethods;
+                IReadOnlyList<string> suffixes = lowLevel is null
+                    ? [.. entry.FlatMethods, .. ModelEntry.GraphMethods]
+                    : entry.HighLevelMethods;
                 return [.. suffixes.Where(entry.Plans).Select(x => $"{Label}/{x}")];
             }
         }

@@ -2,6 +2,7 @@ using TorchSharp;
 using WorldModel.Models.Objectives;
 using WorldModel.Models.Training;
 using WorldModel.Plan.Models;
+using WorldModel.Plan.Mpc;
 using static TorchSharp.torch;
 
 namespace WorldModel.Models.Planning;
@@ -21,7 +22,8 @@ public static class TrainedPlanningModels
         Device device,
         CostShape shape,
         CostShape pixelShape,
-        string? label = null)
+        string? label = null,
+        DataGraphSource? graph = null)
     {
         var (config, model) = LoadTrained(folder, device);
         string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
@@ -31,7 +33,12 @@ public static class TrainedPlanningModels
                 new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)
             ]
             : [new LearnedPlanningModel($"{prefix}/latent", model, device, CostSpace.Latent, shape)];
-        if (config.Hierarchy is null) return flat;
+        // With a data graph, each latent method is also planned toward subgoals among its encoded training states.
+        IReadOnlyList<IPlanningModel> overGraph = graph is null
+            ? []
+            : [.. flat.Where(low => low.Space == CostSpace.Latent).Select(low =>
+                new GraphPlanningModel(GraphName(low.Name), NewLow(low), graph.Config, graph.Data))];
+        if (config.Hierarchy is null) return [.. flat, .. overGraph];
         // A hierarchical run offers its low level flat and each way of planning it in two levels.
         var hierarchical = flat.Select(low => new HierarchicalPlanningModel(
             HierarchicalName(low.Name), NewLow(low), low.Space == CostSpace.Pixel ? pixelShape : shape));
@@ -44,7 +51,7 @@ public static class TrainedPlanningModels
                 new LearnedPlanningModel(FlatValueName(low.Name), model, device, CostSpace.Latent, shape, value),
                 new HierarchicalPlanningModel(ValueName(low.Name), NewLow(low), shape, byValue: true),
             });
-        return [.. flat, .. hierarchical, .. byValue];
+        return [.. flat, .. overGraph, .. hierarchical, .. byValue];
 
         LearnedPlanningModel NewLow(LearnedPlanningModel low) => new(
             low.Name, model, device, low.Space, low.Space == CostSpace.Pixel ? pixelShape : shape);
@@ -54,6 +61,12 @@ public static class TrainedPlanningModels
     /// The result name of a planning method planned in two levels: "jepa/latent" → "jepa/latent-hier".
     /// </summary>
     public static string HierarchicalName(string method) => method + "-hier";
+
+    /// <summary>
+    /// The result name of a latent method planned over a graph of its encoded training data: "jepa/latent" →
+    /// "jepa/latent-graph".
+    /// </summary>
+    public static string GraphName(string method) => method + "-graph";
 
     /// <summary>
     /// The result name of a latent method planned in two levels whose high level measures by the learned value:
@@ -66,6 +79,9 @@ public static class TrainedPlanningModels
     /// "jepa/latent" → "jepa/latent-value".
     /// </summary>
     public static string FlatValueName(string method) => method + "-value";
+
+    /// <summary>A data graph's settings and the data it joins (opened only when the graph is built).</summary>
+    public sealed record DataGraphSource(DataGraphConfig Config, Func<WorldModel.Data.Dataset> Data);
 
     /// <summary>
     /// A training run's config and its latest checkpoint's model, on <paramref name="device"/>, in eval mode.

@@ -49,6 +49,9 @@ public sealed record MpcConfig
     /// taught cost more (MOPO, Yu et al. 2020). 0: none. Oracles are exact and ignore it.
     /// </summary>
     [AddedKey, Range(0, 1e6)] public float Pessimism { get; init; }
+    /// <summary>How a latent method planned over a graph of its encoded training data ("NAME/latent-graph") builds
+    /// and walks it; other methods ignore it.</summary>
+    [AddedKey] public DataGraphConfig Graph { get; init; } = new();
 }
 
 /// <summary>
