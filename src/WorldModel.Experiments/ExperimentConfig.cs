@@ -32,8 +32,8 @@ public sealed record ModelEntry
     public string[]? Methods { get; init; }
 
     /// <summary>
-    /// The method suffixes this entry can offer ("latent", "frames", their "-hier" versions, "latent-value" and
-    /// "latent-hier-value").
+    /// The method suffixes this entry can offer ("latent", "frames", "latent-graph", the "-hier" versions,
+    /// "latent-value" and "latent-hier-value").
     /// </summary>
     public IReadOnlyList<string> Offered => [.. FlatMethods, .. GraphMethods, .. HighLevelMethods];
 

@@ -57,7 +57,7 @@ public static class EvalPlanCommand
         var graphOpt = new Option<bool>("--graph")
         {
             Description = "Also plan each latent method over a graph of its encoded training data " +
-                "(NAME/latent-graph; settings: --set plan.graph.reach=8 and the other plan.graph keys)",
+                "(NAME/latent-graph; settings: --set plan.graph.reach=2 and the other plan.graph keys)",
         };
         var device = TrainCommand.DeviceOption();
         var cmd = new Command(

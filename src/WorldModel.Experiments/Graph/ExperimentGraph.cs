@@ -77,8 +77,8 @@ public sealed class ExperimentGraph
 
         var episodes = PlanStage.Episodes(eval, world);
         var stage = new PlanStage(eval, world, config.Data.Render, episodes, Path.Combine(folder, "plan"));
-        // The data graph's settings key only the methods planned over it, defaults included (a default that changes
-        // plans them again).
+        // The data graph's settings, defaults included, key only the methods planned over it (recorded with each
+        // part, so a part says which graph it was planned over).
         string evalKey = ConfigLoader.Hash(eval with { Plan = eval.Plan with { Graph = new() } },
             "plan-v1" + PlanEpisodes.ToJson(episodes, world));
         string graphKey = "+graph-" + ConfigLoader.Hash(eval.Plan.Graph, "graph-v1")[..10];

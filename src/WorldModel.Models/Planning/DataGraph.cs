@@ -160,12 +160,13 @@ public sealed class DataGraph
 
     /// <summary>
     /// The <paramref name="k"/> nearest of <paramref name="nodes"/> (N × D) to each of <paramref name="queries"/>
-    /// (Q × D) by mean squared distance, on the tensors' device in blocks: (Q × K indices, Q × K distances).
+    /// (Q × …, flattened) by mean squared distance, on the tensors' device in blocks: (Q × K indices, Q × K distances).
     /// </summary>
     public static (int[] Indices, float[] Distances) Nearest(Tensor queries, Tensor nodes, int k)
     {
         using var _ = no_grad();
         using var outer = NewDisposeScope();
+        queries = queries.flatten(1);
         long q = queries.shape[0], d = nodes.shape[1];
         k = (int)Math.Min(k, nodes.shape[0]);
         var indices = new int[q * k];

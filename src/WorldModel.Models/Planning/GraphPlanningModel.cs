@@ -47,7 +47,7 @@ public sealed class GraphPlanningModel : IPlanningModel, IImaginingModel
         _graph ??= Build();
         var goalLatents = Flat(_low.GoalLatent!);
         int d = _graph.Dim;
-        var (near, distances) = TorchGuard.Pure(() => DataGraph.Nearest(_low.GoalLatent!.flatten(1), _nodes!,
+        var (near, distances) = TorchGuard.Pure(() => DataGraph.Nearest(_low.GoalLatent!, _nodes!,
             _config.Neighbours));
         int k = near.Length / goals.Count;
         _toGoals = new (float[], int[])[goals.Count];
@@ -66,7 +66,7 @@ public sealed class GraphPlanningModel : IPlanningModel, IImaginingModel
     {
         _low.Observe(current);
         var graph = _graph ?? throw new InvalidOperationException("call SetGoals before Observe");
-        var (near, distances) = TorchGuard.Pure(() => DataGraph.Nearest(_low.Current!.flatten(1), _nodes!,
+        var (near, distances) = TorchGuard.Pure(() => DataGraph.Nearest(_low.Current!, _nodes!,
             _config.Neighbours));
         int count = current.Count, k = near.Length / count;
         if (count != _toGoals.Length)
