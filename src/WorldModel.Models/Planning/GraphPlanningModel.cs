@@ -36,9 +36,6 @@ public sealed class GraphPlanningModel : IPlanningModel, IImaginingModel
     /// <summary>The graph, once built (null before the first SetGoals).</summary>
     public DataGraph? Graph => _graph;
 
-    /// <summary>Per observed episode after Observe: whether the low level aims at the goal itself.</summary>
-    public bool[] AimsAtGoal { get; private set; } = [];
-
     public void SetGoals(Observations goals)
     {
         if (goals.Variants != 1)
@@ -72,13 +69,13 @@ public sealed class GraphPlanningModel : IPlanningModel, IImaginingModel
         if (count != _toGoals.Length)
             throw new InvalidOperationException($"{count} observations for {_toGoals.Length} goals");
         var aims = new long[count];
-        AimsAtGoal = new bool[count];
+        var aimsAtGoal = new bool[count];
         for (int e = 0; e < count; e++)
         {
             var (node, _) = graph.Subgoal(near[(e * k)..((e + 1) * k)], distances[(e * k)..((e + 1) * k)],
                 _toGoals[e], _config.Reach);
             aims[e] = node;
-            AimsAtGoal[e] = node < 0;
+            aimsAtGoal[e] = node < 0;
         }
         TorchGuard.Pure(() =>
         {
@@ -87,7 +84,7 @@ public sealed class GraphPlanningModel : IPlanningModel, IImaginingModel
             var goal = _low.GoalLatent!;
             var picked = tensor(aims.Select(a => Math.Max(a, 0)).ToArray()).to(_low.Device);
             var subgoals = _nodes!.index_select(0, picked).reshape(goal.shape);
-            var atGoal = tensor(AimsAtGoal).to(_low.Device)
+            var atGoal = tensor(aimsAtGoal).to(_low.Device)
                 .reshape([count, .. Enumerable.Repeat(1L, (int)goal.dim() - 1)]);
             _low.AimAt(where(atGoal, goal, subgoals).DetachFromDisposeScope());
             return 0;
