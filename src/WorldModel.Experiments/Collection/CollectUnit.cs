@@ -173,7 +173,8 @@ public sealed class CollectUnit : DatasetUnit
                 var picked = seen.Rarest(count, seen.Rarity.Order().ElementAt(seen.Count / 2));
                 goals = picked
                     .SelectMany(i => seen.States.AsSpan(i * seen.StateDim, seen.StateDim).ToArray()).ToArray();
-                planning = new LearnedPlanningModel(Label, model, context.Device, CostSpace.Latent, CostShape.Min);
+                var toGoal = new LearnedPlanningModel(Label, model, context.Device, CostSpace.Latent, CostShape.Min);
+                planning = g.Graph is { } graph ? new GraphPlanningModel(Label, toGoal, graph, () => previous) : toGoal;
                 break;
             }
             default:

@@ -1,4 +1,5 @@
 using WorldModel.Core.Config;
+using WorldModel.Plan.Mpc;
 using WorldModel.Plan.Planners;
 using WorldModel.Sim.Policies;
 
@@ -71,11 +72,19 @@ public sealed record NoveltyStrategyConfig : ActiveStrategyConfig
 
 /// <summary>
 /// Plan to states that are rare in the data so far: each episode's goal is one of the rarest collected states
-/// (largest distance to its nearest neighbours in latent space), reached with the usual latent cost.
+/// (largest distance to its nearest neighbours in latent space), reached with the usual latent cost, or, with
+/// <see cref="Graph"/>, over a graph of the data so far (Go-Explore's "return to a rare state", Ecoffet et al.
+/// 2021, with the way back found by Search on the Replay Buffer instead of a recorded trajectory).
 /// </summary>
 [ConfigName("goal-directed")]
 public sealed record GoalDirectedStrategyConfig : ActiveStrategyConfig
 {
     /// <summary>Collected states the rarest are chosen from.</summary>
     [Range(16, 65_536)] public int Memory { get; init; } = 2048;
+    /// <summary>
+    /// When set, the collector plans toward each goal over a graph of its encoded data so far (subgoals among
+    /// recorded states), so a rare state behind the wall is reached through the door the data already crossed;
+    /// unset, it plans step by step in its latent.
+    /// </summary>
+    [AddedKey] public DataGraphConfig? Graph { get; init; }
 }
