@@ -17,6 +17,21 @@ public sealed class CollectionTests(ITestOutputHelper output)
     private static ExperimentConfig TinyCollection(params string[] sets) =>
         ConfigLoader.LoadFile<ExperimentConfig>(Repository.Config("tiny-collection.json"), sets);
 
+    /// <summary>
+    /// Runs the collection and returns each strategy's <paramref name="round"/>, its door crossings per 1,000
+    /// transitions in the collected episodes only (the shared initial data is the same for all), and a summary.
+    /// </summary>
+    private (Dictionary<string, CollectUnit> Rounds, Func<string, double> Rate, string Summary) CollectRounds(
+        ExperimentConfig config, string folder, int round)
+    {
+        var graph = ExperimentRunner.Run(config, folder, CPU, new RecordingObserver(), CancellationToken.None);
+        var rounds = graph.Units.OfType<CollectUnit>().Where(u => u.Round == round).ToDictionary(u => u.Label);
+        double Rate(string label) => RareEvents.PerThousand(rounds[label].Open(), config.Collection!.InitialEpisodes);
+        string summary = string.Join(", ", rounds.Keys.Select(k => $"{k} {Rate(k):F1}"));
+        output.WriteLine($"door crossings per 1,000 collected transitions: {summary}");
+        return (rounds, Rate, summary);
+    }
+
     [Fact]
     public void Given_the_same_seed_and_budget_When_a_tiny_active_loop_collects_Then_it_finds_more_door_crossings_than_the_random_walk()
     {
@@ -28,12 +43,7 @@ public sealed class CollectionTests(ITestOutputHelper output)
             "collection.strategies=[{\"kind\":\"passive\",\"policy\":{\"kind\":\"random-walk\",\"doorShare\":0}}," +
             "{\"kind\":\"disagreement\",\"planner\":{\"kind\":\"mppi\",\"samples\":32,\"iterations\":2," +
             "\"noiseColour\":2},\"plannerHorizon\":8}]");
-        var graph = ExperimentRunner.Run(config, tmp["run"], CPU, new RecordingObserver(), CancellationToken.None);
-        var rounds = graph.Units.OfType<CollectUnit>().Where(u => u.Round == 2).ToDictionary(u => u.Label);
-        // In the collected episodes only (the shared initial data is the same for all).
-        double Rate(string label) => RareEvents.PerThousand(rounds[label].Open(), config.Collection!.InitialEpisodes);
-        string summary = string.Join(", ", rounds.Keys.Select(k => $"{k} {Rate(k):F1}"));
-        output.WriteLine($"door crossings per 1,000 collected transitions: {summary}");
+        var (rounds, Rate, summary) = CollectRounds(config, tmp["run"], round: 2);
         Assert.Equal(rounds["random-walk"].Transitions, rounds["disagreement"].Transitions);
         // Plan2Explore's heads disagree where crossings were never seen: at the door.
         Assert.True(Rate("disagreement") >= 2 * Rate("random-walk") && Rate("disagreement") >= 2.0, summary);
@@ -52,11 +62,7 @@ public sealed class CollectionTests(ITestOutputHelper output)
             "\"rollout\":8,\"learningRate\":0.002,\"warmupSteps\":20}",
             "collection.strategies=[{\"kind\":\"goal-directed\"}," +
             "{\"kind\":\"goal-directed\",\"name\":\"goal-directed-graph\",\"graph\":{}}]");
-        var graph = ExperimentRunner.Run(config, tmp["run"], CPU, new RecordingObserver(), CancellationToken.None);
-        var rounds = graph.Units.OfType<CollectUnit>().Where(u => u.Round == 1).ToDictionary(u => u.Label);
-        double Rate(string label) => RareEvents.PerThousand(rounds[label].Open(), config.Collection!.InitialEpisodes);
-        string summary = string.Join(", ", rounds.Keys.Select(k => $"{k} {Rate(k):F1}"));
-        output.WriteLine($"door crossings per 1,000 collected transitions: {summary}");
+        var (_, Rate, summary) = CollectRounds(config, tmp["run"], round: 1);
         // Step by step the collector stalls at the wall whenever the rare state is in the other room; over the
         // graph it goes round through the door (here 8 crossings in 1,536 steps against none; at least 4 asked).
         Assert.True(Rate("goal-directed-graph") >= 2 * Rate("goal-directed") && Rate("goal-directed-graph") >= 2.5,
