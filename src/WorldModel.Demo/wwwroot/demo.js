@@ -3,6 +3,9 @@ const world = document.getElementById("world"), ctx = world.getContext("2d");
 const costCanvas = document.getElementById("costs"), costCtx = costCanvas.getContext("2d");
 const frameImage = new Image();
 let state = null, lastVersion = -1, dragging = false, dragPos = null;
+// The two-level box's value as ticked, until a snapshot shows the server took it: one polled in between still
+// holds the old setting and would untick the box under the user's (or a test's) click.
+let twoLevelAsked = null;
 // Counters the browser test reads: how often the page redrew and what it drew.
 window.demoStats = { updates: 0, pathsDrawn: 0, candidatesDrawn: 0, costsDrawn: 0, imaginedShown: 0, subgoalsDrawn: 0, heatmapsDrawn: 0 };
 
@@ -136,7 +139,8 @@ function syncControls(s) {
     if (document.activeElement !== el) el.value = value;
   }
   const two = document.getElementById("twoLevel"), canTwo = s.twoLevelModels.includes(s.settings.model);
-  two.checked = s.settings.twoLevel; two.disabled = !canTwo;
+  if (twoLevelAsked === s.settings.twoLevel) twoLevelAsked = null;
+  two.checked = twoLevelAsked ?? s.settings.twoLevel; two.disabled = !canTwo;
   document.getElementById("twoLevelLabel").className = canTwo ? "" : "disabled";
   document.getElementById("twoLevelLabel").title = canTwo
     ? "A high level plans jumps of k steps, the horizon ahead; the low level plans toward the first jump"
@@ -197,5 +201,9 @@ document.getElementById("model").addEventListener("change", ev => {
   const m = ev.target.value, two = document.getElementById("twoLevel").checked;
   post("/api/settings", two && state && !state.twoLevelModels.includes(m) ? { model: m, twoLevel: false } : { model: m });
 });
-document.getElementById("twoLevel").addEventListener("change", ev => post("/api/settings", { twoLevel: ev.target.checked }));
+document.getElementById("twoLevel").addEventListener("change", async ev => {
+  twoLevelAsked = ev.target.checked;
+  let ok = false;
+  try { ok = await post("/api/settings", { twoLevel: twoLevelAsked }); } finally { if (!ok) twoLevelAsked = null; }
+});
 poll();
