@@ -86,6 +86,42 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Given_latents_that_differ_across_sequences_but_not_in_time_Then_only_the_time_variance_hinge_charges_them()
+    {
+        // (B = 4, T = 6, C = 2, H = 3, W = 3): each sequence its own constant map, like a latent holding only the wall.
+        var perSequence = torch.arange(4, dtype: torch.float32).reshape(4, 1, 1, 1, 1) * 3;
+        var constantInTime = perSequence.expand(4, 6, 2, 3, 3).contiguous();
+        // The same plus ±1.5 alternating along time: every element's std over its sequence is 1.5 or more.
+        var alternating = torch.tensor(new float[] { 1.5f, -1.5f, 1.5f, -1.5f, 1.5f, -1.5f }).reshape(1, 6, 1, 1, 1);
+        var moving = constantInTime + alternating;
+        float still = Regularisers.TimeVariance(constantInTime).item<float>();
+        float moved = Regularisers.TimeVariance(moving).item<float>();
+        Assert.Equal(1 - Math.Sqrt(1e-4), still, 4);
+        Assert.Equal(0, moved, 6);
+        // The batch's hinge is content with the first (each element spans 0..9 across sequences).
+        Assert.Equal(0, Regularisers.Variance(constantInTime[.., 0]).item<float>(), 6);
+    }
+
+    [Fact]
+    public void Given_a_time_variance_weight_Then_the_jepa_loss_adds_that_weight_times_the_hinge_on_its_latents()
+    {
+        TorchRuntime.Initialise(DeviceKind.Cpu);
+        torch.manual_seed(0);
+        var model = new LatentWorldModel(Tiny, channels: 2, frameSize: 32, actionDim: 2, withDecoder: false,
+            withInverseDynamics: true, withTargetEncoder: false);
+        var batch = TinyWorld.Sampler(8, 5, seed: 5).Sample(0);
+        var frames = FrameTensors.Frames(batch, torch.CPU);
+        var actions = torch.tensor(batch.Actions, [batch.Size, batch.Length - 1, 2]);
+        var off = Objective.Compute(new JepaObjectiveConfig(), model, frames, actions);
+        var on = Objective.Compute(new JepaObjectiveConfig { TimeVariance = 4 }, model, frames, actions);
+        Assert.DoesNotContain("time_variance", off.Terms.Keys);
+        float hinge = on.Terms["time_variance"].item<float>();
+        Assert.Equal(Regularisers.TimeVariance(model.Encode(frames)).item<float>(), hinge, 5);
+        Assert.InRange(hinge, 0.01f, 1f); // an untrained encoder's latents barely move along a sequence
+        Assert.Equal(off.Total.item<float>() + 4 * hinge, on.Total.item<float>(), 4);
+    }
+
+    [Fact]
     public void Given_variance_and_covariance_off_Then_latents_collapse_and_with_them_on_they_do_not()
     {
         double MeanStd(LatentWorldModel model)

@@ -28,6 +28,7 @@ public static class Objective
         if (c.Variance > 0) terms["variance"] = Regularisers.Variance(regularised);
         if (c.Covariance > 0) terms["covariance"] = Regularisers.Covariance(regularised);
         if (c.Temporal > 0) terms["temporal"] = Regularisers.Temporal(z);
+        if (c.TimeVariance > 0) terms["time_variance"] = Regularisers.TimeVariance(z);
         if (c.InverseDynamics > 0 && model.InverseDynamics is { } idm)
         {
             var zt = z[.., ..^1].flatten(0, 1);
@@ -41,6 +42,7 @@ public static class Objective
         if (terms.TryGetValue("variance", out var v)) total += c.Variance * v;
         if (terms.TryGetValue("covariance", out var cv)) total += c.Covariance * cv;
         if (terms.TryGetValue("temporal", out var t)) total += c.Temporal * t;
+        if (terms.TryGetValue("time_variance", out var tv)) total += c.TimeVariance * tv;
         if (terms.TryGetValue("inverse_dynamics", out var i)) total += c.InverseDynamics * i;
         if (terms.TryGetValue("ensemble", out var en)) total += en;
         return new LossTerms(total, terms);

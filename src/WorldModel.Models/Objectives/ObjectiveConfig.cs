@@ -23,6 +23,12 @@ public sealed record JepaObjectiveConfig : ObjectiveConfig
     [Range(0, 1000)] public float Temporal { get; init; } = 0.74f;
     [Range(0, 1000)] public float InverseDynamics { get; init; } = 1.07f;
     /// <summary>
+    /// The variance hinge across a sequence's frames instead of across the batch: each latent element's standard
+    /// deviation over time, pushed up to 1. Counters a latent that keeps only what never changes within an episode:
+    /// a spatial latent on random layouts satisfies the batch terms with the wall alone and drops the agent. 0: off.
+    /// </summary>
+    [AddedKey, Range(0, 1000)] public float TimeVariance { get; init; }
+    /// <summary>
     /// Apply variance and covariance to the first frame's latents only (one of PLDM's configs), else to all.
     /// </summary>
     public bool RegulariseFirstFrameOnly { get; init; } = true;

@@ -34,6 +34,17 @@ public static class Regularisers
         return offDiagonal.pow(2).sum() / d;
     }
 
+    /// <summary>
+    /// Hinge on each latent element's standard deviation across a sequence's frames, mean(relu(1 − std_t)), over
+    /// sequences and elements; z is (B, T, …). Zero when every element moves by at least 1 within each sequence;
+    /// 1 (less the epsilon) for a latent that does not change over time, whatever it holds across sequences.
+    /// </summary>
+    public static Tensor TimeVariance(Tensor z)
+    {
+        var std = (z.flatten(2).var(1) + 1e-4).sqrt();
+        return nn.functional.relu(1 - std).mean();
+    }
+
     /// <summary>Mean squared change between consecutive latents; z is (B, T, …).</summary>
     public static Tensor Temporal(Tensor z) => (z[.., 1..] - z[.., ..^1]).pow(2).mean();
 
