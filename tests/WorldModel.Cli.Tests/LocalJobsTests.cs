@@ -61,6 +61,9 @@ public sealed class LocalJobsTests
         string said = r.Out + r.Error;
         Assert.Contains("train/jepa-seed0 (exit code", said);
         Assert.Contains("train_jepa-seed0.log", said);
+        // Announced when it failed, before the run's closing summary.
+        int announced = said.IndexOf("train jepa seed 0: failed, exit code", StringComparison.Ordinal);
+        Assert.InRange(announced, 0, said.IndexOf(" failed: ", StringComparison.Ordinal));
         Assert.Contains("plan/jepa-latent-seed0-h4 (not run: needs train/jepa-seed0)", said);
         // The other model was not held back by the failure.
         Assert.Contains(" train/pixel-seed0: ", File.ReadAllText(Path.Combine(tmp["run"], "log.txt")));

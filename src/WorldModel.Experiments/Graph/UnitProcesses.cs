@@ -80,7 +80,12 @@ public sealed class UnitProcesses(int jobs, int? threads, IReadOnlyList<string> 
                     Stop(process, output);
                     var record = process.ExitCode == 0 ? UnitRecord.Load(graph.Folder, unit.Id) : null;
                     if (record is not null) Finish(graph, unit, record, done, observer);
-                    else failed[unit.Id] = $"{ExitCause(process.ExitCode)}; {Paths.Show(log)} ends: {LastLine(log)}";
+                    else
+                    {
+                        failed[unit.Id] = $"{ExitCause(process.ExitCode)}; {Paths.Show(log)} ends: {LastLine(log)}";
+                        // Said now, not only at the end: the other units may run for hours.
+                        observer.Info($"{unit.Title}: failed, {failed[unit.Id]}; the units that do not need it go on");
+                    }
                     process.Dispose();
                 }
                 if (running.Count > 0 && lastProgress.Elapsed >= ProgressEvery)
