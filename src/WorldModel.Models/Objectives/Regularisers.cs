@@ -16,12 +16,7 @@ public static class Regularisers
         : z.reshape(z.shape[0], -1);
 
     /// <summary>Hinge on each feature's standard deviation across samples: mean(relu(1 − std)).</summary>
-    public static Tensor Variance(Tensor z)
-    {
-        var x = AsSamples(z);
-        var std = (x.var(0) + 1e-4).sqrt();
-        return nn.functional.relu(1 - std).mean();
-    }
+    public static Tensor Variance(Tensor z) => StdHinge(AsSamples(z).var(0));
 
     /// <summary>Sum of squared off-diagonal covariances, divided by the number of features.</summary>
     public static Tensor Covariance(Tensor z)
@@ -39,11 +34,10 @@ public static class Regularisers
     /// sequences and elements; z is (B, T, …). Zero when every element moves by at least 1 within each sequence;
     /// 1 (less the epsilon) for a latent that does not change over time, whatever it holds across sequences.
     /// </summary>
-    public static Tensor TimeVariance(Tensor z)
-    {
-        var std = (z.flatten(2).var(1) + 1e-4).sqrt();
-        return nn.functional.relu(1 - std).mean();
-    }
+    public static Tensor TimeVariance(Tensor z) => StdHinge(z.flatten(2).var(1));
+
+    /// <summary>mean(relu(1 − std)) over variances; the epsilon keeps the square root's gradient finite at 0.</summary>
+    private static Tensor StdHinge(Tensor variance) => nn.functional.relu(1 - (variance + 1e-4).sqrt()).mean();
 
     /// <summary>Mean squared change between consecutive latents; z is (B, T, …).</summary>
     public static Tensor Temporal(Tensor z) => (z[.., 1..] - z[.., ..^1]).pow(2).mean();
