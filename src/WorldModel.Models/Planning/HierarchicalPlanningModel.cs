@@ -196,10 +196,11 @@ public sealed class HierarchicalPlanningModel
                     : zeros([worlds], device: owner._low.Device);
                 for (int j = 0; j < macroSteps; j++)
                 {
-                    z = owner._high.Predictor.call(z, m[.., j]);
+                    using var jumpScope = NewDisposeScope(); // each jump's temporaries (decoded frames) die here
+                    z = StepScope.Carry(z, owner._high.Predictor.call(z, m[.., j]));
                     if (shape == CostShape.Terminal && j < macroSteps - 1) continue;
                     var distance = owner.Measure(z, target);
-                    total = shape == CostShape.Min ? minimum(total, distance) : total + distance;
+                    total = StepScope.Carry(total, shape == CostShape.Min ? minimum(total, distance) : total + distance);
                 }
                 return Readback.Floats(total);
             });

@@ -155,18 +155,21 @@ public sealed class LearnedPlanningModel
         Tensor? uncertainty = null;
         for (int h = 0; h < horizon; h++)
         {
+            // Each step's temporaries (the predictor's activations, decoded frames) die with the step; the outer
+            // scope would hold every step's until the rollout ends. Autograd keeps what its backward needs.
+            using var stepScope = NewDisposeScope();
             if (heads is not null)
             {
                 var step = heads.Disagreement(z, plans[.., h]);
-                uncertainty = uncertainty is null ? step : uncertainty + step;
+                uncertainty = StepScope.Carry(uncertainty, uncertainty is null ? step : uncertainty + step);
             }
-            z = _model.Predictor.call(z, plans[.., h]);
+            z = StepScope.Carry(z, _model.Predictor.call(z, plans[.., h]));
             if (_shape == CostShape.Terminal && h < horizon - 1) continue;
             var imagined = _space == CostSpace.Latent ? z : nn.functional.sigmoid(_model.Decoder!.call(z));
             var distance = Measure(imagined, goals[0]);
             for (int v = 1; v < goals.Length; v++)
                 distance = minimum(distance, Measure(imagined, goals[v]));
-            total = _shape == CostShape.Min ? minimum(total, distance) : total + distance;
+            total = StepScope.Carry(total, _shape == CostShape.Min ? minimum(total, distance) : total + distance);
         }
         if (uncertainty is not null)
             total = total + Pessimism * (_shape == CostShape.Sum ? uncertainty : uncertainty / horizon);
