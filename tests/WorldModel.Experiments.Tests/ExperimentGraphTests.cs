@@ -142,6 +142,7 @@ public sealed class ExperimentGraphTests
         var second = new RecordingObserver();
         ExperimentRunner.Run(config, tmp["run"], CPU, second, CancellationToken.None);
         Assert.Equal(["report"], second.Ran);
+        Assert.Empty(second.Warnings); // every unit's key is the one it was made with
         Assert.Equal(results, File.ReadAllLines(Path.Combine(tmp["run"], "results.csv")));
 
         Directory.Delete(Path.Combine(tmp["run"], "plan", "jepa-latent-seed0-h4"), recursive: true);
@@ -154,6 +155,19 @@ public sealed class ExperimentGraphTests
         string report = File.ReadAllText(Path.Combine(tmp["run"], "report.md"));
         Assert.Contains("| plan | jepa/latent seed 0 H=4: 4 episodes |", report);
         Assert.Contains("| train | jepa seed 0: 10 steps of 8 × 5 frames | reused (", report);
+
+        // A training made with other settings (as an older build that derived them otherwise would leave it): reused
+        // as it is, with a warning that names it and says how to redo it.
+        var made = UnitRecord.Load(tmp["run"], "train/jepa-seed0")!;
+        (made with { Key = "0123456789abcdef" }).Save(tmp["run"]);
+        var fourth = new RecordingObserver();
+        ExperimentRunner.Run(config, tmp["run"], CPU, fourth, CancellationToken.None);
+        Assert.Equal(["report"], fourth.Ran);
+        string warning = Assert.Single(fourth.Warnings);
+        Assert.Contains("jepa seed 0", warning);
+        Assert.Contains("0123456789abcdef", warning);
+        Assert.Contains(made.Key, warning);
+        Assert.Contains("delete that folder", warning);
     }
 
     /// <summary>A results.csv line without its last column, plan_seconds.</summary>
