@@ -200,7 +200,8 @@ public sealed class HierarchicalPlanningModel
                     z = StepScope.Carry(z, owner._high.Predictor.call(z, m[.., j]));
                     if (shape == CostShape.Terminal && j < macroSteps - 1) continue;
                     var distance = owner.Measure(z, target);
-                    total = StepScope.Carry(total, shape == CostShape.Min ? minimum(total, distance) : total + distance);
+                    var next = shape == CostShape.Min ? minimum(total, distance) : total + distance;
+                    total = StepScope.Carry(total, next);
                 }
                 return Readback.Floats(total);
             });
