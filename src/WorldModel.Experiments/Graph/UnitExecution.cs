@@ -33,8 +33,9 @@ internal static class UnitExecution
     public static UnitRecord Reuse(ExperimentGraph graph, ExperimentUnit unit, IExperimentObserver observer)
     {
         observer.Info($"{unit.Title}: reusing {Paths.Show(unit.Folder)}");
-        WarnIfMadeOtherwise(graph, unit, observer);
-        var record = Earlier(graph, unit) with { Reused = true };
+        var earlier = Earlier(graph, unit);
+        WarnIfMadeOtherwise(graph, unit, earlier, observer);
+        var record = earlier with { Reused = true };
         Log(graph.Folder, record);
         return record;
     }
@@ -44,9 +45,10 @@ internal static class UnitExecution
     /// settings, or by a build that derives them otherwise (a run folder is named by its config's hash, so the same
     /// config meets outputs of older builds there). The output is reused as it is; the warning says how to redo it.
     /// </summary>
-    public static void WarnIfMadeOtherwise(ExperimentGraph graph, ExperimentUnit unit, IExperimentObserver observer)
+    public static void WarnIfMadeOtherwise(
+        ExperimentGraph graph, ExperimentUnit unit, UnitRecord? earlier, IExperimentObserver observer)
     {
-        if (UnitRecord.Load(graph.Folder, unit.Id) is not { } earlier || earlier.Key == unit.Key) return;
+        if (earlier is null || earlier.Key == unit.Key) return;
         observer.Warning(
             $"{unit.Title}: {Paths.Show(unit.Folder)} was made with key {earlier.Key}, and this config and build " +
             $"give {unit.Key} (its settings, or how this build reads them, changed since it ran). Reused as it is; " +

@@ -30,7 +30,8 @@ public sealed class SlurmExecutor(SlurmOptions options) : IExperimentExecutor
         RefuseWhileActive(graph);
         var todo = graph.Units.Where(u => !u.IsFinished()).ToList();
         foreach (var finished in graph.Units.Except(todo))
-            UnitExecution.WarnIfMadeOtherwise(graph, finished, context.Observer);
+            UnitExecution.WarnIfMadeOtherwise(graph, finished, UnitRecord.Load(graph.Folder, finished.Id),
+                context.Observer);
         if (todo.All(u => u.RunsEveryTime))
         {
             context.Observer.Info($"nothing to submit: every unit of {Paths.Show(graph.Folder)} is finished");
