@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using WorldModel.Core.Config;
 using WorldModel.Experiments.Stages;
 using WorldModel.Models.Training;
@@ -80,6 +81,17 @@ public sealed class CommittedConfigTests
         var graph = ExperimentRunner.Run(config, tmp["run"], CPU, observer, CancellationToken.None);
         Assert.Equal(graph.Units.Select(u => u.Id), observer.Units.Select(u => u.Id));
         Assert.True(File.Exists(Path.Combine(tmp["run"], "report.md")), name);
+        // Every figure the report shows is there, and a collection draws success versus data for each method.
+        string report = File.ReadAllText(Path.Combine(tmp["run"], "report.md"));
+        foreach (Match link in Regex.Matches(report, @"!\[[^\]]*\]\((plots/[^)]+)\)"))
+            Assert.True(File.Exists(Path.Combine(tmp["run"], link.Groups[1].Value)), $"{name}: {link.Value}");
+        if (tree["collection"] is null) return;
+        var methods = File.ReadLines(Path.Combine(tmp["run"], "collection.csv")).Skip(1).First().Split(',')
+            .Where(c => c.EndsWith("_successes", StringComparison.Ordinal)).Select(c => c[..^"_successes".Length])
+            .ToList();
+        Assert.NotEmpty(methods);
+        foreach (var method in methods)
+            Assert.Contains($"plots/{Collection.CollectionReport.SuccessPlotName(method)}.png", report);
     }
 
     [Theory]

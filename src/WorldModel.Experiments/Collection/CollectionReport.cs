@@ -53,14 +53,13 @@ public static class CollectionReport
             }
 
         WriteCsv(Path.Combine(folder, "collection.csv"), table, methods, world.RareEvent);
-        string primary = methods.FirstOrDefault(m => m.EndsWith("/latent", StringComparison.Ordinal))
-            ?? methods.FirstOrDefault() ?? "";
-        if (primary.Length > 0)
-            SuccessPlot.Save(Path.Combine(plots, "success_vs_transitions"),
-                $"{config.Name}\n{primary}: success vs transitions collected (strict; Wilson 95%)",
+        // One figure per planning method: with two (say two-level and over a graph) each tells its own story.
+        foreach (var method in methods)
+            SuccessPlot.Save(Path.Combine(plots, SuccessPlotName(method)),
+                $"{config.Name}\n{method}: success vs transitions collected (strict; Wilson 95%)",
                 "transitions collected", "success (%)",
-                strategies.Select(s => Series(s, table.Where(t => t.Strategy == s && t.Success[primary].Trials > 0),
-                    primary)).ToList());
+                strategies.Select(s => Series(s, table.Where(t => t.Strategy == s && t.Success[method].Trials > 0),
+                    method)).ToList());
         LinePlot.Save(Path.Combine(plots, "rare_events_vs_round"),
             $"{config.Name}\n{world.RareEvent} per 1,000 transitions of the data so far", "round", world.RareEvent,
             strategies.Select(s => new LinePlot.Series(s,
@@ -74,8 +73,12 @@ public static class CollectionReport
                     $"{label}: {stats[last].CoverageOf} positions after round {last.Round} (seed {last.Seed})",
                     "visits");
         }
-        return Markdown(config, table, methods, world.RareEvent, primary);
+        return Markdown(config, table, methods, world.RareEvent);
     }
+
+    /// <summary>The success-versus-transitions figure of one method: "jepa/latent-hier" → its file name.</summary>
+    public static string SuccessPlotName(string method) =>
+        "success_vs_transitions-" + method.Replace('/', '-');
 
     /// <summary>The planning methods of the trained models, without their STRATEGY@TRANSITIONS/ prefix.</summary>
     private static List<string> MethodsOf(IReadOnlyList<PlanRow> rows) =>
@@ -118,8 +121,7 @@ public static class CollectionReport
         ExperimentConfig config,
         List<RoundRow> table,
         List<string> methods,
-        string rareEvent,
-        string primary)
+        string rareEvent)
     {
         var col = config.Collection!;
         var sb = new StringBuilder();
@@ -144,8 +146,8 @@ public static class CollectionReport
             sb.AppendLine();
         }
         sb.AppendLine();
-        if (primary.Length > 0)
-            sb.AppendLine("![success_vs_transitions](plots/success_vs_transitions.png)").AppendLine();
+        foreach (var m in methods)
+            sb.AppendLine($"![success vs transitions, {m}](plots/{SuccessPlotName(m)}.png)").AppendLine();
         sb.AppendLine("![rare_events_vs_round](plots/rare_events_vs_round.png)").AppendLine();
         foreach (var s in col.Strategies)
             sb.AppendLine($"![coverage {s.Label}](plots/coverage-{s.Label}.png)");
