@@ -50,8 +50,8 @@ public static class CompareCommand
                 return CommandRunner.Ok;
             }
             AnsiConsole.MarkupLine(
-                "[red]different[/]: the rows above differ (on another CPU family, learned models' rows can differ " +
-                "by float rounding alone; oracle rows should not)");
+                "[red]different[/]: the rows above differ (on another CPU family, or with other CPU convolution " +
+                "kernels, learned models' rows can differ by float rounding alone; oracle rows should not)");
             return Differ;
         }));
         return cmd;

@@ -24,7 +24,7 @@ public static class EvalPlanReport
         var planning = PlanningWorld.Of(world);
         var sb = new StringBuilder();
         sb.AppendLine($"# {runName}: planning evaluation").AppendLine();
-        sb.AppendLine($"- Machine: {MachineInfo.Describe()}");
+        sb.AppendLine($"- Machine: {MachineInfo.Describe()}; {MachineInfo.CpuConvolutions()}");
         sb.AppendLine($"- Written {DateTime.Now:yyyy-MM-dd HH:mm} by `wm eval-plan` for the run in " +
                       $"`{Path.GetFullPath(runFolder)}`; settings in eval-config.json.");
         sb.AppendLine($"- Planning: {ExperimentReport.PlanningSettings(config, planning)}");

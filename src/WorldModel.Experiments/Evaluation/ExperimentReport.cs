@@ -41,7 +41,7 @@ public static class ExperimentReport
         var planning = PlanningWorld.Of(config.Data.World);
         var sb = new StringBuilder();
         sb.AppendLine($"# {config.Name}: planning success, latent versus pixel world models").AppendLine();
-        sb.AppendLine($"- Machine: {MachineInfo.Describe()}");
+        sb.AppendLine($"- Machine: {MachineInfo.Describe()}; {MachineInfo.CpuConvolutions()}");
         double ranNow = stages.Where(s => !s.Reused).Sum(s => s.Seconds);
         sb.AppendLine($"- Written {DateTime.Now:yyyy-MM-dd HH:mm}; " +
                       $"this invocation's stages took {ranNow / 60:F1} min " +
