@@ -30,6 +30,20 @@ public static partial class OneDnnCheck
     /// </summary>
     public static string? Outcome => _outcome;
 
+    /// <summary>Which kernels run CPU convolutions after the check (runs it first): what a report records.</summary>
+    public static string Kernels
+    {
+        get
+        {
+            Run();
+            return _outcome == Passed ? "oneDNN"
+                : _disabled ? "libtorch's own (oneDNN gives wrong results on this CPU)"
+                : "oneDNN, which gives wrong results on this CPU (no switch to turn it off)";
+        }
+    }
+
+    private static bool _disabled;
+
     /// <summary>Runs the check once per process (later calls return at once); writes a warning when it fails.</summary>
     public static void Run()
     {
@@ -43,7 +57,8 @@ public static partial class OneDnnCheck
             }
             string found = "oneDNN convolutions on this CPU give wrong results (a test convolution, checked against " +
                            $"the same sums computed without it: {error})";
-            _outcome = TryDisable()
+            _disabled = TryDisable();
+            _outcome = _disabled
                 ? found + "; oneDNN is off for this process: libtorch's own kernels are slower, and learned " +
                   "results differ in rounding from references made on CPUs where oneDNN works"
                 : found + ", and this libtorch has no switch to turn them off: training will likely fail with " +
