@@ -42,6 +42,6 @@ public static class LinePlot
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(Edge.Right);
-        Plots.Save(plot, pathWithoutExtension, 720, 480);
+        Plots.SaveWithRoomForLegend(plot, pathWithoutExtension, 720, 480);
     }
 }

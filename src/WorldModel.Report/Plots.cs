@@ -65,6 +65,25 @@ public static class Plots
         Save(plot, pathWithoutExtension, 640, 560);
     }
 
+    /// <summary>
+    /// Saves a plot whose legend sits right of the data, widening the figure as far as long legend names need so
+    /// that the data area keeps <paramref name="minDataWidth"/> pixels: otherwise the legend squeezes the data and
+    /// the title and x label, centred over it, run off the figure's left edge. Returns the width saved.
+    /// </summary>
+    public static int SaveWithRoomForLegend(
+        Plot plot,
+        string pathWithoutExtension,
+        int width,
+        int height,
+        double minDataWidth = 480)
+    {
+        plot.GetImage(width, height).Dispose(); // lays the figure out, so the data area can be measured
+        double deficit = minDataWidth - plot.RenderManager.LastRender.DataRect.Width;
+        if (deficit > 0) width += (int)Math.Ceiling(deficit);
+        Save(plot, pathWithoutExtension, width, height);
+        return width;
+    }
+
     public static void Save(Plot plot, string pathWithoutExtension, int width, int height)
     {
         AtomicFile.WriteVia(pathWithoutExtension + ".png", tmp => plot.SavePng(tmp, width, height));

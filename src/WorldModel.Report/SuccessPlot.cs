@@ -43,6 +43,6 @@ public static class SuccessPlot
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
         plot.ShowLegend(Edge.Right);
-        Plots.Save(plot, pathWithoutExtension, 800, 480);
+        Plots.SaveWithRoomForLegend(plot, pathWithoutExtension, 800, 480);
     }
 }

@@ -56,7 +56,7 @@ public static class CollectionReport
         // One figure per planning method: with two (say two-level and over a graph) each tells its own story.
         foreach (var method in methods)
             SuccessPlot.Save(Path.Combine(plots, SuccessPlotName(method)),
-                $"{config.Name}\n{method}: success vs transitions collected (strict; Wilson 95%)",
+                $"{config.Name}: {method}\nsuccess vs transitions collected (strict; Wilson 95%)",
                 "transitions collected", "success (%)",
                 strategies.Select(s => Series(s, table.Where(t => t.Strategy == s && t.Success[method].Trials > 0),
                     method)).ToList());
