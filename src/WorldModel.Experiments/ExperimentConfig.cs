@@ -26,16 +26,18 @@ public sealed record ModelEntry
     /// <summary>
     /// The ways to plan with it, out of "latent", "frames" (a pixel model), "latent-hier" and "frames-hier" (with a
     /// hierarchy), "latent-value" and "latent-hier-value" (with a hierarchy that learns a value), and "latent-graph"
-    /// (over a graph of the encoded training data; only when listed); unset: all it offers but "latent-graph".
+    /// (over a graph of the encoded training data; only when listed), and "latent-probe" (a diagnostic: the cost is
+    /// the distance between positions a linear probe, fitted with the true positions, reads from the latents; only
+    /// when listed); unset: all it offers but "latent-graph" and "latent-probe".
     /// Planning in frames costs a decoder pass per candidate, so a quick config may keep only some.
     /// </summary>
     public string[]? Methods { get; init; }
 
     /// <summary>
-    /// The method suffixes this entry can offer ("latent", "frames", "latent-graph", the "-hier" versions,
-    /// "latent-value" and "latent-hier-value").
+    /// The method suffixes this entry can offer ("latent", "frames", "latent-graph", "latent-probe", the "-hier"
+    /// versions, "latent-value" and "latent-hier-value").
     /// </summary>
-    public IReadOnlyList<string> Offered => [.. FlatMethods, .. GraphMethods, .. HighLevelMethods];
+    public IReadOnlyList<string> Offered => [.. FlatMethods, .. ListedOnlyMethods, .. HighLevelMethods];
 
     /// <summary>The suffixes the trained model plans by itself: "latent", and "frames" for a pixel model.</summary>
     public IReadOnlyList<string> FlatMethods => Objective is PixelObjectiveConfig ? ["frames", "latent"] : ["latent"];
@@ -45,6 +47,12 @@ public sealed record ModelEntry
     /// in <see cref="Methods"/> only, so configs written before it plan what they did.
     /// </summary>
     public static IReadOnlyList<string> GraphMethods { get; } = ["latent-graph"];
+
+    /// <summary>
+    /// The suffixes planned only when <see cref="Methods"/> lists them: over a data graph, and by a position probe
+    /// (a diagnostic that uses the true positions), so configs written before them plan what they did.
+    /// </summary>
+    public static IReadOnlyList<string> ListedOnlyMethods { get; } = [.. GraphMethods, "latent-probe"];
 
     /// <summary>
     /// The suffixes planned with its high level (none without a hierarchy): each flat one in two levels, and with a
@@ -57,7 +65,7 @@ public sealed record ModelEntry
             : [.. FlatMethods.Select(f => f + "-hier"), "latent-value", "latent-hier-value"];
 
     /// <summary>Whether the method with this suffix is planned.</summary>
-    public bool Plans(string suffix) => Methods?.Contains(suffix) ?? !GraphMethods.Contains(suffix);
+    public bool Plans(string suffix) => Methods?.Contains(suffix) ?? !ListedOnlyMethods.Contains(suffix);
 }
 
 /// <summary>

@@ -131,7 +131,8 @@ public sealed class ExperimentGraph
         MpcConfig plan)
     {
         var graph = new TrainedPlanningModels.DataGraphSource(plan.Graph, () => train.Data.Open());
-        var all = TrainedPlanningModels.FromRun(train.Folder, device, plan.Cost, plan.PixelCost, train.Label, graph);
+        var all = TrainedPlanningModels.FromRun(train.Folder, device, plan.Cost, plan.PixelCost, train.Label, graph,
+            () => train.Data.Open());
         foreach (var other in all.Where(m => m.Name != method)) other.Dispose();
         return all.Single(m => m.Name == method);
     }

@@ -115,7 +115,7 @@ public static class TrainStage
             get
             {
                 IReadOnlyList<string> suffixes = lowLevel is null
-                    ? [.. entry.FlatMethods, .. ModelEntry.GraphMethods]
+                    ? [.. entry.FlatMethods, .. ModelEntry.ListedOnlyMethods]
                     : entry.HighLevelMethods;
                 return [.. suffixes.Where(entry.Plans).Select(x => $"{Label}/{x}")];
             }

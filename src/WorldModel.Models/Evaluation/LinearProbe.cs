@@ -36,6 +36,10 @@ public sealed class LinearProbe
         return new LinearProbe(weights, xMean, yMean);
     }
 
+    /// <summary>The D × T map from (centred) features to targets: the difference of two readouts is the difference
+    /// of their features times it.</summary>
+    public double[,] Weights => _weights.ToArray();
+
     public double[,] Predict(double[,] features)
     {
         var x = Matrix<double>.Build.DenseOfArray(features);

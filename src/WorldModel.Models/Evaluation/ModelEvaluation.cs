@@ -35,6 +35,26 @@ public static class ModelEvaluation
                 pessimism),
         });
 
+    /// <summary>
+    /// The linear probe <see cref="Run"/> scores, as its D × T matrix: latent → the positions the world records
+    /// (the agent's, and the ball's where there is one), fitted on <paramref name="samples"/> training frames. Used
+    /// as a planning cost ("latent-probe"), it asks how a planner does when the latent's own distance is replaced by
+    /// distance in the positions it holds: a diagnostic, since the fit uses the true positions.
+    /// </summary>
+    public static double[,] PositionReadout(
+        LatentWorldModel model,
+        Dataset train,
+        IRenderer renderer,
+        Device device,
+        int samples = 2048)
+    {
+        bool training = model.training;
+        var (x, y) = Encode(model, new BatchSampler(train, 64, 1, seed: 23, renderer), Math.Max(1, samples / 64),
+            PositionIndices(train), device);
+        if (!training) model.eval(); // Encode leaves the model in training mode
+        return LinearProbe.Fit(x, y).Weights;
+    }
+
     private static ModelReport Measure(
         LatentWorldModel model,
         ObjectiveConfig objective,

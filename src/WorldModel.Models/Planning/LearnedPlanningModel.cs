@@ -27,6 +27,8 @@ public sealed class LearnedPlanningModel
     private readonly CostSpace _space;
     private readonly CostShape _shape;
     private readonly Hierarchy.GoalValue? _value;
+    private readonly Func<double[,]>? _readout;
+    private Tensor? _readoutMatrix; // D × T, made from _readout on the first SetGoals
     private Tensor? _goalLatent, _goalFrame, _current, _aim;
     private int _variants = 1; // goal observations per episode: the cost is the distance to the nearest
 
@@ -34,16 +36,24 @@ public sealed class LearnedPlanningModel
     /// Set: each imagined latent is scored by the jumps this learned value counts to the goal instead of its squared
     /// distance (latent space only).
     /// </param>
+    /// <param name="readout">
+    /// Set: imagined latents are compared with the goal's through this D × T linear map (a position probe,
+    /// <see cref="Evaluation.ModelEvaluation.PositionReadout"/>), made on the first SetGoals; latent space only.
+    /// </param>
     public LearnedPlanningModel(
         string name,
         LatentWorldModel model,
         Device device,
         CostSpace space,
         CostShape shape,
-        Hierarchy.GoalValue? value = null)
+        Hierarchy.GoalValue? value = null,
+        Func<double[,]>? readout = null)
     {
-        if (value is not null && space != CostSpace.Latent)
-            throw new ArgumentException($"{name}: a learned value measures latents; plan it in latent space");
+        if ((value is not null || readout is not null) && space != CostSpace.Latent)
+            throw new ArgumentException($"{name}: a learned value or a readout measures latents; plan it in latent space");
+        if (value is not null && readout is not null)
+            throw new ArgumentException($"{name}: measure by a learned value or by a readout, not both");
+        _readout = readout;
         if (space == CostSpace.Pixel && model.Decoder is null)
             throw new ArgumentException(
                 $"{name}: pixel-space planning needs a model with a decoder (one trained with objective.kind = pixel)");
@@ -84,6 +94,11 @@ public sealed class LearnedPlanningModel
 
     public void SetGoals(Observations goals) => TorchGuard.Pure(() =>
     {
+        if (_readout is not null && _readoutMatrix is null)
+        {
+            var weights = _readout();
+            _readoutMatrix = tensor(weights, dtype: ScalarType.Float32, device: _device).DetachFromDisposeScope();
+        }
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         _goalFrame?.Dispose();
@@ -186,7 +201,9 @@ public sealed class LearnedPlanningModel
     /// jumps.</summary>
     private Tensor Measure(Tensor imagined, Tensor goal) => _value is not null
         ? _value.Distance(imagined, goal)
-        : (imagined - goal).pow(2).flatten(1).mean([1]);
+        : _readoutMatrix is not null
+            ? (imagined - goal).flatten(1).matmul(_readoutMatrix).pow(2).sum([1])
+            : (imagined - goal).pow(2).flatten(1).mean([1]);
 
     /// <summary>
     /// The goals (episodes × variants, …) as one tensor per variant, each row repeated for the episode's candidates.
@@ -246,6 +263,7 @@ public sealed class LearnedPlanningModel
 
     public void Dispose()
     {
+        _readoutMatrix?.Dispose();
         _aim?.Dispose();
         _goalFrame?.Dispose();
         _goalLatent?.Dispose();

@@ -23,7 +23,8 @@ public static class TrainedPlanningModels
         CostShape shape,
         CostShape pixelShape,
         string? label = null,
-        DataGraphSource? graph = null)
+        DataGraphSource? graph = null,
+        Func<WorldModel.Data.Dataset>? readoutData = null)
     {
         var (config, model) = LoadTrained(folder, device);
         string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
@@ -38,7 +39,13 @@ public static class TrainedPlanningModels
             ? []
             : [.. flat.Where(low => low.Space == CostSpace.Latent).Select(low =>
                 new GraphPlanningModel(GraphName(low.Name), NewLow(low), graph.Config, graph.Data))];
-        if (config.Hierarchy is null) return [.. flat, .. overGraph];
+        // With the training data, each latent method is also planned by distance in the positions a linear probe reads
+        // from its latents (a diagnostic: is it the latent's distance or its predictions that fail?).
+        IReadOnlyList<IPlanningModel> byReadout = readoutData is null
+            ? []
+            : [.. flat.Where(low => low.Space == CostSpace.Latent).Select(low => new LearnedPlanningModel(
+                ProbeName(low.Name), model, device, CostSpace.Latent, shape, readout: () => Readout(readoutData)))];
+        if (config.Hierarchy is null) return [.. flat, .. overGraph, .. byReadout];
         // A hierarchical run offers its low level flat and each way of planning it in two levels.
         var hierarchical = flat.Select(low => new HierarchicalPlanningModel(
             HierarchicalName(low.Name), NewLow(low), low.Space == CostSpace.Pixel ? pixelShape : shape));
@@ -51,11 +58,26 @@ public static class TrainedPlanningModels
                 new LearnedPlanningModel(FlatValueName(low.Name), model, device, CostSpace.Latent, shape, value),
                 new HierarchicalPlanningModel(ValueName(low.Name), NewLow(low), shape, byValue: true),
             });
-        return [.. flat, .. overGraph, .. hierarchical, .. byValue];
+        return [.. flat, .. overGraph, .. byReadout, .. hierarchical, .. byValue];
 
         LearnedPlanningModel NewLow(LearnedPlanningModel low) => new(
             low.Name, model, device, low.Space, low.Space == CostSpace.Pixel ? pixelShape : shape);
+
+        double[,] Readout(Func<WorldModel.Data.Dataset> open)
+        {
+            var data = open();
+            var scenes = new WorldModel.Render.SceneBuilder(data.Config.World, data.Config.Render);
+            using var renderer = WorldModel.Render.RendererFactory.Create(data.Config.Render.Renderer, scenes.Format)
+                .Renderer;
+            return Evaluation.ModelEvaluation.PositionReadout(model, data, renderer, device);
+        }
     }
+
+    /// <summary>
+    /// The result name of a latent method planned by distance in the positions a linear probe reads from its latents:
+    /// "jepa/latent" → "jepa/latent-probe".
+    /// </summary>
+    public static string ProbeName(string method) => method + "-probe";
 
     /// <summary>
     /// The result name of a planning method planned in two levels: "jepa/latent" → "jepa/latent-hier".
