@@ -50,7 +50,8 @@ public sealed class LearnedPlanningModel
         Func<double[,]>? readout = null)
     {
         if ((value is not null || readout is not null) && space != CostSpace.Latent)
-            throw new ArgumentException($"{name}: a learned value or a readout measures latents; plan it in latent space");
+            throw new ArgumentException(
+                $"{name}: a learned value or a readout measures latents; plan it in latent space");
         if (value is not null && readout is not null)
             throw new ArgumentException($"{name}: measure by a learned value or by a readout, not both");
         _readout = readout;
