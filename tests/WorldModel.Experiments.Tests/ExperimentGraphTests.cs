@@ -69,7 +69,7 @@ public sealed class ExperimentGraphTests
         // Planning by a value the high level does not learn is refused, naming what is allowed.
         var e = Assert.Throws<ConfigException>(() => Tiny([.. sets, "models.0.methods=[\"latent-hier-value\"]"]));
         Assert.Contains("latent-hier-value", e.Message);
-        Assert.Contains("allowed: latent, latent-graph, latent-hier", e.Message);
+        Assert.Contains("allowed: latent, latent-graph, latent-probe, latent-hier", e.Message);
     }
 
     [Fact]
