@@ -26,16 +26,18 @@ public sealed record ModelEntry
     /// <summary>
     /// The ways to plan with it, out of "latent", "frames" (a pixel model), "latent-hier" and "frames-hier" (with a
     /// hierarchy), "latent-value" and "latent-hier-value" (with a hierarchy that learns a value), and "latent-graph"
-    /// (over a graph of the encoded training data; only when listed), and "latent-probe" (a diagnostic: the cost is
+    /// (over a graph of the encoded training data; only when listed), "latent-probe" (a diagnostic: the cost is
     /// the distance between positions a linear probe, fitted with the true positions, reads from the latents; only
-    /// when listed); unset: all it offers but "latent-graph" and "latent-probe".
+    /// when listed) and "latent-search" (breadth-first search over the high level's jumps, evaluation.plan.search;
+    /// with a hierarchy, only when listed); unset: all it offers but "latent-graph", "latent-probe" and
+    /// "latent-search".
     /// Planning in frames costs a decoder pass per candidate, so a quick config may keep only some.
     /// </summary>
     public string[]? Methods { get; init; }
 
     /// <summary>
     /// The method suffixes this entry can offer ("latent", "frames", "latent-graph", "latent-probe", the "-hier"
-    /// versions, "latent-value" and "latent-hier-value").
+    /// versions, "latent-value", "latent-hier-value" and "latent-search").
     /// </summary>
     public IReadOnlyList<string> Offered => [.. FlatMethods, .. ListedOnlyMethods, .. HighLevelMethods];
 
@@ -55,17 +57,24 @@ public sealed record ModelEntry
     public static IReadOnlyList<string> ListedOnlyMethods { get; } = [.. GraphMethods, "latent-probe"];
 
     /// <summary>
-    /// The suffixes planned with its high level (none without a hierarchy): each flat one in two levels, and with a
-    /// value "latent-value" and "latent-hier-value".
+    /// The suffix planned by breadth-first search over the high level's jumps (evaluation.plan.search); listed in
+    /// <see cref="Methods"/> only, so configs written before it plan what they did.
+    /// </summary>
+    public static IReadOnlyList<string> SearchMethods { get; } = ["latent-search"];
+
+    /// <summary>
+    /// The suffixes planned with its high level (none without a hierarchy): each flat one in two levels, with a
+    /// value "latent-value" and "latent-hier-value", and "latent-search".
     /// </summary>
     public IReadOnlyList<string> HighLevelMethods => Hierarchy is null
         ? []
         : Hierarchy.Value is null
-            ? [.. FlatMethods.Select(f => f + "-hier")]
-            : [.. FlatMethods.Select(f => f + "-hier"), "latent-value", "latent-hier-value"];
+            ? [.. FlatMethods.Select(f => f + "-hier"), .. SearchMethods]
+            : [.. FlatMethods.Select(f => f + "-hier"), "latent-value", "latent-hier-value", .. SearchMethods];
 
     /// <summary>Whether the method with this suffix is planned.</summary>
-    public bool Plans(string suffix) => Methods?.Contains(suffix) ?? !ListedOnlyMethods.Contains(suffix);
+    public bool Plans(string suffix) =>
+        Methods?.Contains(suffix) ?? !(ListedOnlyMethods.Contains(suffix) || SearchMethods.Contains(suffix));
 }
 
 /// <summary>

@@ -120,6 +120,30 @@ public sealed class ExperimentGraphTests
     }
 
     [Fact]
+    public void Given_latent_search_listed_Then_it_plans_after_the_high_level_keyed_by_its_settings_and_unlisted_it_is_not()
+    {
+        using var tmp = new TempFolder();
+        string[] sets =
+            ["models.0.hierarchy.skip=4", "models.0.hierarchy.train.rollout=2", "evaluation.plannerHorizons=[4]"];
+        var graph = ExperimentGraph.Build(Tiny([.. sets, "models.0.methods=[\"latent\",\"latent-search\"]"]),
+            tmp["run"]);
+        Assert.Equal(["train/jepa-seed0-high"], graph["plan/jepa-latent-search-seed0-h4"].DependsOn.Select(u => u.Id));
+        Assert.DoesNotContain(graph.Units, u => u.Id == "plan/jepa-latent-hier-seed0-h4");
+        // The search's settings key its parts alone.
+        var deeper = ExperimentGraph.Build(Tiny([.. sets, "models.0.methods=[\"latent\",\"latent-search\"]",
+            "evaluation.plan.search.depth=4"]), tmp["deeper"]);
+        Assert.NotEqual(graph["plan/jepa-latent-search-seed0-h4"].Key, deeper["plan/jepa-latent-search-seed0-h4"].Key);
+        Assert.Equal(graph["plan/jepa-latent-seed0-h4"].Key, deeper["plan/jepa-latent-seed0-h4"].Key);
+        // Unlisted, a hierarchy plans what it did before the method existed.
+        var unlisted = ExperimentGraph.Build(Tiny(sets), tmp["plain"]);
+        Assert.Contains(unlisted.Units, u => u.Id == "plan/jepa-latent-hier-seed0-h4");
+        Assert.DoesNotContain(unlisted.Units, u => u.Id.Contains("search", StringComparison.Ordinal));
+        // Without a hierarchy there are no jumps to search.
+        var e = Assert.Throws<ConfigException>(() => Tiny("models.0.methods=[\"latent-search\"]"));
+        Assert.Contains("latent-search", e.Message);
+    }
+
+    [Fact]
     public void Given_a_finished_experiment_When_run_again_Then_every_unit_is_reused_and_a_deleted_part_alone_is_planned_again()
     {
         using var tmp = new TempFolder();

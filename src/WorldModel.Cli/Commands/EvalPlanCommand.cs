@@ -59,13 +59,18 @@ public static class EvalPlanCommand
             Description = "Also plan each latent method over a graph of its encoded training data " +
                 "(NAME/latent-graph; settings: --set plan.graph.reach=2 and the other plan.graph keys)",
         };
+        var searchOpt = new Option<bool>("--search")
+        {
+            Description = "Also plan each latent method of a run with a high level by breadth-first search over its " +
+                "jumps (NAME/latent-search; settings: --set plan.search.depth=12 and the other plan.search keys)",
+        };
         var device = TrainCommand.DeviceOption();
         var cmd = new Command(
             "eval-plan",
             "Planning success of a trained model on the real simulator (MPC), with oracle baselines; " +
             "results.csv/json, plots")
         {
-            run, episodesOpt, saveOpt, configOpt, setOpt, outOpt, noOracle, methodsOpt, graphOpt, device,
+            run, episodesOpt, saveOpt, configOpt, setOpt, outOpt, noOracle, methodsOpt, graphOpt, searchOpt, device,
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
@@ -97,7 +102,8 @@ public static class EvalPlanCommand
                 : null;
             var trained = Pick(
                 TrainedPlanningModels.FromRun(
-                    folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost, graph: graph),
+                    folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost, graph: graph,
+                    search: parse.GetValue(searchOpt) ? config.Plan.Search : null),
                 parse.GetValue(methodsOpt) ?? []);
             Directory.CreateDirectory(outFolder);
             // Recorded with the episodes file it planned, so the folder says what it holds.

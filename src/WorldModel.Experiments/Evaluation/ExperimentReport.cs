@@ -60,12 +60,17 @@ public static class ExperimentReport
                           $"seeds {string.Join(", ", config.Seeds)}." +
                           (m.Hierarchy is { } h
                               ? $" High level (frozen low level): jumps of {h.Skip} steps driven by " +
-                                $"{h.MacroActionDim}-number macro-actions, {h.Train.Steps:N0} steps of " +
+                                (h.MacroAction == Models.Hierarchy.MacroActionKind.Sum
+                                    ? "the sum of their actions"
+                                    : $"{h.MacroActionDim}-number macro-actions") +
+                                $", {h.Train.Steps:N0} steps of " +
                                 $"{h.Train.BatchSize} × {h.Train.Rollout} jumps."
                               : ""));
         sb.AppendLine($"- Planning: {PlanningSettings(e, planning)}");
         if (config.Models.Any(m => m.Hierarchy is not null))
             sb.AppendLine($"- Two-level planning (methods ending in -hier): {HierarchySettings(e)}");
+        if (rows.Any(r => r.Method.EndsWith("-search", StringComparison.Ordinal)))
+            sb.AppendLine($"- Searching the learned jumps (methods ending in -search): {SearchSettings(e)}");
         sb.AppendLine($"- Episodes: {planning.DescribeEpisodes(episodes)}");
         sb.AppendLine().AppendLine("## Results").AppendLine();
         sb.AppendLine(ResultsNote).AppendLine();
@@ -112,6 +117,20 @@ public static class ExperimentReport
             (e.Plan.Hierarchy.LowHorizon > 0 ? $"{e.Plan.Hierarchy.LowHorizon} steps" : "k steps") +
             " toward the first jump's predicted state, or toward the goal once the plan comes closest to it within " +
             "one jump; both replan together.";
+    }
+
+    /// <summary>How methods ending in -search search, in a sentence.</summary>
+    internal static string SearchSettings(PlanEvalConfig e)
+    {
+        var search = e.Plan.Search;
+        string jumps = search.Jumps == WorldModel.Plan.Mpc.SearchJumps.High
+            ? "the high level's imagined jumps"
+            : "jumps imagined as k steps of the low level's predictor";
+        return $"breadth-first over {jumps}, {search.Depth} deep, every node expanded by " +
+            $"{search.Directions} macro-actions round the edge of the macro-action box; of the new nodes, those " +
+            $"within {search.Merge} of the first jumps' median latent length of one already found are dropped and " +
+            $"the {search.Beam} farthest from all found kept; the low level plans toward the first jump on the path " +
+            "to the found state closest to the goal, or toward the goal once that state is at most one jump away.";
     }
 
     /// <summary>The planner settings in a sentence (the experiment's report and eval-plan's).</summary>

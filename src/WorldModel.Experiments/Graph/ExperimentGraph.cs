@@ -77,11 +77,12 @@ public sealed class ExperimentGraph
 
         var episodes = PlanStage.Episodes(eval, world);
         var stage = new PlanStage(eval, world, config.Data.Render, episodes, Path.Combine(folder, "plan"));
-        // The data graph's settings, defaults included, key only the methods planned over it (recorded with each
-        // part, so a part says which graph it was planned over).
-        string evalKey = ConfigLoader.Hash(eval with { Plan = eval.Plan with { Graph = new() } },
+        // The data graph's and the search's settings, defaults included, key only the methods planned with them
+        // (recorded with each part, so a part says which graph or search it was planned by).
+        string evalKey = ConfigLoader.Hash(eval with { Plan = eval.Plan with { Graph = new(), Search = new() } },
             "plan-v1" + PlanEpisodes.ToJson(episodes, world));
         string graphKey = "+graph-" + ConfigLoader.Hash(eval.Plan.Graph, "graph-v1")[..10];
+        string searchKey = "+search-" + ConfigLoader.Hash(eval.Plan.Search, "search-v1")[..10];
         var plans = new List<PlanStage.Unit>();
         foreach (var (name, create) in eval.OracleMethods(world))
             foreach (int h in eval.PlannerHorizons)
@@ -91,7 +92,8 @@ public sealed class ExperimentGraph
                 foreach (int h in eval.PlannerHorizons)
                     plans.Add(new PlanStage.Unit(stage, method, train.Seed, h,
                         device => Trained(train, method, device, eval.Plan),
-                        evalKey + train.Key + (method.EndsWith("-graph", StringComparison.Ordinal) ? graphKey : ""),
+                        evalKey + train.Key + (method.EndsWith("-graph", StringComparison.Ordinal) ? graphKey : "")
+                            + (method.EndsWith("-search", StringComparison.Ordinal) ? searchKey : ""),
                         [train]));
         units.AddRange(plans);
 
@@ -132,7 +134,7 @@ public sealed class ExperimentGraph
     {
         var graph = new TrainedPlanningModels.DataGraphSource(plan.Graph, () => train.Data.Open());
         var all = TrainedPlanningModels.FromRun(train.Folder, device, plan.Cost, plan.PixelCost, train.Label, graph,
-            () => train.Data.Open());
+            () => train.Data.Open(), plan.Search);
         foreach (var other in all.Where(m => m.Name != method)) other.Dispose();
         return all.Single(m => m.Name == method);
     }

@@ -49,6 +49,8 @@ public sealed class HighLevel : Module
 
     public int Skip { get; }
     public int MacroDim { get; }
+    /// <summary>Whether a macro-action is the sum of its k actions (hierarchy.macroAction = sum).</summary>
+    public bool SumsActions => _sum;
     public Predictor Predictor { get; }
     /// <summary>The goal-conditioned value over the latent, in jumps (hierarchy.value); null without one.</summary>
     public GoalValue? Value => _value;
@@ -76,7 +78,9 @@ public sealed class HighLevel : Module
         return EncodeMacro(actions.reshape(b, r, Skip * actions.shape[2]));
     }
 
-    /// <summary>Rolls z0 (B, …) through macro-actions (B, R, m): (B, R, …), the predictions after each jump.</summary>
+    /// <summary>
+    /// Rolls z0 (B, …) through macro-actions (B, R, m): (B, R, …), the predictions after each jump.
+    /// </summary>
     public Tensor Rollout(Tensor z0, Tensor macros)
     {
         var z = z0;

@@ -24,7 +24,8 @@ public static class TrainedPlanningModels
         CostShape pixelShape,
         string? label = null,
         DataGraphSource? graph = null,
-        Func<WorldModel.Data.Dataset>? readoutData = null)
+        Func<WorldModel.Data.Dataset>? readoutData = null,
+        LatentSearchConfig? search = null)
     {
         var (config, model) = LoadTrained(folder, device);
         string prefix = label ?? (config.Objective is PixelObjectiveConfig ? "pixel" : "jepa");
@@ -58,7 +59,12 @@ public static class TrainedPlanningModels
                 new LearnedPlanningModel(FlatValueName(low.Name), model, device, CostSpace.Latent, shape, value),
                 new HierarchicalPlanningModel(ValueName(low.Name), NewLow(low), shape, byValue: true),
             });
-        return [.. flat, .. overGraph, .. byReadout, .. hierarchical, .. byValue];
+        // With search settings, each latent method is also planned by breadth-first search over the high level's jumps.
+        IEnumerable<IPlanningModel> bySearch = search is null
+            ? []
+            : flat.Where(low => low.Space == CostSpace.Latent).Select(low =>
+                new SearchPlanningModel(SearchName(low.Name), NewLow(low), search));
+        return [.. flat, .. overGraph, .. byReadout, .. hierarchical, .. byValue, .. bySearch];
 
         LearnedPlanningModel NewLow(LearnedPlanningModel low) => new(
             low.Name, model, device, low.Space, low.Space == CostSpace.Pixel ? pixelShape : shape);
@@ -89,6 +95,12 @@ public static class TrainedPlanningModels
     /// "jepa/latent-graph".
     /// </summary>
     public static string GraphName(string method) => method + "-graph";
+
+    /// <summary>
+    /// The result name of a latent method planned by breadth-first search over its high level's jumps:
+    /// "jepa/latent" → "jepa/latent-search".
+    /// </summary>
+    public static string SearchName(string method) => method + "-search";
 
     /// <summary>
     /// The result name of a latent method planned in two levels whose high level measures by the learned value:

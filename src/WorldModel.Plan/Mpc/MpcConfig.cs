@@ -52,6 +52,9 @@ public sealed record MpcConfig
     /// <summary>How a latent method planned over a graph of its encoded training data ("NAME/latent-graph") builds
     /// and walks it; other methods ignore it.</summary>
     [AddedKey] public DataGraphConfig Graph { get; init; } = new();
+    /// <summary>How a latent method planned by breadth-first search over its high level's jumps
+    /// ("NAME/latent-search") searches; other methods ignore it.</summary>
+    [AddedKey] public LatentSearchConfig Search { get; init; } = new();
 }
 
 /// <summary>
