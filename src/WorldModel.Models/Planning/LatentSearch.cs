@@ -34,6 +34,9 @@ public static class LatentSearch
         Tensor? radius = null;                                                      // (E, 1), in latent units
         for (int depth = 1; depth <= config.Depth; depth++)
         {
+            // Each depth's distance matrices (E × new nodes × found, the bulk of the memory) die with the depth;
+            // what the next depth reads is moved out at its end.
+            using var depthScope = NewDisposeScope();
             long f = frontier.shape[1], c = f * b;
             var parents = frontier.reshape([e * f, .. latentShape]).repeat_interleave(b, 0);
             var children = jump(parents, macros.repeat(e * f, 1)).reshape(e, c, d);
@@ -63,6 +66,10 @@ public static class LatentSearch
             foundFirst = cat([foundFirst, frontierFirst], 1);
             foundAlive = cat([foundAlive, alive], 1);
             foundDepth = cat([foundDepth, full([e, keep], depth, ScalarType.Int64, start.device)], 1);
+            foreach (var carried in new[] { frontier, frontierFirst, frontierAlive, found, foundFirst, foundAlive,
+                         foundDepth })
+                carried.MoveToOuterDisposeScope();
+            if (depth == 1) radius.MoveToOuterDisposeScope(); // made once, at the first depth
         }
         var toGoal = (found - goal.flatten(1).unsqueeze(1)).pow(2).mean([2])
             .masked_fill(foundAlive.logical_not(), double.PositiveInfinity);
