@@ -148,6 +148,15 @@ public sealed class RunCommandTests
         Assert.Contains("pessimism = 10", pessimistic.Error);
         Assert.Contains("objective.ensembleHeads", pessimistic.Error);
 
+        // A blurred map distance: this model's latent is a map (the default), so it plans with it, and the settings
+        // record it.
+        var blurred = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"),
+            "--episodes", tmp["pushes.json"], "--no-oracle", "--out", tmp["eval5"], "--device", "cpu",
+            "--set", "plan.latentBlur=[0,1]", "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1");
+        Assert.True(blurred.ExitCode == 0, blurred.Error + blurred.Out);
+        Assert.Equal("[0,1]", JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["eval5"], "eval-config.json")))!
+            ["plan"]!["latentBlur"]!.ToJsonString());
+
         // An experiment config as --config: its "evaluation" section, with overrides on top.
         var fromConfig = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"),
             "--config", Repository.Config("tiny-experiment.json"), "--out", tmp["eval3"], "--device", "cpu",
@@ -223,5 +232,16 @@ public sealed class EvalPlanCommandTests
         var cell = CliRunner.Run("landscape", tmp["run"], "--cell", "0", "--device", "cpu");
         Assert.NotEqual(0, cell.ExitCode);
         Assert.Contains("--cell 0 is not allowed", cell.Error);
+
+        // A spatial latent's cost blurred (plan.latentBlur) drawn beside the plain one; bad widths are named.
+        var blurred = CliRunner.Run("landscape", tmp["run"], "--goal", "48,40", "--cell", "4", "--out", tmp["blur"],
+            "--latent-blur", "0,1,2", "--device", "cpu");
+        Assert.True(blurred.ExitCode == 0, blurred.Error + blurred.Out);
+        Assert.Equal(["oracle/geodesic", "oracle/straight", "jepa/latent", "blurred/latent"],
+            JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["blur"], "landscape.json")))!["costs"]!.AsArray()
+                .Select(c => c!["name"]!.GetValue<string>()));
+        var width = CliRunner.Run("landscape", tmp["run"], "--latent-blur", "1,x", "--device", "cpu");
+        Assert.NotEqual(0, width.ExitCode);
+        Assert.Contains("'x' is not allowed; allowed: widths 0 to 64", width.Error);
     }
 }

@@ -38,13 +38,18 @@ public static class LandscapeCommand
         {
             Description = "Folder for landscape.json and the heatmaps (default: RUN_DIR/landscape)",
         };
+        var blurOpt = new Option<string>("--latent-blur")
+        {
+            Description = "Also draw a spatial latent's cost with its maps blurred at these widths in map cells " +
+                "(plan.latentBlur), e.g. 0,1,2,4; named blurred/…",
+        };
         var device = TrainCommand.DeviceOption();
         var cmd = new Command(
             "landscape",
             "Heatmaps of each planning cost over the arena for one goal: " +
             "does it lead through the door or trap at the wall?")
         {
-            run, goalOpt, cellOpt, outOpt, device,
+            run, goalOpt, cellOpt, outOpt, blurOpt, device,
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
@@ -71,6 +76,20 @@ public static class LandscapeCommand
             // A value's landscape is the jumps it counts from each point (its planning cost is the low level's).
             models.AddRange(TrainedPlanningModels.FromRun(folder, torchDevice, CostShape.Sum, CostShape.Sum)
                 .Select(m => m is HierarchicalPlanningModel { ValueCost: { } value } ? value : m));
+            if (parse.GetValue(blurOpt) is { } blur)
+            {
+                double[] widths = ParseWidths(blur);
+                var blurred = TrainedPlanningModels
+                    .FromRun(folder, torchDevice, CostShape.Sum, CostShape.Sum, "blurred")
+                    .OfType<LearnedPlanningModel>().Where(m => m.Name == "blurred/latent").ToList();
+                if (blurred is not [{ WhyNoMap: null }])
+                    throw new ArgumentException(
+                        $"--latent-blur {blur}: {folder}'s model " +
+                        (blurred is [{ WhyNoMap: { } why }] ? why : "has no latent cost") +
+                        "; leave --latent-blur out or draw a run with model.latent = spatial");
+                blurred[0].LatentBlur = widths;
+                models.Add(blurred[0]);
+            }
             var results = landscapes.SaveLandscapes(
                 outFolder, models, layoutSeed, runConfig.Data.Render, goalX, goalY, cell, cancel);
 
@@ -89,5 +108,20 @@ public static class LandscapeCommand
             return CommandRunner.Ok;
         })));
         return cmd;
+    }
+
+    private static double[] ParseWidths(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var widths = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out widths[i])
+                || widths[i] is < 0 or > 64)
+                throw new ArgumentException(
+                    $"--latent-blur {text}: '{parts[i]}' is not allowed; allowed: widths 0 to 64 (map cells), " +
+                    "separated by commas, e.g. 0,1,2,4");
+        if (widths.Length == 0)
+            throw new ArgumentException("--latent-blur is empty; give widths in map cells, e.g. 0,1,2,4");
+        return widths;
     }
 }

@@ -291,11 +291,16 @@ public static class ConfigBinder
         foreach (var p in ConfigNames.Properties(type))
         {
             object? v = p.GetValue(value);
-            if (p.GetCustomAttribute<AddedKeyAttribute>() is not null && Equals(v, DefaultOf(type, p))) continue;
+            if (p.GetCustomAttribute<AddedKeyAttribute>() is not null && IsDefault(v, DefaultOf(type, p))) continue;
             obj[ConfigNames.Key(p)] = Unbind(v);
         }
         return obj;
     }
+
+    /// <summary>Whether a value is the key's default; lists compare by their elements (an array equals only itself).
+    /// </summary>
+    private static bool IsDefault(object? value, object? fallback) =>
+        Equals(value, fallback) || (value is Array && JsonNode.DeepEquals(Unbind(value), Unbind(fallback)));
 
     /// <summary>A property's initialiser value: read from a config made with every key left out.</summary>
     private static object? DefaultOf(Type type, PropertyInfo property) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using WorldModel.Core.Config;
 using WorldModel.Core.IO;
@@ -142,5 +143,9 @@ public static class ExperimentReport
         $"replan every {e.Plan.ReplanEvery} steps, " +
         $"cost {e.Plan.Cost.ToString().ToLowerInvariant()} over the horizon in latents and " +
         $"{e.Plan.PixelCost.ToString().ToLowerInvariant()} in decoded frames, " +
+        (e.Plan.LatentBlur.Length == 0 ? "" :
+            "latent maps compared blurred by Gaussians of widths " +
+            $"{string.Join(", ", e.Plan.LatentBlur.Select(s => s.ToString(CultureInfo.InvariantCulture)))} cells " +
+            "(0: unblurred), each weighted to level off alike, summed, ") +
         $"{e.Plan.BatchEpisodes} episodes per batch.";
 }

@@ -11,7 +11,7 @@ namespace WorldModel.Models.Planning;
 /// — or, for pixel planning, the frame the decoder draws — one jump ahead on the chosen plan.
 /// </summary>
 public sealed class HierarchicalPlanningModel
-    : IHierarchicalPlanningModel, IImaginingModel, IJumpImaginingModel, IPessimisticModel
+    : IHierarchicalPlanningModel, IImaginingModel, IJumpImaginingModel, IPessimisticModel, IBlurredCostModel
 {
     private readonly LearnedPlanningModel _low;
     private readonly HighLevel _high;
@@ -58,6 +58,10 @@ public sealed class HierarchicalPlanningModel
     /// </summary>
     public string? WhyNoUncertainty => _low.WhyNoUncertainty;
     public float Pessimism { get => _low.Pessimism; set => _low.Pessimism = value; }
+
+    /// <summary>The low level's, for both levels: the high level scores its jumps with the same distance.</summary>
+    public string? WhyNoMap => _low.WhyNoMap;
+    public IReadOnlyList<double> LatentBlur { get => _low.LatentBlur; set => _low.LatentBlur = value; }
 
     public void SetGoals(Observations goals) => _low.SetGoals(goals);
     public void Observe(Observations current) => _low.Observe(current);
@@ -145,7 +149,7 @@ public sealed class HierarchicalPlanningModel
     {
         if (_value is not null) return _value.Distance(z, goal);
         var imagined = _low.Space == CostSpace.Latent ? z : Decode(z);
-        return (imagined - goal).pow(2).flatten(1).mean([1]);
+        return _low.Distance(imagined, goal);
     }
 
     /// <summary>The value's jumps from the observed latent to the goal, for every candidate.</summary>

@@ -20,7 +20,7 @@ public enum CostSpace
 /// rolled out together: one batched predictor call per horizon step, no per-candidate loop.
 /// </summary>
 public sealed class LearnedPlanningModel
-    : IDifferentiablePlanningModel, IImaginingModel, IGoalVariantModel, IPessimisticModel
+    : IDifferentiablePlanningModel, IImaginingModel, IGoalVariantModel, IPessimisticModel, IBlurredCostModel
 {
     private readonly LatentWorldModel _model;
     private readonly Device _device;
@@ -31,6 +31,8 @@ public sealed class LearnedPlanningModel
     private Tensor? _readoutMatrix; // D × T, made from _readout on the first SetGoals
     private Tensor? _goalLatent, _goalFrame, _current, _aim;
     private int _variants = 1; // goal observations per episode: the cost is the distance to the nearest
+    private IReadOnlyList<double> _blur = [];
+    private (Tensor Rows, Tensor Columns, float Weight)[]? _blurKernels; // made from _blur on the first map measured
 
     /// <param name="value">
     /// Set: each imagined latent is scored by the jumps this learned value counts to the goal instead of its squared
@@ -74,6 +76,23 @@ public sealed class LearnedPlanningModel
         : "has no ensemble heads to measure its uncertainty (train it with objective.ensembleHeads >= 2)";
 
     public float Pessimism { get; set; }
+
+    public string? WhyNoMap => _space == CostSpace.Latent && _model.Config.Latent != LatentKind.Spatial
+        ? $"has a flat latent ({_model.Config.LatentDim} numbers), not a map"
+        : null;
+
+    /// <summary>The blur widths of a latent method; planning in decoded frames ignores them (they are latent cells).
+    /// </summary>
+    public IReadOnlyList<double> LatentBlur
+    {
+        get => _blur;
+        set
+        {
+            if (value.Count > 0 && WhyNoMap is { } why) throw new ArgumentException($"{Name} {why}: it cannot blur");
+            _blur = _space == CostSpace.Latent ? [.. value] : [];
+            DisposeBlurKernels();
+        }
+    }
 
     internal LatentWorldModel Model => _model;
     internal Device Device => _device;
@@ -204,7 +223,67 @@ public sealed class LearnedPlanningModel
         ? _value.Distance(imagined, goal)
         : _readoutMatrix is not null
             ? (imagined - goal).flatten(1).matmul(_readoutMatrix).pow(2).sum([1])
-            : (imagined - goal).pow(2).flatten(1).mean([1]);
+            : Distance(imagined, goal);
+
+    /// <summary>
+    /// (N, …) latents (or frames, in pixel space) against (N, …) goals: (N,) mean squared distances, of the maps
+    /// blurred at each of <see cref="LatentBlur"/>'s widths when it is set. The two levels of a hierarchy share it.
+    /// </summary>
+    internal Tensor Distance(Tensor imagined, Tensor goal)
+    {
+        var difference = imagined - goal;
+        if (_blur.Count == 0) return difference.pow(2).flatten(1).mean([1]);
+        // A Gaussian blur is separable: rows ⋅ map ⋅ columns, each a (size × size) matrix, over every channel at once.
+        Tensor? total = null;
+        foreach (var (rows, columns, weight) in BlurKernels(difference))
+        {
+            var term = rows.matmul(difference).matmul(columns).pow(2).flatten(1).mean([1]) * weight;
+            total = total is null ? term : total + term;
+        }
+        return total!;
+    }
+
+    /// <summary>
+    /// Per width σ (map cells): the row and column blur matrices and the weight that makes two single-cell bumps far
+    /// apart cost about what they cost unblurred. Two bumps blurred by a unit Gaussian at distance d differ by
+    /// (1 − exp(−d²/4σ²)) / (4πσ²) in squared norm, so the weight is 4πσ²: the term grows with d out to about 2σ
+    /// instead of jumping to its top at one cell. Each cell's blur sums to one over the map (what would spill past the
+    /// edge stays on it), so a bump at the edge keeps its mass and the cost keeps growing up to the map's far side.
+    /// </summary>
+    private (Tensor Rows, Tensor Columns, float Weight)[] BlurKernels(Tensor maps)
+    {
+        if (_blurKernels is not null) return _blurKernels;
+        if (maps.dim() != 4)
+            throw new InvalidOperationException(
+                $"{Name}: blurring needs (N, C, rows, columns) maps, not {maps.dim()}-D ones");
+        int h = (int)maps.shape[2], w = (int)maps.shape[3];
+        _blurKernels = [.. _blur.Select(sigma => (
+            Matrix(h, sigma, transposed: false), Matrix(w, sigma, transposed: true),
+            sigma == 0 ? 1f : (float)(4 * Math.PI * sigma * sigma)))];
+        return _blurKernels;
+
+        // (n × n): entry [i, j] the share of cell j's value that lands on cell i (transposed: [j, i]).
+        Tensor Matrix(int n, double sigma, bool transposed)
+        {
+            var m = new float[n * n];
+            for (int j = 0; j < n; j++)
+            {
+                double mass = 0;
+                for (int i = 0; i < n; i++) mass += Spread(i, j);
+                for (int i = 0; i < n; i++) m[transposed ? j * n + i : i * n + j] = (float)(Spread(i, j) / mass);
+            }
+            return tensor(m, [n, n]).to(_device).DetachFromDisposeScope();
+
+            double Spread(int i, int j) =>
+                sigma == 0 ? (i == j ? 1 : 0) : Math.Exp(-(i - j) * (i - j) / (2 * sigma * sigma));
+        }
+    }
+
+    private void DisposeBlurKernels()
+    {
+        foreach (var (rows, columns, _) in _blurKernels ?? []) { rows.Dispose(); columns.Dispose(); }
+        _blurKernels = null;
+    }
 
     /// <summary>
     /// The goals (episodes × variants, …) as one tensor per variant, each row repeated for the episode's candidates.
@@ -264,6 +343,7 @@ public sealed class LearnedPlanningModel
 
     public void Dispose()
     {
+        DisposeBlurKernels();
         _readoutMatrix?.Dispose();
         _aim?.Dispose();
         _goalFrame?.Dispose();

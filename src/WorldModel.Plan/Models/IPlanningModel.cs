@@ -36,6 +36,20 @@ public interface IPessimisticModel : IPlanningModel
 }
 
 /// <summary>
+/// A learned model whose latent is a map (channels × rows × columns) and that can compare maps blurred at several
+/// widths, so that the distance keeps growing with how far apart what the maps show is (the plain squared distance
+/// between two maps in which the agent sits in different cells is the same for every pair of cells).
+/// </summary>
+public interface IBlurredCostModel : IPlanningModel
+{
+    /// <summary>Why the model cannot blur its cost (its latent is a vector); null when it can.</summary>
+    string? WhyNoMap { get; }
+
+    /// <summary>Gaussian widths in map cells (0: the map itself); empty: the plain squared distance.</summary>
+    IReadOnlyList<double> LatentBlur { get; set; }
+}
+
+/// <summary>
 /// How candidate rollouts are scored. Sum: distance summed over the horizon (greedy; the wall is a
 /// local minimum). Terminal: distance at the horizon's end only (sees past the wall, but does not care
 /// where the path is before its end, so the agent dawdles near the goal). Min: the closest the

@@ -49,6 +49,14 @@ public sealed record MpcConfig
     /// taught cost more (MOPO, Yu et al. 2020). 0: none. Oracles are exact and ignore it.
     /// </summary>
     [AddedKey, Range(0, 1e6)] public float Pessimism { get; init; }
+    /// <summary>
+    /// Compare a spatial latent (model.latent = spatial) with its goal blurred by Gaussians of these widths, in cells
+    /// of the latent map (0: the map itself), each width's squared distance weighted to level off at the same value,
+    /// summed: the cost keeps growing as the agent sits farther from the goal, where the plain distance between maps
+    /// is the same for every cell but the goal's. Empty: the plain squared distance. Flat and two-level latent
+    /// methods use it; a flat latent refuses it; frames, graph and search methods ignore it.
+    /// </summary>
+    [AddedKey, Range(0, 64)] public double[] LatentBlur { get; init; } = [];
     /// <summary>How a latent method planned over a graph of its encoded training data ("NAME/latent-graph") builds
     /// and walks it; other methods ignore it.</summary>
     [AddedKey] public DataGraphConfig Graph { get; init; } = new();

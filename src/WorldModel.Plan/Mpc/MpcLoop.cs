@@ -77,6 +77,14 @@ public sealed class MpcLoop
                     $"evaluation.plan.pessimism = {config.Pessimism}: {model.Name} {why}; set it to 0");
             pessimistic.Pessimism = config.Pessimism;
         }
+        if (model is IBlurredCostModel blurred)
+        {
+            if (config.LatentBlur.Length > 0 && blurred.WhyNoMap is { } why)
+                throw new ArgumentException(
+                    $"evaluation.plan.latentBlur = [{string.Join(", ", config.LatentBlur)}]: {model.Name} {why}; " +
+                    "set it to [] or train a spatial latent (model.latent = spatial)");
+            blurred.LatentBlur = config.LatentBlur;
+        }
         model.SetGoals(Goals(Enumerable.Range(0, _e).ToArray()));
         _goalsFor = _e;
         // A hierarchical model's low level plans lowHorizon steps toward its subgoal; its high level looks the planner
