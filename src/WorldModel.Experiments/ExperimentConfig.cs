@@ -193,6 +193,11 @@ public sealed record ExperimentConfig : IValidatable
                     $"{h.Train.Rollout} jumps of {h.Skip} steps need sequences of {h.Train.Rollout * h.Skip + 1} " +
                     $"states, but data episodes hold {Data.Steps + 1}; lower it or hierarchy.skip, " +
                     "or raise data.steps");
+            if (Evaluation.Plan.LatentBlur.Length > 0 && m.Model.Latent == LatentKind.Flat
+                && (m.Plans("latent") || m.Plans("latent-hier")))
+                yield return new("evaluation.plan.latentBlur",
+                    $"blurs latent maps, but models[{i}] (\"{m.Name}\") has a flat latent (model.latent = flat); " +
+                    "set it to [] or give the model a spatial latent");
             if (m.Hierarchy is { } hw && hw.Train.WarmupSteps >= hw.Train.Steps)
                 yield return new($"models[{i}].hierarchy.train.warmupSteps",
                     $"{hw.Train.WarmupSteps} is not below steps ({hw.Train.Steps})");

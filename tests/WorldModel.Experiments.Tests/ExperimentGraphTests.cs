@@ -144,6 +144,26 @@ public sealed class ExperimentGraphTests
     }
 
     [Fact]
+    public void Given_blur_widths_Then_every_plan_part_and_the_landscape_are_keyed_by_them_and_without_the_keys_stay()
+    {
+        using var tmp = new TempFolder();
+        var plain = ExperimentGraph.Build(Tiny(), tmp["plain"]);
+        var empty = ExperimentGraph.Build(Tiny("evaluation.plan.latentBlur=[]"), tmp["empty"]);
+        var blurred = ExperimentGraph.Build(Tiny("evaluation.plan.latentBlur=[0,2]"), tmp["blurred"]);
+        foreach (var unit in plain.Units.Where(u => u.Stage is "plan" or "landscape"))
+        {
+            Assert.Equal(unit.Key, empty[unit.Id].Key);
+            Assert.NotEqual(unit.Key, blurred[unit.Id].Key);
+        }
+        Assert.Equal(plain["train/jepa-seed0"].Key, blurred["train/jepa-seed0"].Key);
+        // A flat latent has no map to blur: refused when the config loads, before anything trains.
+        var e = Assert.Throws<ConfigException>(() =>
+            Tiny("evaluation.plan.latentBlur=[1]", "models.0.model.latent=flat"));
+        Assert.Contains("evaluation.plan.latentBlur: blurs latent maps, but models[0] (\"jepa\") has a flat latent",
+            e.Message);
+    }
+
+    [Fact]
     public void Given_a_finished_experiment_When_run_again_Then_every_unit_is_reused_and_a_deleted_part_alone_is_planned_again()
     {
         using var tmp = new TempFolder();

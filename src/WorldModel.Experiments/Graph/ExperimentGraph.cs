@@ -1,3 +1,4 @@
+using System.Globalization;
 using WorldModel.Core.Config;
 using WorldModel.Experiments.Collection;
 using WorldModel.Experiments.Evaluation;
@@ -107,8 +108,10 @@ public sealed class ExperimentGraph
                 device => eval.OraclesFor(world).Select(c => PlanningModels.Oracle(world, c, CostShape.Sum))
                     .Concat(firstSeed.SelectMany(t =>
                         TrainedPlanningModels.FromRun(t.Folder, device, CostShape.Sum, CostShape.Sum, t.Entry.Name)))
-                    .Concat(values.SelectMany(t => ValueCosts(t, device))),
-                string.Join(",", firstSeed.Concat(values).Select(t => t.Key)), [.. firstSeed, .. values]));
+                    .Concat(values.SelectMany(t => ValueCosts(t, device)))
+                    .Concat(firstSeed.SelectMany(t => BlurredCosts(t, device, eval.Plan.LatentBlur))),
+                string.Join(",", firstSeed.Concat(values).Select(t => t.Key)) + BlurKey(eval.Plan.LatentBlur),
+                [.. firstSeed, .. values]));
         }
         var graph = new ExperimentGraph(folder, units);
         units.Add(new ReportUnit(config, graph, plans, episodes, [.. units], collection?.Rounds ?? []));
@@ -124,6 +127,30 @@ public sealed class ExperimentGraph
             other.Dispose();
         return costs;
     }
+
+    /// <summary>
+    /// With plan.latentBlur, a spatial latent's cost as it plans it ("NAME-blurred/latent"), beside the plain one;
+    /// nothing for a flat latent (its planning refuses the key) or without blur.
+    /// </summary>
+    private static IEnumerable<IPlanningModel> BlurredCosts(
+        TrainStage.Unit train,
+        TorchSharp.torch.Device device,
+        double[] widths)
+    {
+        if (widths.Length == 0) return [];
+        var all = TrainedPlanningModels.FromRun(train.Folder, device, CostShape.Sum, CostShape.Sum,
+            train.Entry.Name + "-blurred");
+        var blurred = all.OfType<LearnedPlanningModel>()
+            .Where(m => m.Name.EndsWith("/latent", StringComparison.Ordinal) && m.WhyNoMap is null).ToList();
+        foreach (var m in blurred) m.LatentBlur = widths;
+        foreach (var other in all.Except(blurred)) other.Dispose();
+        return blurred;
+    }
+
+    /// <summary>What keys the landscape by the blur widths; empty without blur, so earlier keys stay the same.</summary>
+    private static string BlurKey(double[] widths) => widths.Length == 0
+        ? ""
+        : "+blur-" + string.Join("-", widths.Select(w => w.ToString("R", CultureInfo.InvariantCulture)));
 
     /// <summary>One planning method of a trained run (a pixel run offers two); the other is disposed.</summary>
     private static IPlanningModel Trained(
