@@ -147,7 +147,7 @@ public sealed class ExperimentGraph
         return blurred;
     }
 
-    /// <summary>What keys the landscape by the blur widths; empty without blur, so earlier keys stay the same.</summary>
+    /// <summary>What keys the landscape by the blur widths; empty without blur, so earlier keys stay.</summary>
     private static string BlurKey(double[] widths) => widths.Length == 0
         ? ""
         : "+blur-" + string.Join("-", widths.Select(w => w.ToString("R", CultureInfo.InvariantCulture)));
