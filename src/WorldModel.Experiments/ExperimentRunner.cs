@@ -37,15 +37,19 @@ public static class ExperimentRunner
         bool trainOnly = false) =>
         Run(config, folder, new LocalExecutor(), new UnitContext(device, observer, cancel), trainOnly);
 
-    /// <summary>Launches every unit with <paramref name="executor"/> and waits until all are done.</summary>
+    /// <summary>
+    /// Launches every unit with <paramref name="executor"/> and waits until all are done; units that a run folder of
+    /// <paramref name="reuseFrom"/> finished with the same key are copied in first (<see cref="RunReuse"/>).
+    /// </summary>
     public static ExperimentGraph Run(
         ExperimentConfig config,
         string folder,
         IExperimentExecutor executor,
         UnitContext context,
-        bool trainOnly = false)
+        bool trainOnly = false,
+        IReadOnlyList<string>? reuseFrom = null)
     {
-        var graph = Launch(config, folder, executor, context, trainOnly);
+        var graph = Launch(config, folder, executor, context, trainOnly, reuseFrom);
         executor.Wait(context);
         return graph;
     }
@@ -59,13 +63,16 @@ public static class ExperimentRunner
         string folder,
         IExperimentExecutor executor,
         UnitContext context,
-        bool trainOnly = false)
+        bool trainOnly = false,
+        IReadOnlyList<string>? reuseFrom = null)
     {
+        if (reuseFrom is { Count: > 0 }) RunReuse.CheckSources(reuseFrom, folder); // before anything is written
         // a second run on this folder is refused, not interleaved
         using var running = FolderLock.Acquire(folder, "wm run");
         CheckConfig(config, folder, create: true);
         AtomicFile.RemoveAbandoned(folder, recursive: true); // writes a killed invocation left half-done
         var graph = ExperimentGraph.Build(config, folder, trainOnly);
+        if (reuseFrom is { Count: > 0 }) RunReuse.CopyFinished(graph, reuseFrom, context.Observer);
         executor.Launch(graph, context);
         return graph;
     }

@@ -208,6 +208,41 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Given_a_run_killed_while_it_copies_a_model_from_another_run_When_rerun_Then_no_half_copy_is_used_and_its_results_equal_a_run_that_trained_it()
+    {
+        using var tmp = new TempFolder("wm-fault");
+        string[] run = ["run", Repository.Config("tiny-experiment.json"), "--device", "cpu",
+            "--set", "evaluation.plannerHorizons=[2]", "--set", "models.0.train.steps=12"];
+        var first = CliRunner.Run([.. run, "--out", tmp["first"]]);
+        Assert.True(first.ExitCode == 0, first.Error + first.Out);
+        var source = Folder(tmp["first"]);
+        // Planned another way, its models copied from the first run; killed with a copy whole in its temporary folder.
+        string[] other = [.. run, "--set", "evaluation.plan.replanEvery=2"];
+        string train = Path.Combine(tmp["second"], "train");
+        var (code, _) = RunUntil([.. other, "--out", tmp["second"], "--reuse-from", tmp["first"]], "KILL",
+            () => Directory.Exists(train) && Directory.GetDirectories(train, ".*.tmp").Length > 0,
+            pauseAt: "reuse-copy");
+        Assert.NotEqual(0, code);
+        Assert.Empty(Directory.GetDirectories(train, "*-seed0")); // no unit half there
+        Assert.False(File.Exists(WorldModel.Experiments.Graph.UnitRecord.PathOf(tmp["second"], "train/jepa-seed0")));
+
+        var rerun = CliRunner.Run([.. other, "--out", tmp["second"], "--reuse-from", tmp["first"]]);
+        Assert.True(rerun.ExitCode == 0, rerun.Error + rerun.Out);
+        Assert.Contains("reused from", rerun.Out);
+        Assert.Empty(Directory.GetDirectories(train, ".*.tmp")); // the killed copy's folder is removed
+        // Copied, not trained: each model's line in the run's log says it was reused.
+        var trained = File.ReadAllLines(Path.Combine(tmp["second"], "log.txt"))
+            .Where(l => l.Contains(" train/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, trained.Count); // jepa and pixel, seed 0
+        Assert.All(trained, l => Assert.EndsWith(": reused", l));
+        Assert.Equal(source, Folder(tmp["first"])); // the source is read, never changed
+        var whole = CliRunner.Run([.. other, "--out", tmp["whole"]]);
+        Assert.True(whole.ExitCode == 0, whole.Error + whole.Out);
+        var same = CliRunner.Run("compare", tmp["whole"], tmp["second"]);
+        Assert.True(same.ExitCode == 0, same.Out + same.Error);
+    }
+
+    [Fact]
     public void Given_an_active_collection_round_killed_half_way_through_writing_its_data_When_rerun_Then_every_round_has_the_bytes_of_an_uninterrupted_run()
     {
         using var tmp = new TempFolder("wm-fault");

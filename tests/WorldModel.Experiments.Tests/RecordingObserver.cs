@@ -10,12 +10,13 @@ public sealed class RecordingObserver : IExperimentObserver
     public List<UnitRecord> Units { get; } = [];
     public ConcurrentQueue<string> Notes { get; } = new();
     public List<string> Warnings { get; } = [];
+    public ConcurrentQueue<string> Infos { get; } = new();
 
     public IEnumerable<string> Ran => Units.Where(u => !u.Reused).Select(u => u.Id);
     public IEnumerable<string> Reused => Units.Where(u => u.Reused).Select(u => u.Id);
 
     public T Track<T>(string task, double total, string unit, Func<IWorkProgress, T> work) => work(new Progress(this));
-    public void Info(string message) { }
+    public void Info(string message) => Infos.Enqueue(message);
     public void Warning(string message) => Warnings.Add(message);
     public void UnitDone(UnitRecord record) => Units.Add(record);
 

@@ -30,6 +30,12 @@ public static class RunCommand
             Description = "Run folder (default: experiments/<name>/run-<config hash>, " +
                 "so a rerun reuses finished stages)",
         };
+        var reuseOpt = new Option<string[]>("--reuse-from")
+        {
+            Description = "A run folder whose finished units with the same settings are copied in first (a model " +
+                "trained once, planned another way: --set evaluation.… --reuse-from experiments/<name>/run-<hash>); " +
+                "repeatable",
+        };
         // What a Slurm job runs: one unit of a run folder its submission prepared.
         var unitOpt = new Option<string>("--unit") { Description = "Run one unit of a prepared run", Hidden = true };
         var device = TrainCommand.DeviceOption();
@@ -39,7 +45,7 @@ public static class RunCommand
             "Run an experiment: data → train (each model × seed) → planning evaluation → " +
             "results, plots and report.md")
         {
-            config, setOpt, outOpt, device, unitOpt,
+            config, setOpt, outOpt, reuseOpt, device, unitOpt,
         };
         executor.AddTo(cmd);
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
@@ -50,6 +56,7 @@ public static class RunCommand
             string folder = parse.GetValue(outOpt) ?? ExperimentRunner.DefaultFolder(experiment);
             string deviceName = parse.GetValue(device)!;
             var kind = TrainCommand.ParseDevice(deviceName);
+            string[] reuseFrom = parse.GetValue(reuseOpt) ?? [];
             if (parse.GetValue(unitOpt) is { } unit)
                 return RunUnit(experiment, folder, unit, kind, cancel);
             if (!executor.IsSlurm(parse))
@@ -59,7 +66,7 @@ public static class RunCommand
                     $"experiment [bold]{Markup.Escape(experiment.Name)}[/] → {Markup.Escape(Paths.Show(folder))} " +
                     $"on {torchDevice.type.ToString().ToLowerInvariant()}");
                 ExperimentRunner.Run(experiment, folder, executor.Create(parse, deviceName),
-                    new UnitContext(torchDevice, ConsoleObserver.Instance, cancel));
+                    new UnitContext(torchDevice, ConsoleObserver.Instance, cancel), reuseFrom: reuseFrom);
                 return CommandRunner.Ok;
             }
             // The submitter needs no torch device: the jobs ask for theirs.
@@ -68,7 +75,7 @@ public static class RunCommand
                 "on Slurm");
             var slurm = executor.Create(parse, deviceName);
             var context = new UnitContext(TorchSharp.torch.CPU, ConsoleObserver.Instance, cancel);
-            var graph = ExperimentRunner.Launch(experiment, folder, slurm, context);
+            var graph = ExperimentRunner.Launch(experiment, folder, slurm, context, reuseFrom: reuseFrom);
             if (!executor.Wait(parse))
             {
                 AnsiConsole.MarkupLine($"not waiting: `wm status {Markup.Escape(Paths.Show(graph.Folder))}` shows " +

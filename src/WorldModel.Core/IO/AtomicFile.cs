@@ -60,24 +60,37 @@ public static class AtomicFile
 
     /// <summary>
     /// Removes the temporary files of writes whose process was killed before the rename
-    /// (".NAME.PID.GUID.tmp"), in <paramref name="folder"/> and, with <paramref name="recursive"/>, below it;
-    /// a file whose process still runs is left alone. Returns how many were removed.
+    /// (".NAME.PID.GUID.tmp"; folders named so too: a folder copied whole), in <paramref name="folder"/> and, with
+    /// <paramref name="recursive"/>, below it; one whose process still runs is left alone. Returns how many were
+    /// removed.
     /// </summary>
     public static int RemoveAbandoned(string folder, bool recursive = false)
     {
         if (!Directory.Exists(folder)) return 0;
         int removed = 0;
         var option = recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly;
+        // Folders first: a file inside an abandoned one goes with it.
+        foreach (var dir in Directory.GetDirectories(folder, ".*.tmp", option))
+        {
+            if (!Directory.Exists(dir) || !IsAbandoned(dir)) continue;
+            Directory.Delete(dir, recursive: true);
+            removed++;
+        }
         foreach (var file in Directory.GetFiles(folder, ".*.tmp", option))
         {
-            var parts = Path.GetFileName(file).Split('.');
-            // "", NAME…, PID, GUID, "tmp": the writer's process id is third from the end.
-            if (parts.Length < 5 || !int.TryParse(parts[^3], out int pid) || parts[^2].Length != 32) continue;
-            if (pid != Environment.ProcessId && ProcessIsRunning(pid)) continue;
+            if (!IsAbandoned(file)) continue;
             File.Delete(file);
             removed++;
         }
         return removed;
+    }
+
+    private static bool IsAbandoned(string path)
+    {
+        var parts = Path.GetFileName(path).Split('.');
+        // "", NAME…, PID, GUID, "tmp": the writer's process id is third from the end.
+        if (parts.Length < 5 || !int.TryParse(parts[^3], out int pid) || parts[^2].Length != 32) return false;
+        return pid == Environment.ProcessId || !ProcessIsRunning(pid);
     }
 
     /// <summary>Whether <paramref name="path"/> names a write's temporary file (".NAME.PID.GUID.tmp").</summary>

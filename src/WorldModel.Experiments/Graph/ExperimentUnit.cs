@@ -40,6 +40,12 @@ public abstract class ExperimentUnit(
     /// </summary>
     public virtual bool RunsEveryTime => false;
 
+    /// <summary>
+    /// Whether its folder holds its output alone, so that copying the folder copies the unit (`wm run
+    /// --reuse-from`); false for one that writes into a folder other units share (the landscape, into plots/).
+    /// </summary>
+    public virtual bool OwnsFolder => true;
+
     /// <summary>What it is, for logs and progress: "train jepa seed 0".</summary>
     public abstract string Title { get; }
 

@@ -17,6 +17,8 @@ public sealed class LandscapeUnit(ICostLandscapeWorld world, ulong layoutSeed, R
 {
     public override string Title => "landscape";
     public override string Key => key;
+    // plots/ also holds the report's figures, which another run's would misstate.
+    public override bool OwnsFolder => false;
     public override bool IsFinished() => File.Exists(Path.Combine(Folder, "landscape.json"));
 
     public override string Run(UnitContext context)
