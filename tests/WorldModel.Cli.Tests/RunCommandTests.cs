@@ -157,6 +157,19 @@ public sealed class RunCommandTests
         Assert.Equal("[0,1]", JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["eval5"], "eval-config.json")))!
             ["plan"]!["latentBlur"]!.ToJsonString());
 
+        // Planned by a position probe's distance (a diagnostic), fitted on the run's training data, asked for by name.
+        var probe = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"),
+            "--episodes", tmp["pushes.json"], "--no-oracle", "--out", tmp["eval6"], "--device", "cpu", "--probe",
+            "--method", "jepa/latent-probe", "--set", "plan.planner.samples=8", "--set", "plan.planner.iterations=1");
+        Assert.True(probe.ExitCode == 0, probe.Error + probe.Out);
+        Assert.Equal(["jepa/latent-probe"], JsonNode.Parse(File.ReadAllText(Path.Combine(tmp["eval6"], "results.json")))!
+            ["rows"]!.AsArray().Select(x => x!["method"]!.GetValue<string>()).Distinct());
+        var noProbe = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"),
+            "--episodes", tmp["pushes.json"], "--no-oracle", "--out", tmp["eval7"], "--device", "cpu",
+            "--method", "jepa/latent-probe");
+        Assert.NotEqual(0, noProbe.ExitCode); // offered only with --probe
+        Assert.Contains("allowed: jepa/latent", noProbe.Error);
+
         // An experiment config as --config: its "evaluation" section, with overrides on top.
         var fromConfig = CliRunner.Run("eval-plan", Path.Combine(tmp["run"], "train", "jepa-seed0"),
             "--config", Repository.Config("tiny-experiment.json"), "--out", tmp["eval3"], "--device", "cpu",

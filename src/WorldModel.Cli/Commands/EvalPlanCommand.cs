@@ -64,13 +64,20 @@ public static class EvalPlanCommand
             Description = "Also plan each latent method of a run with a high level by breadth-first search over its " +
                 "jumps (NAME/latent-search; settings: --set plan.search.depth=12 and the other plan.search keys)",
         };
+        var probeOpt = new Option<bool>("--probe")
+        {
+            Description = "Also plan each latent method by the distance between the positions a linear probe, fitted " +
+                "on 2,048 training frames with their true positions, reads from its latents (NAME/latent-probe: a " +
+                "diagnostic of whether the latent's distance or its predictions fail)",
+        };
         var device = TrainCommand.DeviceOption();
         var cmd = new Command(
             "eval-plan",
             "Planning success of a trained model on the real simulator (MPC), with oracle baselines; " +
             "results.csv/json, plots")
         {
-            run, episodesOpt, saveOpt, configOpt, setOpt, outOpt, noOracle, methodsOpt, graphOpt, searchOpt, device,
+            run, episodesOpt, saveOpt, configOpt, setOpt, outOpt, noOracle, methodsOpt, graphOpt, searchOpt, probeOpt,
+            device,
         };
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
         {
@@ -96,13 +103,15 @@ public static class EvalPlanCommand
                 $"→ {Markup.Escape(Paths.Show(outFolder))}");
             // The trained models load (and their checkpoints are checked) before anything is written, so a run
             // that cannot be evaluated leaves no folder behind.
+            Func<WorldModel.Data.Dataset> trainingData =
+                () => DataStage.OpenOrGenerate(runConfig.Data, ConsoleObserver.Instance, cancel);
             var graph = parse.GetValue(graphOpt)
-                ? new TrainedPlanningModels.DataGraphSource(config.Plan.Graph,
-                    () => DataStage.OpenOrGenerate(runConfig.Data, ConsoleObserver.Instance, cancel))
+                ? new TrainedPlanningModels.DataGraphSource(config.Plan.Graph, trainingData)
                 : null;
             var trained = Pick(
                 TrainedPlanningModels.FromRun(
                     folder, torchDevice, config.Plan.Cost, config.Plan.PixelCost, graph: graph,
+                    readoutData: parse.GetValue(probeOpt) ? trainingData : null,
                     search: parse.GetValue(searchOpt) ? config.Plan.Search : null),
                 parse.GetValue(methodsOpt) ?? []);
             Directory.CreateDirectory(outFolder);
