@@ -139,7 +139,8 @@ public sealed class DemoModels : IDisposable
         if (Trained(name) is { } trained && Learned.TryGetValue(name, out var l))
             return twoLevel
                 ? new HierarchicalPlanningModel(TrainedPlanningModels.HierarchicalName(l.Method),
-                    new LearnedPlanningModel(l.Method, trained.High!.Model, Device, l.Space, l.Shape), l.Shape)
+                    new LearnedPlanningModel(l.Method, trained.High!.Model, Device, l.Space, TwoLevelShape(l.Shape)),
+                    TwoLevelShape(l.Shape))
                 : new LearnedPlanningModel(l.Method, trained.Model, Device, l.Space, l.Shape);
         if (_oracles.FirstOrDefault(o => o.Name == name) is { Name: not null } o)
             return twoLevel
@@ -147,6 +148,13 @@ public sealed class DemoModels : IDisposable
                 : PlanningModels.Oracle(World, o.Cost, CostShape.Sum);
         throw new ArgumentException($"model '{name}' is not available; allowed: {string.Join(", ", Names)}");
     }
+
+    /// <summary>
+    /// In two levels a latent cost scores the closest an imagined path comes to the goal, as the quickstart's
+    /// evaluation plans it (the oracle's two levels too): summed over a long look-ahead, the steps before the door
+    /// outweigh the arrival. Frames keep their terminal cost.
+    /// </summary>
+    private static CostShape TwoLevelShape(CostShape flat) => flat == CostShape.Sum ? CostShape.Min : flat;
 
     /// <summary>The trained model behind a demo name (null for the oracles).</summary>
     public TrainedModel? Trained(string name) => name switch

@@ -18,7 +18,7 @@ public sealed class DemoApiTests(DemoFixture fixture)
         { "/api/agent", "[1, 2]", "must be a JSON object" },
         { "/api/settings", """{"samples": 1000000}""", "allowed: 4 to 2048" },
         { "/api/settings", """{"samples": "many"}""", "samples must be an integer" },
-        { "/api/settings", """{"horizon": 0}""", "allowed: 1 to 64" },
+        { "/api/settings", """{"horizon": 0}""", "allowed: 1 to 96" },
         { "/api/settings", """{"planner": "gradient"}""", "allowed: mppi, cem" },
         { "/api/settings", """{"model": "dreamer"}""", "allowed: jepa, pixel" },
         { "/api/settings", """{"colour": "red"}""", "unknown setting 'colour'" },
