@@ -24,7 +24,9 @@ public sealed class RunReuseTests
 
     private static string[] TrainedFiles(string run) =>
         [.. Directory.GetFiles(Path.Combine(run, "train", "jepa-seed0"), "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".png", StringComparison.Ordinal) && !f.EndsWith(".svg", StringComparison.Ordinal))
+            // Plots are redrawn; a folder's lock (.lock, .lock.owner) belongs to the process that held it.
+            .Where(f => !f.EndsWith(".png", StringComparison.Ordinal) && !f.EndsWith(".svg", StringComparison.Ordinal)
+                        && !Path.GetFileName(f).StartsWith(".lock", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
 
     [Fact]
@@ -49,6 +51,8 @@ public sealed class RunReuseTests
         Assert.Equal(made.Select(f => Path.GetRelativePath(tmp["first"], f)),
             copied.Select(f => Path.GetRelativePath(tmp["second"], f)));
         foreach (var (a, b) in made.Zip(copied)) Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        Assert.True(File.Exists(Path.Combine(tmp["first"], "train", "jepa-seed0", ".lock.owner")));
+        Assert.False(File.Exists(Path.Combine(tmp["second"], "train", "jepa-seed0", ".lock.owner")));
         // The reused model plans as the original: the first run's episodes planned here again are the same.
         var again = new RecordingObserver();
         Run(config, tmp["third"], again, tmp["second"]);

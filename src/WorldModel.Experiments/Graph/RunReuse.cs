@@ -96,8 +96,9 @@ public static class RunReuse
             Directory.CreateDirectory(tmp);
             foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
             {
-                // Another process's half-written file is not part of the finished output.
-                if (AtomicFile.IsTemporary(file)) continue;
+                // Another process's half-written file is not part of the finished output, nor is the source's lock.
+                if (AtomicFile.IsTemporary(file) || Path.GetFileName(file).StartsWith(FolderLock.FileName,
+                        StringComparison.Ordinal)) continue;
                 File.Copy(file, Path.Combine(tmp, Path.GetRelativePath(from, file)));
             }
             FaultPoint.Reach("reuse-copy");
