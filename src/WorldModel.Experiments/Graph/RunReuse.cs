@@ -91,9 +91,9 @@ public static class RunReuse
             $".{Path.GetFileName(to)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
+            Directory.CreateDirectory(tmp);
             foreach (string dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
                 Directory.CreateDirectory(Path.Combine(tmp, Path.GetRelativePath(from, dir)));
-            Directory.CreateDirectory(tmp);
             foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
             {
                 // Another process's half-written file is not part of the finished output, nor is the source's lock.
