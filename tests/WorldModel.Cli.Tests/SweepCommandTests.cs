@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 
 namespace WorldModel.Cli.Tests;
@@ -34,6 +35,53 @@ public sealed class SweepCommandTests
         Assert.True(again.ExitCode == 0, again.Error + again.Out);
         Assert.DoesNotContain("step      10/10", again.Out);
         Assert.Contains("train jepa seed 0: reusing", again.Out);
+    }
+
+    [Fact]
+    public void Given_a_grid_over_an_evaluation_key_When_swept_here_Then_the_model_is_trained_once_and_the_later_point_copies_it()
+    {
+        using var tmp = new TempFolder();
+        var r = CliRunner.Run(["sweep", Repository.Config("tiny-experiment.json"), .. Jepa,
+            "--grid", "evaluation.plan.replanEvery=1,2", "--out", tmp["sweep"]]);
+        Assert.True(r.ExitCode == 0, r.Error + r.Out);
+        Assert.Single(Regex.Matches(r.Out, "step      10/10")); // one training, not one per point
+        Assert.Contains("finished unit", r.Out);
+        Assert.Contains("1 train", r.Out);
+        var runs = Directory.GetDirectories(tmp["sweep"], "run-*");
+        Assert.Equal(2, runs.Length);
+        // Both points plan the same model, byte for byte; each planned its own way.
+        var (made, copied) = (TrainedFiles(runs[0]), TrainedFiles(runs[1]));
+        Assert.Contains(made, f => f.EndsWith(".bin", StringComparison.Ordinal));
+        Assert.Equal(made.Select(f => Path.GetRelativePath(runs[0], f)),
+            copied.Select(f => Path.GetRelativePath(runs[1], f)));
+        foreach (var (a, b) in made.Zip(copied)) Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        Assert.All(runs, run => Assert.True(File.Exists(Path.Combine(run, "results.csv")), run));
+
+        // A point's training with other settings is not copied: a grid over training steps trains at each point.
+        var steps = CliRunner.Run(["sweep", Repository.Config("tiny-experiment.json"), .. Jepa,
+            "--grid", "models.0.train.steps=10,12", "--out", tmp["steps"]]);
+        Assert.True(steps.ExitCode == 0, steps.Error + steps.Out);
+        Assert.Contains("step      10/10", steps.Out);
+        Assert.Contains("step      12/12", steps.Out);
+    }
+
+    /// <summary>A run's trained files but its plots and its lock (which belongs to the process that held it).</summary>
+    private static string[] TrainedFiles(string run) =>
+        [.. Directory.GetFiles(Path.Combine(run, "train", "jepa-seed0"), "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".png", StringComparison.Ordinal) && !f.EndsWith(".svg", StringComparison.Ordinal)
+                        && !Path.GetFileName(f).StartsWith(".lock", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void Given_reuse_from_a_folder_that_is_not_a_run_Then_the_sweep_refuses_before_writing()
+    {
+        using var tmp = new TempFolder();
+        Directory.CreateDirectory(tmp["empty"]);
+        var r = CliRunner.Run(["sweep", Repository.Config("tiny-experiment.json"), .. Jepa,
+            "--grid", "evaluation.plan.replanEvery=1,2", "--reuse-from", tmp["empty"], "--out", tmp["sweep"]]);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("not a run folder", r.Error);
+        Assert.False(Directory.Exists(tmp["sweep"]));
     }
 
     /// <summary>sweep.csv and sweep.md list both points ([2], [4]) with the oracle and JEPA; a plot exists.</summary>

@@ -31,12 +31,17 @@ public static class SweepCommand
             Description = "Sweep folder; runs go to OUT/run-<hash> (default: the table in " +
                 "experiments/<name>/sweep-<hash>, each run in its own default folder)",
         };
+        var reuseOpt = new Option<string[]>("--reuse-from")
+        {
+            Description = "A run folder whose finished units with the same settings every point copies in first " +
+                "(as wm run --reuse-from; the points also reuse each other's when they run here); repeatable",
+        };
         var device = TrainCommand.DeviceOption();
         var executor = new ExecutorOptions();
         var cmd = new Command("sweep", "Run an experiment at every point of a grid of overrides; a combined table " +
             "and plot")
         {
-            config, grid, setOpt, outOpt, device,
+            config, grid, setOpt, outOpt, reuseOpt, device,
         };
         executor.AddTo(cmd);
         cmd.SetAction((parse, cancel) => Task.Run(() => CommandRunner.Run(() =>
@@ -57,7 +62,8 @@ public static class SweepCommand
                 $"{Markup.Escape(Paths.Show(folder))} {(slurm ? "on Slurm" : "here")}");
             bool wait = executor.Wait(parse);
             SweepRunner.Run(axes, runs, folder, executor.Create(parse, deviceName),
-                new UnitContext(torchDevice, ConsoleObserver.Instance, cancel), wait);
+                new UnitContext(torchDevice, ConsoleObserver.Instance, cancel), wait,
+                parse.GetValue(reuseOpt) ?? []);
             if (!wait)
                 AnsiConsole.MarkupLine("not waiting: run the same command again once the jobs finish; it submits " +
                     "nothing more and writes the table");

@@ -57,11 +57,17 @@ public static class RunReuse
         foreach (string source in sources) CheckSource(source, target);
     }
 
-    private static void CheckSource(string source, string target)
+    /// <summary>A source must be a folder `wm run` wrote (it holds the run's config).</summary>
+    public static void CheckIsRunFolder(string source)
     {
         if (!File.Exists(Path.Combine(source, ExperimentRunner.ConfigFile)))
             throw new ArgumentException($"--reuse-from {source}: not a run folder (it holds no " +
                 $"{ExperimentRunner.ConfigFile}); give a folder `wm run` wrote, e.g. experiments/<name>/run-<hash>");
+    }
+
+    private static void CheckSource(string source, string target)
+    {
+        CheckIsRunFolder(source);
         if (Path.GetFullPath(source).TrimEnd('/') == Path.GetFullPath(target).TrimEnd('/'))
             throw new ArgumentException($"--reuse-from {source} is this run's own folder; a rerun reuses its " +
                 "finished units without the option");
@@ -69,7 +75,10 @@ public static class RunReuse
 
     private static string Summary(IReadOnlyList<string> sources, List<string> copied, List<string> otherKey)
     {
-        string from = string.Join(", ", sources.Select(Paths.Show));
+        // A sweep's later points name every earlier one as a source: past two, the count says enough.
+        string from = sources.Count <= 2
+            ? string.Join(", ", sources.Select(Paths.Show))
+            : $"{sources.Count} run folders ({Paths.Show(sources[0])}, …)";
         string what = copied.Count == 0
             ? $"reuse from {from}: no finished unit with this run's settings"
             : $"reused from {from}: {copied.Count} finished unit{(copied.Count == 1 ? "" : "s")} (" +

@@ -46,19 +46,28 @@ public static class SweepRunner
     /// <summary>
     /// Launches every run with <paramref name="executor"/> (points that resolve to the same run once), saves
     /// sweep.json, and unless <paramref name="wait"/> is false waits for all and writes the combined table and plot.
+    /// A point reuses what <paramref name="reuseFrom"/> (run folders, `--reuse-from`) and the points launched before
+    /// it finished with the same settings (<see cref="RunReuse"/>): a grid over evaluation keys trains each model
+    /// once when the points run here one after the other; on a cluster the points run at once and each trains its own.
     /// </summary>
     public static void Run(SweepGrid grid, IReadOnlyList<SweepRun> runs, string sweepFolder,
-        IExperimentExecutor executor, UnitContext context, bool wait)
+        IExperimentExecutor executor, UnitContext context, bool wait, IReadOnlyList<string>? reuseFrom = null)
     {
+        reuseFrom ??= [];
+        // A bad source is refused before anything is written; one that is a point's own folder is that point's rerun.
+        foreach (string source in reuseFrom) RunReuse.CheckIsRunFolder(source);
         Directory.CreateDirectory(sweepFolder);
         AtomicFile.WriteAllText(Path.Combine(sweepFolder, FileName), Describe(grid, runs));
-        var folders = new HashSet<string>();
+        var folders = new List<string>();
         foreach (var run in runs)
         {
-            if (!folders.Add(Path.GetFullPath(run.Folder))) continue;
+            string folder = Path.GetFullPath(run.Folder);
+            if (folders.Contains(folder)) continue;
             context.Observer.Info($"sweep point {string.Join(", ", grid.Overrides(run.Values))} → " +
                 Paths.Show(run.Folder));
-            ExperimentRunner.Launch(run.Config, run.Folder, executor, context);
+            var sources = reuseFrom.Concat(folders).Where(s => !SameFolder(s, folder)).ToList();
+            ExperimentRunner.Launch(run.Config, run.Folder, executor, context, reuseFrom: sources);
+            folders.Add(folder);
         }
         if (!wait) return;
         executor.Wait(context);
@@ -66,6 +75,9 @@ public static class SweepRunner
         context.Observer.Info($"sweep: {runs.Count} points; sweep.md, sweep.csv and success_vs_grid.png in " +
             Paths.Show(sweepFolder));
     }
+
+    private static bool SameFolder(string a, string b) =>
+        Path.GetFullPath(a).TrimEnd('/') == Path.GetFullPath(b).TrimEnd('/');
 
     /// <summary>sweep.json: the grid and each point's overrides and run folder.</summary>
     private static string Describe(SweepGrid grid, IReadOnlyList<SweepRun> runs) => new JsonObject
