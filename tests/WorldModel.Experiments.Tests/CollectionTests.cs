@@ -18,16 +18,20 @@ public sealed class CollectionTests(ITestOutputHelper output)
         ConfigLoader.LoadFile<ExperimentConfig>(Repository.Config("tiny-collection.json"), sets);
 
     /// <summary>
-    /// Runs the collection and returns each strategy's <paramref name="round"/>, its door crossings per 1,000
-    /// transitions in the collected episodes only (the shared initial data is the same for all), and a summary.
+    /// Runs the collection and returns each strategy's <paramref name="round"/> (per seed), its door crossings per
+    /// 1,000 transitions in the collected episodes only (the shared initial data is the same for all; the mean over
+    /// the config's seeds), and a summary with each seed's rate.
     /// </summary>
-    private (Dictionary<string, CollectUnit> Rounds, Func<string, double> Rate, string Summary) CollectRounds(
+    private (Dictionary<string, CollectUnit[]> Rounds, Func<string, double> Rate, string Summary) CollectRounds(
         ExperimentConfig config, string folder, int round)
     {
         var graph = ExperimentRunner.Run(config, folder, CPU, new RecordingObserver(), CancellationToken.None);
-        var rounds = graph.Units.OfType<CollectUnit>().Where(u => u.Round == round).ToDictionary(u => u.Label);
-        double Rate(string label) => RareEvents.PerThousand(rounds[label].Open(), config.Collection!.InitialEpisodes);
-        string summary = string.Join(", ", rounds.Keys.Select(k => $"{k} {Rate(k):F1}"));
+        var rounds = graph.Units.OfType<CollectUnit>().Where(u => u.Round == round)
+            .GroupBy(u => u.Label).ToDictionary(g => g.Key, g => g.OrderBy(u => u.Seed).ToArray());
+        double SeedRate(CollectUnit unit) => RareEvents.PerThousand(unit.Open(), config.Collection!.InitialEpisodes);
+        double Rate(string label) => rounds[label].Average(SeedRate);
+        string summary = string.Join(", ", rounds.Keys.Select(k =>
+            $"{k} {Rate(k):F1} (seeds: {string.Join(" ", rounds[k].Select(u => SeedRate(u).ToString("F1")))})"));
         output.WriteLine($"door crossings per 1,000 collected transitions: {summary}");
         return (rounds, Rate, summary);
     }
@@ -36,17 +40,22 @@ public sealed class CollectionTests(ITestOutputHelper output)
     public void Given_the_same_seed_and_budget_When_a_tiny_active_loop_collects_Then_it_finds_more_door_crossings_than_the_random_walk()
     {
         using var tmp = new TempFolder();
-        // Initial random walks that never steer through the door; two rounds of 32 episodes of 16 steps each.
+        // Initial random walks that never steer through the door; two rounds of 64 episodes of 32 steps each, on
+        // three seeds: one seed's few crossings move with float rounding (with 16-step episodes seed 0 found 1 on
+        // one CPU, at least 5 on two others), three seeds' mean much less (2.1x the random walk's, measured).
         var config = TinyCollection(
-            "data.steps=16", "collection.initialEpisodes=64", "collection.roundEpisodes=64", "collection.rounds=2",
-            "collection.evaluateAfter=[]", "collection.collector.train.steps=200",
+            "data.steps=32", "collection.initialEpisodes=64", "collection.roundEpisodes=64", "collection.rounds=2",
+            "collection.evaluateAfter=[]", "collection.collector.train.steps=400", "seeds=[0,1,2]",
             "collection.strategies=[{\"kind\":\"passive\",\"policy\":{\"kind\":\"random-walk\",\"doorShare\":0}}," +
             "{\"kind\":\"disagreement\",\"planner\":{\"kind\":\"mppi\",\"samples\":32,\"iterations\":2," +
-            "\"noiseColour\":2},\"plannerHorizon\":8}]");
+            "\"noiseColour\":2},\"plannerHorizon\":16}]");
         var (rounds, Rate, summary) = CollectRounds(config, tmp["run"], round: 2);
-        Assert.Equal(rounds["random-walk"].Transitions, rounds["disagreement"].Transitions);
-        // Plan2Explore's heads disagree where crossings were never seen: at the door.
-        Assert.True(Rate("disagreement") >= 2 * Rate("random-walk") && Rate("disagreement") >= 2.0, summary);
+        Assert.Equal(rounds["random-walk"].Select(u => u.Transitions),
+            rounds["disagreement"].Select(u => u.Transitions));
+        // Plan2Explore's heads disagree where crossings were never seen: at the door. Measured on an EPYC with
+        // AVX-512 (no vp2intersect): random walk 0.5, 1.2, 2.7 per 1,000 (2, 5, 11 of 4,096), disagreement 2.9, 2.4,
+        // 3.7 (12, 10, 15).
+        Assert.True(Rate("disagreement") >= 1.5 * Rate("random-walk") && Rate("disagreement") >= 2.0, summary);
     }
 
     [Fact]
