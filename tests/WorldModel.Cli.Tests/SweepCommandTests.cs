@@ -50,7 +50,7 @@ public sealed class SweepCommandTests
         var runs = Directory.GetDirectories(tmp["sweep"], "run-*");
         Assert.Equal(2, runs.Length);
         // Both points plan the same model, byte for byte; each planned its own way.
-        var (made, copied) = (TrainedFiles(runs[0]), TrainedFiles(runs[1]));
+        var (made, copied) = (TrainedFiles.Of(runs[0]), TrainedFiles.Of(runs[1]));
         Assert.Contains(made, f => f.EndsWith(".bin", StringComparison.Ordinal));
         Assert.Equal(made.Select(f => Path.GetRelativePath(runs[0], f)),
             copied.Select(f => Path.GetRelativePath(runs[1], f)));
@@ -64,13 +64,6 @@ public sealed class SweepCommandTests
         Assert.Contains("step      10/10", steps.Out);
         Assert.Contains("step      12/12", steps.Out);
     }
-
-    /// <summary>A run's trained files but its plots and its lock (which belongs to the process that held it).</summary>
-    private static string[] TrainedFiles(string run) =>
-        [.. Directory.GetFiles(Path.Combine(run, "train", "jepa-seed0"), "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".png", StringComparison.Ordinal) && !f.EndsWith(".svg", StringComparison.Ordinal)
-                        && !Path.GetFileName(f).StartsWith(".lock", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)];
 
     [Fact]
     public void Given_reuse_from_a_folder_that_is_not_a_run_Then_the_sweep_refuses_before_writing()

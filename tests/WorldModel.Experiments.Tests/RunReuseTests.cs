@@ -22,13 +22,6 @@ public sealed class RunReuseTests
         ExperimentRunner.Run(config, folder, new LocalExecutor(), new UnitContext(CPU, observer, default),
             reuseFrom: reuseFrom);
 
-    private static string[] TrainedFiles(string run) =>
-        [.. Directory.GetFiles(Path.Combine(run, "train", "jepa-seed0"), "*", SearchOption.AllDirectories)
-            // Plots are redrawn; a folder's lock (.lock, .lock.owner) belongs to the process that held it.
-            .Where(f => !f.EndsWith(".png", StringComparison.Ordinal) && !f.EndsWith(".svg", StringComparison.Ordinal)
-                        && !Path.GetFileName(f).StartsWith(".lock", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)];
-
     [Fact]
     public void Given_a_finished_run_When_planned_another_way_with_reuse_from_it_Then_the_model_is_copied_not_trained_and_planning_runs()
     {
@@ -47,7 +40,7 @@ public sealed class RunReuseTests
         Assert.Empty(observer.Warnings); // the copied record carries the key this config gives
         Assert.Contains(observer.Infos, i => i.Contains("1 train", StringComparison.Ordinal));
         // The model is the first run's, byte for byte (weights, optimiser state, metrics).
-        string[] made = TrainedFiles(tmp["first"]), copied = TrainedFiles(tmp["second"]);
+        string[] made = TrainedFiles.Of(tmp["first"]), copied = TrainedFiles.Of(tmp["second"]);
         Assert.Equal(made.Select(f => Path.GetRelativePath(tmp["first"], f)),
             copied.Select(f => Path.GetRelativePath(tmp["second"], f)));
         foreach (var (a, b) in made.Zip(copied)) Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
