@@ -25,7 +25,8 @@ public sealed record ModelEntry
     public HierarchyEntry? Hierarchy { get; init; }
     /// <summary>
     /// The ways to plan with it, out of "latent", "frames" (a pixel model), "latent-hier" and "frames-hier" (with a
-    /// hierarchy), "latent-value" and "latent-hier-value" (with a hierarchy that learns a value), and "latent-graph"
+    /// hierarchy), "latent-value" and "latent-hier-value" (with a hierarchy that learns a value), "latent-policy"
+    /// (with a hierarchy that learns a policy), and "latent-graph"
     /// (over a graph of the encoded training data; only when listed), "latent-probe" (a diagnostic: the cost is
     /// the distance between positions a linear probe, fitted with the true positions, reads from the latents; only
     /// when listed) and "latent-search" (breadth-first search over the high level's jumps, evaluation.plan.search;
@@ -64,13 +65,16 @@ public sealed record ModelEntry
 
     /// <summary>
     /// The suffixes planned with its high level (none without a hierarchy): each flat one in two levels, with a
-    /// value "latent-value" and "latent-hier-value", and "latent-search".
+    /// value "latent-value" and "latent-hier-value", with a policy "latent-policy", and "latent-search".
     /// </summary>
     public IReadOnlyList<string> HighLevelMethods => Hierarchy is null
         ? []
-        : Hierarchy.Value is null
-            ? [.. FlatMethods.Select(f => f + "-hier"), .. SearchMethods]
-            : [.. FlatMethods.Select(f => f + "-hier"), "latent-value", "latent-hier-value", .. SearchMethods];
+        : [
+            .. FlatMethods.Select(f => f + "-hier"),
+            .. Hierarchy.Value is null ? [] : (string[])["latent-value", "latent-hier-value"],
+            .. Hierarchy.Policy is null ? [] : (string[])["latent-policy"],
+            .. SearchMethods,
+        ];
 
     /// <summary>Whether the method with this suffix is planned.</summary>
     public bool Plans(string suffix) =>
@@ -94,6 +98,10 @@ public sealed record HierarchyEntry
     /// plan by it).
     /// </summary>
     [AddedKey] public Models.Hierarchy.GoalValueConfig? Value { get; init; }
+    /// <summary>
+    /// Set: the high level also learns a goal-conditioned policy ("NAME/latent-policy" plans from its proposals).
+    /// </summary>
+    [AddedKey] public Models.Hierarchy.GoalPolicyConfig? Policy { get; init; }
 }
 
 /// <summary>
@@ -142,6 +150,7 @@ public sealed record ExperimentConfig : IValidatable
                 MacroActionDim = h.MacroActionDim,
                 MacroHidden = h.MacroHidden,
                 Value = h.Value,
+                Policy = h.Policy,
             },
         };
     }

@@ -73,6 +73,26 @@ public sealed class ExperimentGraphTests
     }
 
     [Fact]
+    public void Given_a_hierarchy_that_learns_a_policy_Then_its_high_level_plans_from_its_proposals_and_the_key_says_so()
+    {
+        using var tmp = new TempFolder();
+        string[] sets =
+            ["models.0.hierarchy.skip=4", "models.0.hierarchy.train.rollout=2", "evaluation.plannerHorizons=[4]"];
+        var plain = ExperimentGraph.Build(Tiny(sets), tmp["plain"]);
+        var graph = ExperimentGraph.Build(Tiny([.. sets, "models.0.hierarchy.policy.hidden=32"]), tmp["run"]);
+        Assert.Equal(["train/jepa-seed0-high"], graph["plan/jepa-latent-policy-seed0-h4"].DependsOn.Select(u => u.Id));
+        Assert.DoesNotContain(plain.Units, u => u.Id == "plan/jepa-latent-policy-seed0-h4");
+        // The policy is part of what the high level trains, so of its key; without one the keys are as before.
+        Assert.NotEqual(plain["train/jepa-seed0-high"].Key, graph["train/jepa-seed0-high"].Key);
+        Assert.Equal(plain["train/jepa-seed0"].Key, graph["train/jepa-seed0"].Key);
+
+        // Planning from a policy the high level does not learn is refused, naming what is allowed.
+        var e = Assert.Throws<ConfigException>(() => Tiny([.. sets, "models.0.methods=[\"latent-policy\"]"]));
+        Assert.Contains("latent-policy", e.Message);
+        Assert.Contains("allowed: latent, latent-graph, latent-probe, latent-hier", e.Message);
+    }
+
+    [Fact]
     public void Given_a_collection_experiment_with_a_two_level_model_Then_every_evaluated_round_trains_its_high_level_and_plans_in_two_levels()
     {
         // The committed comparison plans only "latent-hier": without the high level per round nothing learned plans.

@@ -26,7 +26,7 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
     }
 
     private (TrainingRun Low, TrainingRun High) TrainBoth(
-        int lowSteps, int highSteps, GoalValueConfig? value = null)
+        int lowSteps, int highSteps, GoalValueConfig? value = null, GoalPolicyConfig? policy = null)
     {
         var data = TinyWorld.Dataset;
         var renderer = new CpuRasterizer(new SceneBuilder(data.Config.World, data.Config.Render).Format);
@@ -42,10 +42,14 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
         {
             Name = "high",
             Train = low.Train with { Steps = highSteps, Rollout = 3 },
-            Hierarchy = new HierarchyConfig { LowLevel = "../low", Skip = Skip, MacroActionDim = 4, Value = value },
+            Hierarchy = new HierarchyConfig
+            {
+                LowLevel = "../low", Skip = Skip, MacroActionDim = 4, Value = value, Policy = policy,
+            },
             CheckpointEvery = highSteps,
         };
-        var highRun = new TrainingRun(high, Path.Combine(_root, value is null ? "high" : "high-value"));
+        string name = "high" + (value is null ? "" : "-value") + (policy is null ? "" : "-policy");
+        var highRun = new TrainingRun(high, Path.Combine(_root, name));
         var sw = System.Diagnostics.Stopwatch.StartNew();
         if (lowRun.CompletedSteps() < lowSteps)
             ScalarRace.RetryOnce(() => lowRun.Run(data, renderer, device), output.WriteLine);
@@ -129,6 +133,78 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
         var frames = Assert.Throws<ArgumentException>(() => new LearnedPlanningModel(
             "jepa/frames-value", b, CPU, CostSpace.Pixel, CostShape.Min, b.HighLevel!.Value));
         Assert.Contains("latent space", frames.Message);
+    }
+
+    [Fact]
+    public void Given_a_high_level_that_also_learns_a_policy_Then_its_jumps_train_exactly_as_without_it_its_chunks_beat_the_data_mean_and_its_proposals_head_for_the_goal()
+    {
+        var (_, plain) = TrainBoth(lowSteps: 150, highSteps: 300);
+        var (_, withPolicy) = TrainBoth(lowSteps: 150, highSteps: 300, policy: new GoalPolicyConfig { Hidden = 64 });
+        var (_, a) = TrainedPlanningModels.LoadTrained(plain.Folder, CPU);
+        var (_, b) = TrainedPlanningModels.LoadTrained(withPolicy.Folder, CPU);
+
+        // The policy reads the frozen latents and is clipped on its own: every other weight is bit for bit the same.
+        var withWeights = b.state_dict();
+        Assert.Contains(withWeights.Keys, k => k.Contains("_policy."));
+        foreach (var (name, w) in a.state_dict())
+            Assert.True(w.allclose(withWeights[name], rtol: 0, atol: 0),
+                $"{name} differs when the high level also learns a policy");
+
+        // On batches the training never drew: the k actions from a state toward the state 2k steps on, against the
+        // batch's own mean chunk (a baseline that knows the held-out actions).
+        var policy = b.HighLevel!.Policy!;
+        using (no_grad())
+        {
+            var sampler = TinyWorld.Sampler(64, 2 * Skip + 1, seed: 99);
+            double cloned = 0, mean = 0;
+            for (int i = 0; i < 4; i++)
+            {
+                var batch = sampler.Sample(i);
+                var z = b.Encode(FrameTensors.Frames(batch, CPU));
+                var taken = FrameTensors.Actions(batch, CPU)[.., ..Skip];
+                cloned += (policy.Chunk(z[.., 0], z[.., 2 * Skip]) - taken).pow(2).mean().item<float>();
+                mean += (taken.mean([0], keepdim: true) - taken).pow(2).mean().item<float>();
+            }
+            output.WriteLine($"chunk error: policy {cloned / 4:F4}, the batch's mean chunk {mean / 4:F4}");
+            Assert.True(cloned < 0.8 * mean, $"policy {cloned / 4:F4} vs mean chunk {mean / 4:F4}");
+        }
+
+        // The run offers planning from its proposals; a proposal heads for the goal (same room, either side).
+        var methods = TrainedPlanningModels.FromRun(withPolicy.Folder, CPU, CostShape.Min, CostShape.Terminal);
+        Assert.Equal(["jepa/latent", "jepa/latent-hier", "jepa/latent-policy"], methods.Select(m => m.Name));
+        var proposing = Assert.IsType<LearnedPlanningModel>(methods[2]);
+        proposing.SetGoals(Observed([(8, 40), (26, 40)]));
+        proposing.Observe(Observed([(17, 40), (17, 40)]));
+        const int horizon = 2 * Skip + 2; // a chunk, a rollout and a cut chunk
+        var plan = new float[2 * horizon * 2];
+        Assert.True(proposing.Propose(plan, horizon));
+        float MeanX(int e) => Enumerable.Range(0, Skip).Average(t => plan[(e * horizon + t) * 2]);
+        output.WriteLine($"first chunk's mean x action: toward the left goal {MeanX(0):F2}, the right {MeanX(1):F2}");
+        Assert.True(MeanX(0) < 0 && MeanX(1) > 0, $"left {MeanX(0):F2}, right {MeanX(1):F2}");
+        Assert.False(((LearnedPlanningModel)methods[0]).Propose(plan, horizon)); // no policy: no proposal
+        foreach (var m in methods) m.Dispose();
+
+        // A policy reads latents, not frames.
+        var frames = Assert.Throws<ArgumentException>(() => new LearnedPlanningModel(
+            "jepa/frames-policy", b, CPU, CostSpace.Pixel, CostShape.Min, policy: policy));
+        Assert.Contains("latent space", frames.Message);
+    }
+
+    /// <summary>The agent at each point of the fixed layout, rendered as the tiny data renders it.</summary>
+    private static Observations Observed((float X, float Y)[] points)
+    {
+        var data = TinyWorld.Dataset.Config;
+        var scenes = new SceneBuilder(data.World, data.Render);
+        using var renderer = new CpuRasterizer(scenes.Format);
+        var layout = new float[WorldModel.Worlds.TwoRooms.TwoRoomsLayout.Dim];
+        ulong rng = 0; // the fixed layout draws nothing
+        var world = (WorldModel.Worlds.TwoRooms.TwoRoomsConfig)data.World;
+        WorldModel.Worlds.TwoRooms.TwoRoomsLayout.Create(world.Layout, ref rng, world.BorderLow, world.BorderHigh)
+            .WriteTo(layout);
+        var states = points.SelectMany(p => new[] { p.X, p.Y }).ToArray();
+        var layouts = points.SelectMany(_ => layout).ToArray();
+        return new Observations(points.Length, scenes.Format, scenes.Render(renderer, states, layouts, points.Length),
+            states, layouts);
     }
 
     [Fact]

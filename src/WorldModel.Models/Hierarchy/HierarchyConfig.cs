@@ -33,6 +33,11 @@ public sealed record HierarchyConfig : IValidatable
     /// and the model offers two-level planning whose high level counts jumps to the goal by it ("latent-hier-value").
     /// </summary>
     [AddedKey] public GoalValueConfig? Value { get; init; }
+    /// <summary>
+    /// Set: the high level also learns a goal-conditioned policy over the latent (<see cref="GoalPolicyConfig"/>),
+    /// and the model offers flat planning that starts each search from the policy's proposal ("latent-policy").
+    /// </summary>
+    [AddedKey] public GoalPolicyConfig? Policy { get; init; }
 
     public IEnumerable<ConfigError> Validate()
     {

@@ -20,6 +20,7 @@ public sealed class HighLevel : Module
     private readonly int _actionDim;
     private readonly Tensor _macroLow, _macroHigh;
     private readonly GoalValue? _value;
+    private readonly GoalPolicy? _policy;
 
     public HighLevel(HierarchyConfig config, ModelConfig model, long[] latentShape, int actionDim)
         : base(nameof(HighLevel))
@@ -44,6 +45,9 @@ public sealed class HighLevel : Module
         // Made last, so the jump's weights start as they do without a value (the same draws of the seed).
         if (config.Value is { } value)
             _value = new GoalValue(value, latentShape.Aggregate(1L, (a, b) => a * b));
+        // After the value, for the same reason.
+        if (config.Policy is { } policy)
+            _policy = new GoalPolicy(policy, latentShape.Aggregate(1L, (a, b) => a * b), config.Skip, actionDim);
         RegisterComponents();
     }
 
@@ -54,17 +58,21 @@ public sealed class HighLevel : Module
     public Predictor Predictor { get; }
     /// <summary>The goal-conditioned value over the latent, in jumps (hierarchy.value); null without one.</summary>
     public GoalValue? Value => _value;
+    /// <summary>The goal-conditioned policy that proposes plans (hierarchy.policy); null without one.</summary>
+    public GoalPolicy? Policy => _policy;
 
     /// <summary>
     /// The jump's trainable parameters (macro-action encoder, predictor), in registration order, without the
-    /// value's: each is clipped on its own, so a value leaves the jump's training as it was.
+    /// value's and the policy's: each is clipped on its own, so they leave the jump's training as it was.
     /// </summary>
     public IEnumerable<Parameter> JumpParameters =>
         named_parameters()
-            .Where(p => !p.name.StartsWith(ValuePrefix, StringComparison.Ordinal))
+            .Where(p => !p.name.StartsWith(ValuePrefix, StringComparison.Ordinal)
+                && !p.name.StartsWith(PolicyPrefix, StringComparison.Ordinal))
             .Select(p => p.parameter);
 
     private const string ValuePrefix = nameof(_value) + ".";
+    private const string PolicyPrefix = nameof(_policy) + ".";
 
     /// <summary>(…, k × A) action chunks → (…, m) macro-actions.</summary>
     public Tensor EncodeMacro(Tensor chunks) => _macroEncoder is { } mlp

@@ -35,6 +35,11 @@ public static class HighLevelObjective
             terms["value"] = ValueLoss(value, z);
             total = total + terms["value"];
         }
+        if (high.Policy is { } policy)
+        {
+            terms["policy"] = policy.Loss(z, actions);
+            total = total + terms["policy"];
+        }
         return new LossTerms(total, terms);
     }
 

@@ -20,13 +20,15 @@ public enum CostSpace
 /// rolled out together: one batched predictor call per horizon step, no per-candidate loop.
 /// </summary>
 public sealed class LearnedPlanningModel
-    : IDifferentiablePlanningModel, IImaginingModel, IGoalVariantModel, IPessimisticModel, IBlurredCostModel
+    : IDifferentiablePlanningModel, IImaginingModel, IGoalVariantModel, IPessimisticModel, IBlurredCostModel,
+        IProposingModel
 {
     private readonly LatentWorldModel _model;
     private readonly Device _device;
     private readonly CostSpace _space;
     private readonly CostShape _shape;
     private readonly Hierarchy.GoalValue? _value;
+    private readonly Hierarchy.GoalPolicy? _policy;
     private readonly Func<double[,]>? _readout;
     private Tensor? _readoutMatrix; // D × T, made from _readout on the first SetGoals
     private Tensor? _goalLatent, _goalFrame, _current, _aim;
@@ -42,6 +44,10 @@ public sealed class LearnedPlanningModel
     /// Set: imagined latents are compared with the goal's through this D × T linear map (a position probe,
     /// <see cref="Evaluation.ModelEvaluation.PositionReadout"/>), made on the first SetGoals; latent space only.
     /// </param>
+    /// <param name="policy">
+    /// Set: each search starts from this learned policy's plan toward the goal, rolled out in imagination
+    /// (<see cref="Propose"/>); the cost is as without it.
+    /// </param>
     public LearnedPlanningModel(
         string name,
         LatentWorldModel model,
@@ -49,8 +55,12 @@ public sealed class LearnedPlanningModel
         CostSpace space,
         CostShape shape,
         Hierarchy.GoalValue? value = null,
-        Func<double[,]>? readout = null)
+        Func<double[,]>? readout = null,
+        Hierarchy.GoalPolicy? policy = null)
     {
+        if (policy is not null && space != CostSpace.Latent)
+            throw new ArgumentException($"{name}: a learned policy reads latents; plan it in latent space");
+        _policy = policy;
         if ((value is not null || readout is not null) && space != CostSpace.Latent)
             throw new ArgumentException(
                 $"{name}: a learned value or a readout measures latents; plan it in latent space");
@@ -297,6 +307,37 @@ public sealed class LearnedPlanningModel
         if (_variants == 1) return [all.repeat_interleave(candidates, 0)];
         var byEpisode = all.reshape([episodes, _variants, .. all.shape[1..]]);
         return [.. Enumerable.Range(0, _variants).Select(v => byEpisode[.., v].repeat_interleave(candidates, 0))];
+    }
+
+    /// <summary>
+    /// The policy's plan for each observed episode: a chunk of k actions from the current latent toward the goal
+    /// (the first goal variant), the predictor rolled through it, the next chunk from there, until the horizon.
+    /// </summary>
+    public bool Propose(Span<float> plan, int horizon)
+    {
+        if (_policy is not { } policy) return false;
+        if (_current is null || _goalLatent is null)
+            throw new InvalidOperationException("call SetGoals and Observe before Propose");
+        var proposed = TorchGuard.Pure(() =>
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            long episodes = _current.shape[0];
+            var goal = _goalLatent.reshape([episodes, _variants, .. _goalLatent.shape[1..]])[.., 0];
+            var z = _current;
+            var chunks = new List<Tensor>();
+            for (int t = 0; t < horizon; t += policy.Skip)
+            {
+                var chunk = policy.Chunk(z, goal);                            // (E, k, A)
+                chunks.Add(chunk);
+                if (t + policy.Skip < horizon) z = _model.Rollout(z, chunk)[.., -1];
+            }
+            return Readback.Floats(cat(chunks, 1)[.., ..horizon].contiguous());
+        });
+        if (proposed.Length != plan.Length)
+            throw new ArgumentException($"the plan holds {plan.Length} values; the proposal {proposed.Length}");
+        proposed.CopyTo(plan);
+        return true;
     }
 
     public float[][] ImagineLatents(ReadOnlySpan<float> actions, int horizon)

@@ -59,12 +59,17 @@ public static class TrainedPlanningModels
                 new LearnedPlanningModel(FlatValueName(low.Name), model, device, CostSpace.Latent, shape, value),
                 new HierarchicalPlanningModel(ValueName(low.Name), NewLow(low), shape, byValue: true),
             });
+        // With a learned policy, each latent method is also planned flat from the policy's proposals.
+        IEnumerable<IPlanningModel> byPolicy = model.HighLevel?.Policy is not { } policy
+            ? []
+            : flat.Where(low => low.Space == CostSpace.Latent).Select(low => new LearnedPlanningModel(
+                PolicyName(low.Name), model, device, CostSpace.Latent, shape, policy: policy));
         // With search settings, each latent method is also planned by breadth-first search over the high level's jumps.
         IEnumerable<IPlanningModel> bySearch = search is null
             ? []
             : flat.Where(low => low.Space == CostSpace.Latent).Select(low =>
                 new SearchPlanningModel(SearchName(low.Name), NewLow(low), search));
-        return [.. flat, .. overGraph, .. byReadout, .. hierarchical, .. byValue, .. bySearch];
+        return [.. flat, .. overGraph, .. byReadout, .. hierarchical, .. byValue, .. byPolicy, .. bySearch];
 
         LearnedPlanningModel NewLow(LearnedPlanningModel low) => new(
             low.Name, model, device, low.Space, low.Space == CostSpace.Pixel ? pixelShape : shape);
@@ -113,6 +118,12 @@ public static class TrainedPlanningModels
     /// "jepa/latent" → "jepa/latent-value".
     /// </summary>
     public static string FlatValueName(string method) => method + "-value";
+
+    /// <summary>
+    /// The result name of a latent method planned flat from a learned policy's proposals: "jepa/latent" →
+    /// "jepa/latent-policy".
+    /// </summary>
+    public static string PolicyName(string method) => method + "-policy";
 
     /// <summary>A data graph's settings and the data it joins (opened only when the graph is built).</summary>
     public sealed record DataGraphSource(DataGraphConfig Config, Func<WorldModel.Data.Dataset> Data);

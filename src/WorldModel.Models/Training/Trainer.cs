@@ -51,8 +51,8 @@ public sealed class Trainer
     public TorchSharp.Modules.OptimizerHelper Optimizer { get; }
 
     /// <summary>
-    /// The parameters clipped together: the whole model; for a high level its jump, and its value on its own (the
-    /// two share no weights, so the value leaves the jump's steps as they would be without it).
+    /// The parameters clipped together: the whole model; for a high level its jump, and its value and policy each on
+    /// its own (they share no weights, so they leave the jump's steps as they would be without them).
     /// </summary>
     private IEnumerable<IEnumerable<TorchSharp.Modules.Parameter>> ClipGroups()
     {
@@ -63,6 +63,7 @@ public sealed class Trainer
         }
         yield return high.JumpParameters;
         if (high.Value is { } value) yield return value.Trainable;
+        if (high.Policy is { } policy) yield return policy.Trainable;
     }
 
     /// <summary>

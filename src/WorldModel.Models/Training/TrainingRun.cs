@@ -139,6 +139,7 @@ public sealed class TrainingRun
         foreach (var p in model.parameters()) p.requires_grad = false;
         foreach (var p in model.HighLevel!.JumpParameters) p.requires_grad = true;
         foreach (var p in model.HighLevel.Value?.Trainable ?? []) p.requires_grad = true;
+        foreach (var p in model.HighLevel.Policy?.Trainable ?? []) p.requires_grad = true;
     }
 
     /// <summary>

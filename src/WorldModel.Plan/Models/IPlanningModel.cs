@@ -82,6 +82,19 @@ public interface IPlanningModel : IDisposable
 }
 
 /// <summary>
+/// A learned model that can propose a plan for the planner to start its search from (a learned policy rolled out in
+/// imagination, as TD-MPC seeds its MPPI), instead of the last plan shifted by the steps executed.
+/// </summary>
+public interface IProposingModel : IPlanningModel
+{
+    /// <summary>
+    /// After <see cref="IPlanningModel.Observe"/>: writes each observed episode's proposed plan into
+    /// <paramref name="plan"/> (E × H × A) and returns true; returns false, leaving it, when it has nothing to propose.
+    /// </summary>
+    bool Propose(Span<float> plan, int horizon);
+}
+
+/// <summary>
 /// A planning model whose costs are differentiable in the actions (a learned predictor), so a
 /// planner can descend the cost's gradient instead of sampling.
 /// </summary>

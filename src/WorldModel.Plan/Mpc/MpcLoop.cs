@@ -158,6 +158,8 @@ public sealed class MpcLoop
         var plan = new float[active.Length * h * a];
         for (int j = 0; j < active.Length; j++)
             _plans.AsSpan(active[j] * stride * a, h * a).CopyTo(plan.AsSpan(j * h * a));
+        // A model with a policy starts the search from its proposal (the warm start is then the search's to find).
+        if (_hier is null && _model is IProposingModel proposing) proposing.Propose(plan, h);
         var found = _planner.Plan(_model, plan, active.Length, h, a, seed);
         _planSeconds += sw.Elapsed.TotalSeconds;
         for (int j = 0; j < active.Length; j++)

@@ -1,0 +1,93 @@
+using WorldModel.Plan.Evaluation;
+using WorldModel.Plan.Models;
+using WorldModel.Plan.Mpc;
+using WorldModel.Plan.Planners;
+using WorldModel.Render;
+using WorldModel.Render.Cpu;
+using WorldModel.Worlds.TwoRooms;
+using Xunit.Abstractions;
+
+namespace WorldModel.Plan.Tests;
+
+/// <summary>
+/// A model that proposes plans (a learned policy's, TD-MPC's lever): the MPC loop starts each search from the
+/// proposal. Tested on the true simulator with the straight-line cost, which traps a flat search at the wall:
+/// proposals through the door carry the same search across.
+/// </summary>
+public sealed class ProposalTests(ITestOutputHelper output)
+{
+    private static readonly TwoRoomsConfig World = new();
+
+    /// <summary>
+    /// The straight-line oracle, proposing a walk at full speed to the door's middle and on to the goal (from the
+    /// true states, as a policy that knows the way would) when <paramref name="propose"/> is set.
+    /// </summary>
+    private sealed class DoorProposer(bool propose) : IProposingModel
+    {
+        private readonly IPlanningModel _oracle = PlanningModels.Oracle(World, OracleCost.Straight, CostShape.Min);
+        private float[] _goals = [], _current = [];
+        public int Proposals { get; private set; }
+        public string Name => "door-proposer";
+        public void SetGoals(Observations goals) { _goals = goals.States; _oracle.SetGoals(goals); }
+        public void Observe(Observations current) { _current = current.States; _oracle.Observe(current); }
+        public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs) =>
+            _oracle.Score(actions, candidates, horizon, costs);
+        public void Dispose() => _oracle.Dispose();
+
+        public bool Propose(Span<float> plan, int horizon)
+        {
+            if (!propose) return false;
+            int sd = World.Spec.StateDim, episodes = _current.Length / sd;
+            var door = (X: World.Layout is FixedLayoutConfig f ? f.WallPosition : 32f,
+                Y: World.Layout is FixedLayoutConfig g ? (g.DoorStart + g.DoorEnd) / 2 : 10f);
+            for (int e = 0; e < episodes; e++)
+            {
+                float x = _current[e * sd], y = _current[e * sd + 1];
+                float gx = _goals[e * sd], gy = _goals[e * sd + 1];
+                bool throughDoor = (x < door.X) != (gx < door.X);
+                for (int t = 0; t < horizon; t++)
+                {
+                    var (tx, ty) = throughDoor ? door : (gx, gy);
+                    float dx = tx - x, dy = ty - y, d = MathF.Sqrt(dx * dx + dy * dy);
+                    float s = d < 1e-6f ? 0 : MathF.Min(World.MaxStep, d) / d;
+                    plan[(e * horizon + t) * 2] = dx * s;
+                    plan[(e * horizon + t) * 2 + 1] = dy * s;
+                    (x, y) = (x + dx * s, y + dy * s);
+                    if (throughDoor && d <= World.MaxStep) throughDoor = false;
+                }
+            }
+            Proposals++;
+            return true;
+        }
+    }
+
+    private static EpisodeResult[] Run(IPlanningModel model)
+    {
+        var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels });
+        using var renderer = new CpuRasterizer(scenes.Format);
+        var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 16, SameRoom = 0, Seed = 42 }, World);
+        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig
+        {
+            Planner = new MppiConfig { Samples = 64, Iterations = 2 },
+            PlannerHorizon = 48,
+            ReplanEvery = 4,
+            BatchEpisodes = 16,
+        });
+        return runner.Run(model, episodes);
+    }
+
+    [Fact]
+    public void Given_a_model_that_proposes_plans_through_the_door_When_planned_with_the_straight_line_cost_Then_the_search_starts_from_them_and_crosses_where_it_is_trapped_without()
+    {
+        using var plain = new DoorProposer(propose: false);
+        var trapped = Run(plain);
+        using var proposer = new DoorProposer(propose: true);
+        var crossed = Run(proposer);
+        string summary = $"without proposals {trapped.Count(r => r.Strict)}/16, " +
+                         $"with {crossed.Count(r => r.Strict)}/16 ({proposer.Proposals} proposals)";
+        output.WriteLine(summary);
+        Assert.True(proposer.Proposals > 0, summary);
+        Assert.True(crossed.Count(r => r.Strict) >= 15, summary);
+        Assert.True(crossed.Count(r => r.Strict) >= trapped.Count(r => r.Strict) + 5, summary);
+    }
+}
