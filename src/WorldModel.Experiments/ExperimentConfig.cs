@@ -26,7 +26,8 @@ public sealed record ModelEntry
     /// <summary>
     /// The ways to plan with it, out of "latent", "frames" (a pixel model), "latent-hier" and "frames-hier" (with a
     /// hierarchy), "latent-value" and "latent-hier-value" (with a hierarchy that learns a value), "latent-policy"
-    /// (with a hierarchy that learns a policy), and "latent-graph"
+    /// and "policy" (with a hierarchy that learns a policy: searched from its proposals; executed alone), and
+    /// "latent-graph"
     /// (over a graph of the encoded training data; only when listed), "latent-probe" (a diagnostic: the cost is
     /// the distance between positions a linear probe, fitted with the true positions, reads from the latents; only
     /// when listed) and "latent-search" (breadth-first search over the high level's jumps, evaluation.plan.search;
@@ -65,14 +66,14 @@ public sealed record ModelEntry
 
     /// <summary>
     /// The suffixes planned with its high level (none without a hierarchy): each flat one in two levels, with a
-    /// value "latent-value" and "latent-hier-value", with a policy "latent-policy", and "latent-search".
+    /// value "latent-value" and "latent-hier-value", with a policy "latent-policy" and "policy", and "latent-search".
     /// </summary>
     public IReadOnlyList<string> HighLevelMethods => Hierarchy is null
         ? []
         : [
             .. FlatMethods.Select(f => f + "-hier"),
             .. Hierarchy.Value is null ? [] : (string[])["latent-value", "latent-hier-value"],
-            .. Hierarchy.Policy is null ? [] : (string[])["latent-policy"],
+            .. Hierarchy.Policy is null ? [] : (string[])["latent-policy", "policy"],
             .. SearchMethods,
         ];
 

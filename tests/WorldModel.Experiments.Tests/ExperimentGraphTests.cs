@@ -80,8 +80,11 @@ public sealed class ExperimentGraphTests
             ["models.0.hierarchy.skip=4", "models.0.hierarchy.train.rollout=2", "evaluation.plannerHorizons=[4]"];
         var plain = ExperimentGraph.Build(Tiny(sets), tmp["plain"]);
         var graph = ExperimentGraph.Build(Tiny([.. sets, "models.0.hierarchy.policy.hidden=32"]), tmp["run"]);
-        Assert.Equal(["train/jepa-seed0-high"], graph["plan/jepa-latent-policy-seed0-h4"].DependsOn.Select(u => u.Id));
-        Assert.DoesNotContain(plain.Units, u => u.Id == "plan/jepa-latent-policy-seed0-h4");
+        foreach (string method in new[] { "latent-policy", "policy" })
+        {
+            Assert.Equal(["train/jepa-seed0-high"], graph[$"plan/jepa-{method}-seed0-h4"].DependsOn.Select(u => u.Id));
+            Assert.DoesNotContain(plain.Units, u => u.Id == $"plan/jepa-{method}-seed0-h4");
+        }
         // The policy is part of what the high level trains, so of its key; without one the keys are as before.
         Assert.NotEqual(plain["train/jepa-seed0-high"].Key, graph["train/jepa-seed0-high"].Key);
         Assert.Equal(plain["train/jepa-seed0"].Key, graph["train/jepa-seed0"].Key);

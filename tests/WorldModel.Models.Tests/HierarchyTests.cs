@@ -171,8 +171,11 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
 
         // The run offers planning from its proposals; a proposal heads for the goal (same room, either side).
         var methods = TrainedPlanningModels.FromRun(withPolicy.Folder, CPU, CostShape.Min, CostShape.Terminal);
-        Assert.Equal(["jepa/latent", "jepa/latent-hier", "jepa/latent-policy"], methods.Select(m => m.Name));
+        Assert.Equal(["jepa/latent", "jepa/latent-hier", "jepa/latent-policy", "jepa/policy"],
+            methods.Select(m => m.Name));
         var proposing = Assert.IsType<LearnedPlanningModel>(methods[2]);
+        Assert.False(proposing.ExecutesProposal);
+        Assert.True(Assert.IsType<LearnedPlanningModel>(methods[3]).ExecutesProposal); // the policy alone
         proposing.SetGoals(Observed([(8, 40), (26, 40)]));
         proposing.Observe(Observed([(17, 40), (17, 40)]));
         const int horizon = 2 * Skip + 2; // a chunk, a rollout and a cut chunk

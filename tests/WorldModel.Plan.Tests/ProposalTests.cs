@@ -22,16 +22,22 @@ public sealed class ProposalTests(ITestOutputHelper output)
     /// The straight-line oracle, proposing a walk at full speed to the door's middle and on to the goal (from the
     /// true states, as a policy that knows the way would) when <paramref name="propose"/> is set.
     /// </summary>
-    private sealed class DoorProposer(bool propose) : IProposingModel
+    private sealed class DoorProposer(bool propose, bool execute = false) : IProposingModel
     {
         private readonly IPlanningModel _oracle = PlanningModels.Oracle(World, OracleCost.Straight, CostShape.Min);
         private float[] _goals = [], _current = [];
         public int Proposals { get; private set; }
+        /// <summary>Candidates scored per episode, over all calls.</summary>
+        public int Scored { get; private set; }
+        public bool ExecutesProposal => execute;
         public string Name => "door-proposer";
         public void SetGoals(Observations goals) { _goals = goals.States; _oracle.SetGoals(goals); }
         public void Observe(Observations current) { _current = current.States; _oracle.Observe(current); }
-        public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs) =>
+        public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
+        {
+            Scored += candidates;
             _oracle.Score(actions, candidates, horizon, costs);
+        }
         public void Dispose() => _oracle.Dispose();
 
         public bool Propose(Span<float> plan, int horizon)
@@ -89,5 +95,21 @@ public sealed class ProposalTests(ITestOutputHelper output)
         Assert.True(proposer.Proposals > 0, summary);
         Assert.True(crossed.Count(r => r.Strict) >= 15, summary);
         Assert.True(crossed.Count(r => r.Strict) >= trapped.Count(r => r.Strict) + 5, summary);
+    }
+
+    [Fact]
+    public void Given_a_model_whose_proposals_are_executed_as_they_are_Then_the_loop_scores_only_them_and_follows_them_through_the_door()
+    {
+        using var searched = new DoorProposer(propose: true);
+        var withSearch = Run(searched);
+        using var alone = new DoorProposer(propose: true, execute: true);
+        var results = Run(alone);
+        output.WriteLine($"executed alone {results.Count(r => r.Strict)}/16 ({alone.Scored} candidates scored for " +
+                         $"{alone.Proposals} proposals); searched from them {withSearch.Count(r => r.Strict)}/16 " +
+                         $"({searched.Scored} candidates)");
+        Assert.Equal(16, results.Count(r => r.Strict));
+        // One candidate per replan (the proposal, scored for the logs), against 64 × 2 per replan with a search.
+        Assert.Equal(alone.Proposals, alone.Scored);
+        Assert.Equal(searched.Proposals * 64 * 2, searched.Scored);
     }
 }

@@ -48,6 +48,7 @@ public sealed class LearnedPlanningModel
     /// Set: each search starts from this learned policy's plan toward the goal, rolled out in imagination
     /// (<see cref="Propose"/>); the cost is as without it.
     /// </param>
+    /// <param name="executesProposal">With a policy: its plan is executed as it is, no search (the policy alone).</param>
     public LearnedPlanningModel(
         string name,
         LatentWorldModel model,
@@ -56,11 +57,15 @@ public sealed class LearnedPlanningModel
         CostShape shape,
         Hierarchy.GoalValue? value = null,
         Func<double[,]>? readout = null,
-        Hierarchy.GoalPolicy? policy = null)
+        Hierarchy.GoalPolicy? policy = null,
+        bool executesProposal = false)
     {
         if (policy is not null && space != CostSpace.Latent)
             throw new ArgumentException($"{name}: a learned policy reads latents; plan it in latent space");
+        if (executesProposal && policy is null)
+            throw new ArgumentException($"{name}: only a model with a policy has proposals to execute");
         _policy = policy;
+        ExecutesProposal = executesProposal;
         if ((value is not null || readout is not null) && space != CostSpace.Latent)
             throw new ArgumentException(
                 $"{name}: a learned value or a readout measures latents; plan it in latent space");
@@ -80,6 +85,8 @@ public sealed class LearnedPlanningModel
     }
 
     public string Name { get; }
+
+    public bool ExecutesProposal { get; }
 
     public string? WhyNoUncertainty => _model.Ensemble is { Heads: >= 2 }
         ? null

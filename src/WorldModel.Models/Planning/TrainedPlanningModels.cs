@@ -59,11 +59,17 @@ public static class TrainedPlanningModels
                 new LearnedPlanningModel(FlatValueName(low.Name), model, device, CostSpace.Latent, shape, value),
                 new HierarchicalPlanningModel(ValueName(low.Name), NewLow(low), shape, byValue: true),
             });
-        // With a learned policy, each latent method is also planned flat from the policy's proposals.
+        // With a learned policy, each latent method is also planned flat from the policy's proposals, and the policy
+        // is executed alone (the control: what the search adds).
         IEnumerable<IPlanningModel> byPolicy = model.HighLevel?.Policy is not { } policy
             ? []
-            : flat.Where(low => low.Space == CostSpace.Latent).Select(low => new LearnedPlanningModel(
-                PolicyName(low.Name), model, device, CostSpace.Latent, shape, policy: policy));
+            : flat.Where(low => low.Space == CostSpace.Latent).SelectMany(low => new IPlanningModel[]
+            {
+                new LearnedPlanningModel(PolicyName(low.Name), model, device, CostSpace.Latent, shape, policy: policy),
+                new LearnedPlanningModel(
+                    PolicyAloneName(low.Name), model, device, CostSpace.Latent, shape, policy: policy,
+                    executesProposal: true),
+            });
         // With search settings, each latent method is also planned by breadth-first search over the high level's jumps.
         IEnumerable<IPlanningModel> bySearch = search is null
             ? []
@@ -124,6 +130,11 @@ public static class TrainedPlanningModels
     /// "jepa/latent-policy".
     /// </summary>
     public static string PolicyName(string method) => method + "-policy";
+
+    /// <summary>
+    /// The result name of a latent method's policy executed without search: "jepa/latent" → "jepa/policy".
+    /// </summary>
+    public static string PolicyAloneName(string method) => method[..(method.LastIndexOf('/') + 1)] + "policy";
 
     /// <summary>A data graph's settings and the data it joins (opened only when the graph is built).</summary>
     public sealed record DataGraphSource(DataGraphConfig Config, Func<WorldModel.Data.Dataset> Data);

@@ -92,6 +92,12 @@ public interface IProposingModel : IPlanningModel
     /// <paramref name="plan"/> (E × H × A) and returns true; returns false, leaving it, when it has nothing to propose.
     /// </summary>
     bool Propose(Span<float> plan, int horizon);
+
+    /// <summary>
+    /// Whether the loop executes the proposal as it is, with no search (the policy alone: the control that tells what
+    /// the search adds).
+    /// </summary>
+    bool ExecutesProposal => false;
 }
 
 /// <summary>

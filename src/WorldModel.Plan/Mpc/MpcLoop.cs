@@ -158,9 +158,13 @@ public sealed class MpcLoop
         var plan = new float[active.Length * h * a];
         for (int j = 0; j < active.Length; j++)
             _plans.AsSpan(active[j] * stride * a, h * a).CopyTo(plan.AsSpan(j * h * a));
-        // A model with a policy starts the search from its proposal (the warm start is then the search's to find).
-        if (_hier is null && _model is IProposingModel proposing) proposing.Propose(plan, h);
-        var found = _planner.Plan(_model, plan, active.Length, h, a, seed);
+        // A model with a policy starts the search from its proposal (the warm start is then the search's to find), or
+        // has it executed as it is.
+        var proposing = _hier is null ? _model as IProposingModel : null;
+        bool proposed = proposing is not null && proposing.Propose(plan, h);
+        var found = proposed && proposing!.ExecutesProposal
+            ? Unsearched(plan, active.Length, h)
+            : _planner.Plan(_model, plan, active.Length, h, a, seed);
         _planSeconds += sw.Elapsed.TotalSeconds;
         for (int j = 0; j < active.Length; j++)
         {
@@ -230,6 +234,14 @@ public sealed class MpcLoop
             plan.AsSpan(j * macroSteps * m, macroSteps * m).CopyTo(_highPlans.AsSpan(active[j] * _hhMax * m));
         var aimAtGoal = hier.AimAt(plan, macroSteps);
         return new HighLevelStep(found, plan, macroSteps, aimAtGoal);
+    }
+
+    /// <summary>What a plan executed without search costs, as a search's one iteration would report it.</summary>
+    private PlanResult Unsearched(float[] plan, int episodes, int h)
+    {
+        var costs = new float[episodes];
+        _model.Score(plan, 1, h, costs);
+        return new PlanResult(costs, [.. costs.Select(c => new[] { c })]);
     }
 
     /// <summary>Each episode's outcome (planning time: the batch's divided by its episodes).</summary>
