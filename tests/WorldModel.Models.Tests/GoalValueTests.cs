@@ -75,7 +75,9 @@ public sealed class GoalValueTests(ITestOutputHelper output)
                          $"to itself {jumps[left * n + left]:F2}");
         Assert.True(byPath > 0.9, $"Spearman with path length {byPath:F2}");
         Assert.True(byPath > byStraight + 0.1, $"path {byPath:F2} vs straight {byStraight:F2}");
-        Assert.True(ends > 1.5 * toBottom, $"top to top {ends:F1} jumps, top to bottom {toBottom:F1}");
+        // Paths say 2x, straight lines 0.4x. 1.5x passed on the EPYCs; on an Intel Xeon the ratio came out 1.49x
+        // (float rounding moves a small value net's training), so 1.3x: still far from what straight lines give.
+        Assert.True(ends > 1.3 * toBottom, $"top to top {ends:F1} jumps, top to bottom {toBottom:F1}");
         Assert.True(jumps[left * n + left] < 0.5, $"a state is {jumps[left * n + left]:F2} jumps from itself");
     }
 }

@@ -48,7 +48,8 @@ public sealed class LearnedPlanningModel
     /// Set: each search starts from this learned policy's plan toward the goal, rolled out in imagination
     /// (<see cref="Propose"/>); the cost is as without it.
     /// </param>
-    /// <param name="executesProposal">With a policy: its plan is executed as it is, no search (the policy alone).</param>
+    /// <param name="executesProposal">With a policy: its plan is executed as it is, no search (the policy alone).
+    /// </param>
     public LearnedPlanningModel(
         string name,
         LatentWorldModel model,
