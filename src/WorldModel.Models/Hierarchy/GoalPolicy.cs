@@ -53,6 +53,22 @@ public sealed class GoalPolicy : Module
         _net.call(cat([z.flatten(1), goal.flatten(1)], 1)).reshape(-1, Skip, ActionDim);
 
     /// <summary>
+    /// A plan of <paramref name="horizon"/> actions per latent z (N, …) toward goal (N, …): a chunk, the model's
+    /// predictor rolled through it, the next chunk from there, the last chunk cut at the horizon. (N, horizon, A).
+    /// </summary>
+    public Tensor Imagine(LatentWorldModel model, Tensor z, Tensor goal, int horizon)
+    {
+        var chunks = new List<Tensor>();
+        for (int t = 0; t < horizon; t += Skip)
+        {
+            var chunk = Chunk(z, goal);                                       // (N, k, A)
+            chunks.Add(chunk);
+            if (t + Skip < horizon) z = model.Rollout(z, chunk)[.., -1];
+        }
+        return cat(chunks, 1)[.., ..horizon].contiguous();
+    }
+
+    /// <summary>
     /// Behaviour cloning with hindsight goals on a batch of every-k-th latents z (B, R + 1, …) and the actions
     /// between them (B, R·k, A): each of the first R states, with every later state of its sequence as the goal,
     /// against the k actions the data took from it (mean squared error). All pairs, no sampling: the loss depends on

@@ -332,15 +332,7 @@ public sealed class LearnedPlanningModel
             using var scope = NewDisposeScope();
             long episodes = _current.shape[0];
             var goal = _goalLatent.reshape([episodes, _variants, .. _goalLatent.shape[1..]])[.., 0];
-            var z = _current;
-            var chunks = new List<Tensor>();
-            for (int t = 0; t < horizon; t += policy.Skip)
-            {
-                var chunk = policy.Chunk(z, goal);                            // (E, k, A)
-                chunks.Add(chunk);
-                if (t + policy.Skip < horizon) z = _model.Rollout(z, chunk)[.., -1];
-            }
-            return Readback.Floats(cat(chunks, 1)[.., ..horizon].contiguous());
+            return Readback.Floats(policy.Imagine(_model, _current, goal, horizon));
         });
         if (proposed.Length != plan.Length)
             throw new ArgumentException($"the plan holds {plan.Length} values; the proposal {proposed.Length}");
