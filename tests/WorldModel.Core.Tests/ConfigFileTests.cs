@@ -39,6 +39,18 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
+    public void Given_an_override_of_a_list_element_Then_index_and_brackets_both_address_it_and_a_wrong_index_says_why()
+    {
+        using var tmp = new TempFolder();
+        File.WriteAllText(tmp["e.json"], """{ "kind": "experiment", "horizons": [16, 32] }""");
+        var set = ConfigLoader.LoadFile<Experiment>(tmp["e.json"], ["horizons.0=5", "horizons[1]=7"]);
+        Assert.Equal([5, 7], set.Horizons);
+        var e = Assert.Throws<ConfigException>(
+            () => ConfigLoader.LoadFile<Experiment>(tmp["e.json"], ["horizons[2]=1"]));
+        Assert.Contains("'horizons' is a list of 2; address an element by its index, 0 to 1", e.Message);
+    }
+
+    [Fact]
     public void Given_a_file_of_another_kind_Then_the_error_names_both_kinds()
     {
         using var tmp = new TempFolder();

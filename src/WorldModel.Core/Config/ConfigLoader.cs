@@ -156,12 +156,13 @@ public static class ConfigLoader
     /// Applies "a.b.c=value" overrides; value is parsed as JSON, else taken as a string. Setting a kind starts
     /// that object afresh from the new kind's defaults, so kind switches apply first (outer objects before inner
     /// ones) and every other override of the same command lands on the new kind, whatever the order given.
+    /// A list's element is addressed by its index, as models.0.train.steps or models[0].train.steps.
     /// </summary>
     public static void ApplyOverrides(JsonNode root, IEnumerable<string> overrides, string source)
     {
         var errors = new List<ConfigError>();
         var ordered = overrides
-            .Select((o, i) => (Override: o, Index: i, Keys: o.Split('=', 2)[0].Split('.')))
+            .Select((o, i) => (Override: o, Index: i, Keys: OverridePath(o)))
             .OrderBy(x => x.Keys[^1] == ConfigBinder.KindKey ? x.Keys.Length : int.MaxValue)
             .ThenBy(x => x.Index)
             .Select(x => x.Override);
@@ -174,7 +175,7 @@ public static class ConfigLoader
                     "an override must look like path.to.key=value (e.g. --set world.maxStep=1.5)"));
                 continue;
             }
-            var keys = o[..eq].Split('.');
+            var keys = OverridePath(o);
             var raw = o[(eq + 1)..];
             JsonNode? value;
             try { value = JsonNode.Parse(raw); }
@@ -203,6 +204,13 @@ public static class ConfigLoader
                     if (last) { arr[idx] = value; break; }
                     node = arr[idx];
                 }
+                else if (node is JsonArray list)
+                {
+                    errors.Add(new ConfigError(string.Join('.', keys[..(i + 1)]),
+                        $"--set {o}: '{string.Join('.', keys[..i])}' is a list of {list.Count}; " +
+                        $"address an element by its index, 0 to {list.Count - 1}"));
+                    break;
+                }
                 else
                 {
                     errors.Add(new ConfigError(string.Join('.', keys[..(i + 1)]),
@@ -214,6 +222,10 @@ public static class ConfigLoader
         }
         if (errors.Count > 0) throw new ConfigException(source + " --set", errors);
     }
+
+    // "models[0].train.steps" and "models.0.train.steps" name the same key.
+    private static string[] OverridePath(string o) =>
+        System.Text.RegularExpressions.Regex.Replace(o.Split('=', 2)[0], @"\[(\d+)\]", ".$1").Split('.');
 
     /// <summary>Canonical JSON of a resolved config, as saved next to results.</summary>
     public static string ToJson(object config) =>
