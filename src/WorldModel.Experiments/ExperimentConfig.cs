@@ -208,9 +208,18 @@ public sealed record ExperimentConfig : IValidatable
                 yield return new("evaluation.plan.latentBlur",
                     $"blurs latent maps, but models[{i}] (\"{m.Name}\") has a flat latent (model.latent = flat); " +
                     "set it to [] or give the model a spatial latent");
+            // Each model trains once per entry of seeds; a seed set on the model itself would be silently replaced.
+            if (m.Train.Seed != 0)
+                yield return new($"models[{i}].train.seed", SeedAdvice(m.Train.Seed));
+            if (m.Hierarchy is { } hs && hs.Train.Seed != 0)
+                yield return new($"models[{i}].hierarchy.train.seed", SeedAdvice(hs.Train.Seed));
             if (m.Hierarchy is { } hw && hw.Train.WarmupSteps >= hw.Train.Steps)
                 yield return new($"models[{i}].hierarchy.train.warmupSteps",
                     $"{hw.Train.WarmupSteps} is not below steps ({hw.Train.Steps})");
         }
     }
+
+    private static string SeedAdvice(long seed) =>
+        $"{seed} has no effect in an experiment: each model trains once per entry of seeds (both levels with " +
+        $"the same seed); set seeds instead, e.g. --set 'seeds=[{seed}]'";
 }

@@ -96,6 +96,22 @@ public sealed class ExperimentGraphTests
     }
 
     [Fact]
+    public void Given_a_seed_set_on_a_model_rather_than_in_seeds_Then_it_is_refused_instead_of_silently_replaced()
+    {
+        // An experiment trains each model once per entry of seeds; a seed on the model would change nothing.
+        var low = Assert.Throws<ConfigException>(() => Tiny("models.0.train.seed=1"));
+        Assert.Contains("models[0].train.seed", low.Message);
+        Assert.Contains("has no effect in an experiment", low.Message);
+        Assert.Contains("seeds=[1]", low.Message);
+        string[] high =
+            ["models.0.hierarchy.skip=4", "models.0.hierarchy.train.rollout=2", "evaluation.plannerHorizons=[4]"];
+        var e = Assert.Throws<ConfigException>(() => Tiny([.. high, "models[0].hierarchy.train.seed=3"]));
+        Assert.Contains("models[0].hierarchy.train.seed", e.Message);
+        Assert.Contains("seeds=[3]", e.Message);
+        Tiny([.. high, "seeds=[3]"]);
+    }
+
+    [Fact]
     public void Given_a_collection_experiment_with_a_two_level_model_Then_every_evaluated_round_trains_its_high_level_and_plans_in_two_levels()
     {
         // The committed comparison plans only "latent-hier": without the high level per round nothing learned plans.
