@@ -18,6 +18,14 @@ public sealed record GoalPolicyConfig
 {
     /// <summary>Hidden width of the policy's MLP (two hidden layers).</summary>
     [Range(8, 4096)] public int Hidden { get; init; } = 256;
+
+    /// <summary>
+    /// 0: the chunk is regressed by mean squared error, so where the data goes two ways (around the ball on its
+    /// left or its right) the policy learns their mean, which is neither. K ≥ 1: a mixture of K diagonal
+    /// Gaussians over the chunk, trained by negative log-likelihood, acting on the mean of its likeliest mode
+    /// (robomimic's BC-GMM, Mandlekar et al. 2021, arXiv 2108.03298, used 5 modes).
+    /// </summary>
+    [AddedKey, Range(0, 64)] public int Modes { get; init; }
 }
 
 /// <summary>
@@ -33,10 +41,12 @@ public sealed class GoalPolicy : Module
         Config = config;
         Skip = skip;
         ActionDim = actionDim;
+        // Per mode: a weight's logit, then the chunk's mean and log standard deviation.
+        long outputs = config.Modes == 0 ? skip * actionDim : config.Modes * (1 + 2L * skip * actionDim);
         _net = Sequential(
             Linear(2 * latentSize, config.Hidden), LayerNorm(config.Hidden), ReLU(),
             Linear(config.Hidden, config.Hidden), LayerNorm(config.Hidden), ReLU(),
-            Linear(config.Hidden, skip * actionDim));
+            Linear(config.Hidden, outputs));
         RegisterComponents();
     }
 
@@ -48,9 +58,40 @@ public sealed class GoalPolicy : Module
     /// <summary>The parameters gradients train.</summary>
     public IEnumerable<Parameter> Trainable => _net.parameters();
 
-    /// <summary>(N, …) latents and (N, …) goals → (N, k, A) actions.</summary>
-    public Tensor Chunk(Tensor z, Tensor goal) =>
-        _net.call(cat([z.flatten(1), goal.flatten(1)], 1)).reshape(-1, Skip, ActionDim);
+    /// <summary>(N, …) latents and (N, …) goals → (N, k, A) actions (a mixture's: its likeliest mode).</summary>
+    public Tensor Chunk(Tensor z, Tensor goal)
+    {
+        var output = _net.call(cat([z.flatten(1), goal.flatten(1)], 1));
+        if (Config.Modes == 0) return output.reshape(-1, Skip, ActionDim);
+        var (logits, means, _) = Mixture(output);
+        var likeliest = logits.argmax(1).reshape(-1, 1, 1).expand(-1, 1, means.shape[2]);
+        return means.gather(1, likeliest).reshape(-1, Skip, ActionDim);
+    }
+
+    /// <summary>
+    /// A mixture head's output (N, K·(1 + 2·k·A)) → weight logits (N, K), means and log-stds (N, K, k·A).
+    /// </summary>
+    private (Tensor Logits, Tensor Means, Tensor LogStds) Mixture(Tensor output)
+    {
+        long n = output.shape[0], d = (long)Skip * ActionDim;
+        var modes = output.reshape(n, Config.Modes, 1 + 2 * d);
+        // Standard deviations kept within [e^-5, e^2]: an unbounded one collapses onto a single datum.
+        return (modes[.., .., 0], modes[.., .., 1..(int)(1 + d)], modes[.., .., (int)(1 + d)..].clamp(-5, 2));
+    }
+
+    /// <summary>
+    /// What the policy pays for proposing (N, …) from z toward goal instead of the chunk the data took (N, k, A):
+    /// the squared error, or a mixture's negative log-likelihood per action number (constants dropped).
+    /// </summary>
+    private Tensor ChunkLoss(Tensor z, Tensor goal, Tensor taken)
+    {
+        if (Config.Modes == 0) return (Chunk(z, goal) - taken).pow(2).mean();
+        var (logits, means, logStds) = Mixture(_net.call(cat([z.flatten(1), goal.flatten(1)], 1)));
+        var x = taken.flatten(1).unsqueeze(1);                                 // (N, 1, k·A)
+        var perMode = (-0.5 * ((x - means) * (-logStds).exp()).pow(2) - logStds).sum(2);   // (N, K)
+        var logLikelihood = (perMode + logits.log_softmax(1)).logsumexp(1);
+        return -logLikelihood.mean() / x.shape[2];
+    }
 
     /// <summary>
     /// A plan of <paramref name="horizon"/> actions per latent z (N, …) toward goal (N, …): a chunk, the model's
@@ -71,8 +112,8 @@ public sealed class GoalPolicy : Module
     /// <summary>
     /// Behaviour cloning with hindsight goals on a batch of every-k-th latents z (B, R + 1, …) and the actions
     /// between them (B, R·k, A): each of the first R states, with every later state of its sequence as the goal,
-    /// against the k actions the data took from it (mean squared error). All pairs, no sampling: the loss depends on
-    /// the batch alone.
+    /// against the k actions the data took from it (<see cref="ChunkLoss"/>). All pairs, no sampling: the loss depends
+    /// on the batch alone.
     /// </summary>
     public Tensor Loss(Tensor z, Tensor actions)
     {
@@ -87,6 +128,6 @@ public sealed class GoalPolicy : Module
         var states = flat.index_select(1, fromIndex).flatten(0, 1);           // (B·P, D)
         var goals = flat.index_select(1, toIndex).flatten(0, 1);
         var taken = chunks.index_select(1, fromIndex).flatten(0, 1);          // (B·P, k, A)
-        return (Chunk(states, goals) - taken).pow(2).mean();
+        return ChunkLoss(states, goals, taken);
     }
 }
