@@ -97,4 +97,46 @@ public sealed class CollectionTests(ITestOutputHelper output)
         Assert.Equal(16, added);
         Assert.Equal("random-walk-no-events", last.Label);
     }
+
+    [Fact]
+    public void Given_a_collector_that_learned_a_goal_conditioned_policy_When_gcsl_runs_it_toward_states_of_the_data_Then_its_episodes_end_nearer_them_than_the_random_walks_do()
+    {
+        using var tmp = new TempFolder();
+        // Random walks, a JEPA and its high level learning a policy (jumps of 4) on them, then one round toward
+        // states drawn from those walks, against a round of random walks measured toward the same goals.
+        const int episodes = 64;
+        var config = TinyCollection(
+            "data.steps=32", "collection.initialEpisodes=128", $"collection.roundEpisodes={episodes}",
+            "collection.rounds=1", "collection.evaluateAfter=[]",
+            "collection.collector.train={\"steps\":200,\"batchSize\":16,\"rollout\":8,\"learningRate\":0.002," +
+            "\"warmupSteps\":20}",
+            "collection.collector.hierarchy={\"skip\":4,\"policy\":{\"hidden\":64},\"train\":{\"steps\":300," +
+            "\"batchSize\":16,\"rollout\":4,\"learningRate\":0.002,\"warmupSteps\":20}}",
+            "collection.strategies=[{\"kind\":\"gcsl\",\"plannerHorizon\":8,\"replanEvery\":1}," +
+            "{\"kind\":\"passive\",\"policy\":{\"kind\":\"random-walk\"}}]");
+        var graph = ExperimentRunner.Run(config, tmp["run"], CPU, new RecordingObserver(), CancellationToken.None);
+        var units = graph.Units.OfType<CollectUnit>().ToArray();
+        var initial = units.Single(u => u.Round == 0).Open();
+        var gcsl = units.Single(u => u.Label == "gcsl");
+        var walk = units.Single(u => u.Label == "random-walk");
+        var goals = gcsl.GcslGoals(initial);
+        int sd = initial.Spec.StateDim, steps = initial.Steps, first = config.Collection!.InitialEpisodes;
+        // Goals in the start's own room (the wall at x = 32): the policy learned no way through the door here.
+        double MeanEndDistance(CollectUnit unit, out int pairs)
+        {
+            var data = unit.Open();
+            var sameRoom = Enumerable.Range(0, episodes)
+                .Where(i => data.State(first + i, 0)[0] < 32 == goals[i * sd] < 32).ToArray();
+            pairs = sameRoom.Length;
+            return sameRoom.Average(i =>
+            {
+                var end = data.State(first + i, steps);
+                return Math.Sqrt(Math.Pow(end[0] - goals[i * sd], 2) + Math.Pow(end[1] - goals[i * sd + 1], 2));
+            });
+        }
+        double byPolicy = MeanEndDistance(gcsl, out int n1), byWalk = MeanEndDistance(walk, out int n2);
+        output.WriteLine($"goals in the start's room, mean distance from the episode's end to its goal: gcsl " +
+            $"{byPolicy:F1} px ({n1} episodes), random walk {byWalk:F1} ({n2})");
+        Assert.True(byPolicy < 0.6 * byWalk, $"gcsl {byPolicy:F1} px against the random walk's {byWalk:F1}");
+    }
 }

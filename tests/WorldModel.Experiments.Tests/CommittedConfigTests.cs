@@ -117,12 +117,16 @@ public sealed class CommittedConfigTests
         data["chunkEpisodes"] = 8;
     }
 
-    /// <summary>One small round of every strategy, with a collector trained for two steps.</summary>
+    /// <summary>One small round of every strategy, with a collector (and its high level) trained for two steps.</summary>
     private static void ShrinkCollection(JsonObject collection)
     {
         (collection["initialEpisodes"], collection["roundEpisodes"], collection["rounds"]) = (8, 4, 1);
         collection["evaluateAfter"] = new JsonArray(0, 1);
-        if (collection["collector"] is JsonObject collector) ShrinkTraining(collector);
+        if (collection["collector"] is JsonObject collector)
+        {
+            ShrinkTraining(collector);
+            if (collector["hierarchy"] is JsonObject hierarchy) ShrinkTraining(hierarchy);
+        }
         foreach (var strategy in collection["strategies"] as JsonArray ?? [])
         {
             if (strategy!["kind"]!.GetValue<string>() == "passive") continue;

@@ -84,7 +84,11 @@ public sealed class CollectUnit : DatasetUnit
 
     public override Dataset Open() => _opened ??= Dataset.Open(Folder);
 
-    /// <summary>The seed of a round's new episodes: the same for every strategy, so they start alike.</summary>
+    /// <summary>
+    /// The seed of a round's new episodes, the same for every strategy: active rounds start alike. A passive round's
+    /// generator takes it without its top bit, so its starts match theirs only where that bit is clear (half the
+    /// seeds); left so, since aligning them would change every collected reference.
+    /// </summary>
     private ulong RoundSeed => Rng.Derive((ulong)_data.Seed, (ulong)_seed, stream: 51 + (ulong)Round);
 
     public override string Run(UnitContext context)
@@ -177,6 +181,15 @@ public sealed class CollectUnit : DatasetUnit
                 planning = g.Graph is { } graph ? new GraphPlanningModel(Label, toGoal, graph, () => previous) : toGoal;
                 break;
             }
+            case GcslStrategyConfig:
+            {
+                var policy = model.HighLevel?.Policy ?? throw new InvalidOperationException(
+                    $"{Label}: the collector in {_collector.Folder} learned no policy (collector.hierarchy.policy)");
+                goals = GcslGoals(previous);
+                planning = new LearnedPlanningModel(Label, model, context.Device, CostSpace.Latent, CostShape.Min,
+                    policy: policy, executesProposal: true);
+                break;
+            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(strategy), strategy.GetType().Name, "unknown strategy");
         }
@@ -184,6 +197,24 @@ public sealed class CollectUnit : DatasetUnit
             return context.Observer.Track(Title, _data.Steps, "steps", progress =>
                 new CollectionLoop(_data, renderer, strategy).Collect(planning, count, RoundSeed, Key, goals,
                     t => progress.Report(t), context.Cancel));
+    }
+
+    /// <summary>
+    /// The states a gcsl round's episodes head for (RoundEpisodes × StateDim): drawn uniformly from the data so far,
+    /// <paramref name="previous"/>, with the round's seed, so every run of the round draws the same.
+    /// </summary>
+    public float[] GcslGoals(Dataset previous)
+    {
+        int sd = previous.Spec.StateDim, count = _collection.RoundEpisodes;
+        var states = new float[count * sd];
+        ulong rng = Rng.Derive(RoundSeed, 0, stream: 61);
+        for (int i = 0; i < count; i++)
+        {
+            int e = (int)(Rng.Next(ref rng) % (ulong)previous.Episodes);
+            int t = (int)(Rng.Next(ref rng) % (ulong)(previous.Steps + 1));
+            previous.State(e, t).CopyTo(states.AsSpan(i * sd, sd));
+        }
+        return states;
     }
 
     /// <summary>The chosen episodes of several chunks as one chunk.</summary>

@@ -54,5 +54,9 @@ public sealed record CollectionConfig : IValidatable
             && Collector.Objective is not Models.Objectives.JepaObjectiveConfig { EnsembleHeads: > 1 })
             yield return new("collector.objective.ensembleHeads",
                 "the disagreement strategy needs a collector trained with at least 2 ensemble heads; set it to e.g. 5");
+        if (Strategies.OfType<GcslStrategyConfig>().Any() && Collector.Hierarchy?.Policy is null)
+            yield return new("collector.hierarchy.policy",
+                "the gcsl strategy runs the collector's goal-conditioned policy; give the collector a hierarchy " +
+                "that learns one, e.g. \"hierarchy\": { \"policy\": {} }");
     }
 }

@@ -5,9 +5,9 @@ namespace WorldModel.Experiments.Collection;
 
 /// <summary>
 /// The units of an experiment with a collection section, per seed: the initial data; per strategy and round the
-/// collector trained on the data so far (active strategies) and the round's data; after each evaluated round the
-/// experiment's models (and their high levels) trained on the data so far, their planning methods named
-/// STRATEGY@TRANSITIONS/MODEL.
+/// collector trained on the data so far (active strategies; for gcsl also its high level, which learns the policy)
+/// and the round's data; after each evaluated round the experiment's models (and their high levels) trained on the
+/// data so far, their planning methods named STRATEGY@TRANSITIONS/MODEL.
 /// </summary>
 public static class CollectionGraph
 {
@@ -42,6 +42,18 @@ public static class CollectionGraph
                             Path.Combine(folder, "collect", name, $"collector-r{r - 1}"), previous,
                             id: $"train/collector-{name}-r{r - 1}");
                         units.Add(collector);
+                        if (strategy is GcslStrategyConfig)
+                        {
+                            // GCSL runs the collector's policy: its high level, on the same data.
+                            collector = new TrainStage.Unit(entry, seed,
+                                config.HighRunOf(entry, seed, $"collector-r{r - 1}") with
+                                {
+                                    Name = $"{config.Name}-collector-{name}-r{r - 1}-high",
+                                },
+                                Path.Combine(folder, "collect", name, $"collector-r{r - 1}-high"), previous, collector,
+                                id: $"train/collector-{name}-r{r - 1}-high");
+                            units.Add(collector);
+                        }
                     }
                     var round =
                         new CollectUnit(config.Data, collection, strategy, seed, r, previous, collector, folder);

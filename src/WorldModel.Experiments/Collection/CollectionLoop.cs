@@ -10,8 +10,9 @@ namespace WorldModel.Experiments.Collection;
 /// <summary>
 /// Collects episodes by planning in the real world with a model (an active strategy): a batch of episodes starts
 /// where the world's reset puts them, and every <c>replanEvery</c> steps each plans <c>plannerHorizon</c> steps
-/// ahead against the model's cost (an exploration cost, or the latent distance to a goal) and executes the first
-/// actions. What was done is recorded as a dataset chunk, the same format passive data has.
+/// ahead against the model's cost (an exploration cost, or the latent distance to a goal), or takes a policy's plan
+/// toward the goal (gcsl), and executes the first actions. What was done is recorded as a dataset chunk, the same
+/// format passive data has.
 /// </summary>
 public sealed class CollectionLoop(DataConfig data, IRenderer renderer, ActiveStrategyConfig strategy)
 {
@@ -61,7 +62,9 @@ public sealed class CollectionLoop(DataConfig data, IRenderer renderer, ActiveSt
                 var plan = new float[count * h * ad];
                 for (int i = 0; i < count; i++)
                     plans.AsSpan(i * hMax * ad, h * ad).CopyTo(plan.AsSpan(i * h * ad));
-                planner.Plan(model, plan, count, h, ad, Rng.Derive(seed, (ulong)t, stream: 41));
+                // A policy's proposal is executed as it is (gcsl); any other model is searched.
+                if (model is not IProposingModel { ExecutesProposal: true } proposing || !proposing.Propose(plan, h))
+                    planner.Plan(model, plan, count, h, ad, Rng.Derive(seed, (ulong)t, stream: 41));
                 Array.Clear(plans);
                 for (int i = 0; i < count; i++) plan.AsSpan(i * h * ad, h * ad).CopyTo(plans.AsSpan(i * hMax * ad));
             }

@@ -8,10 +8,11 @@ namespace WorldModel.Experiments.Collection;
 /// <summary>
 /// How a collection round chooses its data: <c>{"kind": "passive", ...}</c> (a policy that ignores what was
 /// collected), or an active strategy that plans, with a model trained on the data so far, toward what that
-/// data lacks: <c>disagreement</c>, <c>novelty</c>, <c>goal-directed</c>.
+/// data lacks: <c>disagreement</c>, <c>novelty</c>, <c>goal-directed</c>; or <c>gcsl</c>, which runs the
+/// collector's goal-conditioned policy so that its own attempts become its next demonstrations.
 /// </summary>
 [ConfigUnion(typeof(PassiveStrategyConfig), typeof(DisagreementStrategyConfig), typeof(NoveltyStrategyConfig),
-    typeof(GoalDirectedStrategyConfig))]
+    typeof(GoalDirectedStrategyConfig), typeof(GcslStrategyConfig))]
 public abstract record StrategyConfig
 {
     /// <summary>Names the strategy in results, folders and plots (letters, digits, '-').</summary>
@@ -88,3 +89,14 @@ public sealed record GoalDirectedStrategyConfig : ActiveStrategyConfig
     /// </summary>
     [AddedKey] public DataGraphConfig? Graph { get; init; }
 }
+
+/// <summary>
+/// Goal-conditioned supervised learning (GCSL, Ghosh et al. 2019, arXiv 1912.06088): the collector's own
+/// goal-conditioned policy (<c>collector.hierarchy.policy</c>) is run toward states drawn from the data so far, and
+/// what it did joins the data. Relabelled with the states it did reach (the policy's hindsight goals), its attempts
+/// become demonstrations from where the policy itself goes, mistakes included, which an expert's data never shows.
+/// The policy's plan of <c>plannerHorizon</c> steps is executed as it is (no search: <c>planner</c> is not used),
+/// re-proposed every <c>replanEvery</c> steps.
+/// </summary>
+[ConfigName("gcsl")]
+public sealed record GcslStrategyConfig : ActiveStrategyConfig;
