@@ -49,6 +49,25 @@ public sealed class Dataset
         Actions.AsSpan((episode * Steps + t) * Spec.ActionDim, Spec.ActionDim);
     public ReadOnlySpan<float> Layout(int episode) => Layouts.AsSpan(episode * Spec.LayoutDim, Spec.LayoutDim);
 
+    /// <summary>
+    /// <paramref name="count"/> states drawn uniformly over episodes and time steps from the random stream
+    /// <paramref name="rng"/>, with their episodes' layouts: (count × StateDim, count × LayoutDim).
+    /// </summary>
+    public (float[] States, float[] Layouts) DrawStates(int count, ulong rng)
+    {
+        int sd = Spec.StateDim, ld = Spec.LayoutDim;
+        var states = new float[count * sd];
+        var layouts = new float[count * ld];
+        for (int i = 0; i < count; i++)
+        {
+            int e = (int)(Sim.Rng.Next(ref rng) % (ulong)Episodes);
+            int t = (int)(Sim.Rng.Next(ref rng) % (ulong)(Steps + 1));
+            State(e, t).CopyTo(states.AsSpan(i * sd, sd));
+            Layout(e).CopyTo(layouts.AsSpan(i * ld, ld));
+        }
+        return (states, layouts);
+    }
+
     public static Dataset Open(string folder)
     {
         if (!Directory.Exists(folder)) throw new DatasetCorruptException($"no dataset folder at '{folder}'");

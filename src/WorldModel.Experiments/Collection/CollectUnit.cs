@@ -203,19 +203,8 @@ public sealed class CollectUnit : DatasetUnit
     /// The states a gcsl round's episodes head for (RoundEpisodes × StateDim): drawn uniformly from the data so far,
     /// <paramref name="previous"/>, with the round's seed, so every run of the round draws the same.
     /// </summary>
-    public float[] GcslGoals(Dataset previous)
-    {
-        int sd = previous.Spec.StateDim, count = _collection.RoundEpisodes;
-        var states = new float[count * sd];
-        ulong rng = Rng.Derive(RoundSeed, 0, stream: 61);
-        for (int i = 0; i < count; i++)
-        {
-            int e = (int)(Rng.Next(ref rng) % (ulong)previous.Episodes);
-            int t = (int)(Rng.Next(ref rng) % (ulong)(previous.Steps + 1));
-            previous.State(e, t).CopyTo(states.AsSpan(i * sd, sd));
-        }
-        return states;
-    }
+    public float[] GcslGoals(Dataset previous) =>
+        previous.DrawStates(_collection.RoundEpisodes, Rng.Derive(RoundSeed, 0, stream: 61)).States;
 
     /// <summary>The chosen episodes of several chunks as one chunk.</summary>
     private ChunkFile Gather(List<(ChunkFile Chunk, int Episode)> episodes, Sim.Worlds.WorldSpec spec)

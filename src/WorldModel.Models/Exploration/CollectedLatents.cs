@@ -54,16 +54,7 @@ public sealed class CollectedLatents : IDisposable
         int neighbours = 5)
     {
         int sd = data.Spec.StateDim, ld = data.Spec.LayoutDim;
-        var states = new float[count * sd];
-        var layouts = new float[count * ld];
-        ulong rng = Rng.Derive(seed, 0, stream: 31);
-        for (int i = 0; i < count; i++)
-        {
-            int e = (int)(Rng.Next(ref rng) % (ulong)data.Episodes);
-            int t = (int)(Rng.Next(ref rng) % (ulong)(data.Steps + 1));
-            data.State(e, t).CopyTo(states.AsSpan(i * sd, sd));
-            data.Layout(e).CopyTo(layouts.AsSpan(i * ld, ld));
-        }
+        var (states, layouts) = data.DrawStates(count, Rng.Derive(seed, 0, stream: 31));
         var scenes = new SceneBuilder(data.Config.World, data.Config.Render);
         var frames = scenes.Render(renderer, states, layouts, count);
         return TorchGuard.Pure(() =>
