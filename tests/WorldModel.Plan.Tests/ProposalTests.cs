@@ -112,4 +112,61 @@ public sealed class ProposalTests(ITestOutputHelper output)
         Assert.Equal(alone.Proposals, alone.Scored);
         Assert.Equal(searched.Proposals * 64 * 2, searched.Scored);
     }
+
+    /// <summary>Proposes the same action at every step, (0.5, 0) on even replans and (0, 0.5) on odd ones.</summary>
+    private sealed class AlternatingProposer(bool execute) : IProposingModel
+    {
+        private readonly IPlanningModel _oracle = PlanningModels.Oracle(World, OracleCost.Straight, CostShape.Sum);
+        private int _replans;
+        public bool ExecutesProposal => execute;
+        public string Name => "alternating-proposer";
+        public void SetGoals(Observations goals) => _oracle.SetGoals(goals);
+        public void Observe(Observations current) => _oracle.Observe(current);
+        public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs) =>
+            _oracle.Score(actions, candidates, horizon, costs);
+        public void Dispose() => _oracle.Dispose();
+
+        public bool Propose(Span<float> plan, int horizon)
+        {
+            bool even = _replans++ % 2 == 0;
+            for (int t = 0; t < plan.Length / 2; t++)
+                (plan[2 * t], plan[2 * t + 1]) = even ? (0.5f, 0f) : (0f, 0.5f);
+            return true;
+        }
+    }
+
+    private static List<float[]> PlannedActions(IPlanningModel model, float proposalAverage, int replans)
+    {
+        var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels });
+        using var renderer = new CpuRasterizer(scenes.Format);
+        var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 1, SameRoom = 0, Seed = 3 }, World);
+        var loop = new MpcLoop(World, renderer, scenes, new MpcConfig
+        {
+            Planner = new MppiConfig { Samples = 16, Iterations = 1 },
+            PlannerHorizon = 4,
+            ReplanEvery = 1,
+            ProposalAverage = proposalAverage,
+        }, model, episodes);
+        var plans = new List<float[]>();
+        for (int r = 0; r < replans && !loop.Finished; r++) plans.Add(loop.Step().PlannedActions!);
+        return plans;
+    }
+
+    [Fact]
+    public void Given_proposals_that_alternate_When_executed_with_proposal_averaging_Then_each_step_blends_the_new_one_with_the_last_plan_and_a_search_ignores_it()
+    {
+        using var alone = new AlternatingProposer(execute: true);
+        var plans = PlannedActions(alone, proposalAverage: 0.5f, replans: 3);
+        // The first plan has nothing before it: the proposal as it is. Then (1 − w) × new + w × the last plan,
+        // shifted by the step taken: its last step, which the last plan did not cover, is the new proposal's.
+        Assert.Equal([0.5f, 0f, 0.5f, 0f, 0.5f, 0f, 0.5f, 0f], plans[0]);
+        Assert.Equal([0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0f, 0.5f], plans[1]);
+        Assert.Equal([0.375f, 0.125f, 0.375f, 0.125f, 0.25f, 0.25f, 0.5f, 0f], plans[2]);
+        using var unaveraged = new AlternatingProposer(execute: true);
+        Assert.Equal([0f, 0.5f, 0f, 0.5f, 0f, 0.5f, 0f, 0.5f], PlannedActions(unaveraged, 0, 2)[1]);
+        // A search from the proposals plans the same with it as without.
+        using var searchedA = new AlternatingProposer(execute: false);
+        using var searchedB = new AlternatingProposer(execute: false);
+        Assert.Equal(PlannedActions(searchedA, 0, 3), PlannedActions(searchedB, 0.5f, 3));
+    }
 }

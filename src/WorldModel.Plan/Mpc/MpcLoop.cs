@@ -32,6 +32,7 @@ public sealed class MpcLoop
     private readonly SuccessTracker _tracker;
     private readonly float[] _layouts, _plans, _minDistance, _states, _step;
     private readonly int[] _replans, _stoppedAt;
+    private readonly int[] _warmSteps; // steps of each warm start that hold a shifted plan (the rest are zeros)
     private readonly bool[] _done;
     private readonly int _e, _a, _sd, _ld, _hMax, _budget, _stride, _lowHorizon, _m, _hhMax;
     private readonly IPlanningWorld _world;
@@ -101,6 +102,7 @@ public sealed class MpcLoop
         _highPlans = new float[_e * _hhMax * _m];
         _sinceShift = new int[_e];
         _replans = new int[_e];
+        _warmSteps = new int[_e];
         _done = new bool[_e];
         _stoppedAt = new int[_e];
         _states = new float[_e * _sd];
@@ -161,8 +163,11 @@ public sealed class MpcLoop
         // A model with a policy starts the search from its proposal (the warm start is then the search's to find), or
         // has it executed as it is.
         var proposing = _hier is null ? _model as IProposingModel : null;
+        var warm = _config.ProposalAverage > 0 ? (float[])plan.Clone() : null;
         bool proposed = proposing is not null && proposing.Propose(plan, h);
-        var found = proposed && proposing!.ExecutesProposal
+        bool executed = proposed && proposing!.ExecutesProposal;
+        if (executed && warm is not null) AverageWithWarm(plan, warm, active, h);
+        var found = executed
             ? Unsearched(plan, active.Length, h)
             : _planner.Plan(_model, plan, active.Length, h, a, seed);
         _planSeconds += sw.Elapsed.TotalSeconds;
@@ -202,11 +207,13 @@ public sealed class MpcLoop
         T = t;
         // Warm start: shift each plan by the executed actions; the tail starts at zero. A high plan shifts by a
         // macro-action once k steps of it have been executed.
+        foreach (int i in active) _warmSteps[i] = h;
         for (int i = 0; i < e; i++)
         {
             var p = _plans.AsSpan(i * stride * a, stride * a);
             p[(k * a)..].CopyTo(p);
             p[((stride - k) * a)..].Clear();
+            _warmSteps[i] = Math.Max(0, _warmSteps[i] - k);
             if (_hier is null) continue;
             for (_sinceShift[i] += k; _sinceShift[i] >= _hier.Skip; _sinceShift[i] -= _hier.Skip)
             {
@@ -234,6 +241,20 @@ public sealed class MpcLoop
             plan.AsSpan(j * macroSteps * m, macroSteps * m).CopyTo(_highPlans.AsSpan(active[j] * _hhMax * m));
         var aimAtGoal = hier.AimAt(plan, macroSteps);
         return new HighLevelStep(found, plan, macroSteps, aimAtGoal);
+    }
+
+    /// <summary>
+    /// Temporal ensembling: each step of a proposal that the last plan also covers becomes
+    /// (1 − w) × proposal + w × last plan, w = <see cref="MpcConfig.ProposalAverage"/>.
+    /// </summary>
+    private void AverageWithWarm(float[] plan, float[] warm, int[] active, int h)
+    {
+        float w = _config.ProposalAverage;
+        for (int j = 0; j < active.Length; j++)
+        {
+            int covered = Math.Min(h, _warmSteps[active[j]]) * _a, at = j * h * _a;
+            for (int x = at; x < at + covered; x++) plan[x] = (1 - w) * plan[x] + w * warm[x];
+        }
     }
 
     /// <summary>What a plan executed without search costs, as a search's one iteration would report it.</summary>
