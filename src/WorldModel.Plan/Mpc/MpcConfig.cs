@@ -61,8 +61,8 @@ public sealed record MpcConfig
     /// For a plan executed as proposed ("NAME/policy"): the weight of the last executed plan, shifted by the steps
     /// taken, in the one executed now, the rest the policy's new proposal; executed plans so average every earlier
     /// proposal for a step with weights falling geometrically (ACT's temporal ensembling of action chunks, Zhao et
-    /// al. 2023), which smooths a policy whose proposals jump between ways round an obstacle. 0: the new proposal as
-    /// it is. Searched methods ignore it.
+    /// al. 2023), meant to smooth a policy whose proposals jump between ways round an obstacle (on Push-Ball it made
+    /// the policy late: docs/guide.md). 0: the new proposal as it is. Searched methods ignore it.
     /// </summary>
     [AddedKey, Range(0, 0.99)] public float ProposalAverage { get; init; }
     /// <summary>How a latent method planned over a graph of its encoded training data ("NAME/latent-graph") builds
