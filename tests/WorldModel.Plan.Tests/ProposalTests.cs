@@ -67,19 +67,23 @@ public sealed class ProposalTests(ITestOutputHelper output)
         }
     }
 
+    private static readonly SceneBuilder Scenes =
+        new(World, new RenderConfig { Layout = ObservationLayout.Channels });
+
+    private static IReadOnlyList<PlanEpisode> AcrossRooms(int count, int seed) =>
+        PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = count, SameRoom = 0, Seed = seed }, World);
+
     private static EpisodeResult[] Run(IPlanningModel model)
     {
-        var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels });
-        using var renderer = new CpuRasterizer(scenes.Format);
-        var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 16, SameRoom = 0, Seed = 42 }, World);
-        var runner = new MpcRunner(World, renderer, scenes, new MpcConfig
+        using var renderer = new CpuRasterizer(Scenes.Format);
+        var runner = new MpcRunner(World, renderer, Scenes, new MpcConfig
         {
             Planner = new MppiConfig { Samples = 64, Iterations = 2 },
             PlannerHorizon = 48,
             ReplanEvery = 4,
             BatchEpisodes = 16,
         });
-        return runner.Run(model, episodes);
+        return runner.Run(model, AcrossRooms(16, seed: 42));
     }
 
     [Fact]
@@ -137,16 +141,14 @@ public sealed class ProposalTests(ITestOutputHelper output)
 
     private static List<float[]> PlannedActions(IPlanningModel model, float proposalAverage, int replans)
     {
-        var scenes = new SceneBuilder(World, new RenderConfig { Layout = ObservationLayout.Channels });
-        using var renderer = new CpuRasterizer(scenes.Format);
-        var episodes = PlanEpisodes.Generate(new EpisodesConfig { AcrossRooms = 1, SameRoom = 0, Seed = 3 }, World);
-        var loop = new MpcLoop(World, renderer, scenes, new MpcConfig
+        using var renderer = new CpuRasterizer(Scenes.Format);
+        var loop = new MpcLoop(World, renderer, Scenes, new MpcConfig
         {
             Planner = new MppiConfig { Samples = 16, Iterations = 1 },
             PlannerHorizon = 4,
             ReplanEvery = 1,
             ProposalAverage = proposalAverage,
-        }, model, episodes);
+        }, model, AcrossRooms(1, seed: 3));
         var plans = new List<float[]>();
         for (int r = 0; r < replans && !loop.Finished; r++) plans.Add(loop.Step().PlannedActions!);
         return plans;
