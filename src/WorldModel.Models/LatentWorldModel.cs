@@ -39,7 +39,10 @@ public sealed class LatentWorldModel : Module
             ? new InverseDynamics(Encoder.LatentShape.Aggregate(1L, (a, b) => a * b), actionDim)
             : null;
         var shape = Encoder.LatentShape;
-        HighLevel = hierarchy is null ? null : new Hierarchy.HighLevel(hierarchy, config, shape, actionDim);
+        HighLevel = hierarchy is null
+            ? null
+            : new Hierarchy.HighLevel(
+                hierarchy, config, shape, actionDim, () => new ImpalaEncoder(config, channels, frameSize));
         Ensemble = ensembleHeads == 0 ? null : new Exploration.Ensemble(ensembleHeads, config, shape, actionDim);
         RegisterComponents();
     }
@@ -69,11 +72,13 @@ public sealed class LatentWorldModel : Module
         return EncodeWith(TargetEncoder ?? Encoder, frames).detach();
     }
 
-    private Tensor EncodeWith(ImpalaEncoder encoder, Tensor frames)
+    /// <summary>(B, T, C, H, W) frames → (B, T, …latent) through <paramref name="encoder"/>, one of this model's
+    /// kind (its own, its target, or a policy's own copy).</summary>
+    public static Tensor EncodeWith(ImpalaEncoder encoder, Tensor frames)
     {
         long b = frames.shape[0], t = frames.shape[1];
         var z = encoder.call(frames.flatten(0, 1));
-        return z.reshape([b, t, .. LatentShape]);
+        return z.reshape([b, t, .. encoder.LatentShape]);
     }
 
     /// <summary>target ← m·target + (1 − m)·online, after each optimiser step.</summary>

@@ -48,7 +48,8 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
             },
             CheckpointEvery = highSteps,
         };
-        string name = "high" + (value is null ? "" : "-value") + (policy is null ? "" : "-policy");
+        string name = "high" + (value is null ? "" : "-value") + (policy is null ? "" : "-policy")
+            + (policy is { OwnEncoder: true } ? "-own" : "");
         var highRun = new TrainingRun(high, Path.Combine(_root, name));
         var sw = System.Diagnostics.Stopwatch.StartNew();
         if (lowRun.CompletedSteps() < lowSteps)
@@ -191,6 +192,71 @@ public sealed class HierarchyTests(ITestOutputHelper output) : IDisposable
         var frames = Assert.Throws<ArgumentException>(() => new LearnedPlanningModel(
             "jepa/frames-policy", b, CPU, CostSpace.Pixel, CostShape.Min, policy: policy));
         Assert.Contains("latent space", frames.Message);
+    }
+
+    [Fact]
+    public void Given_a_policy_with_its_own_encoder_Then_it_starts_from_the_JEPAs_encoder_trains_only_its_copy_beats_the_data_mean_and_proposes_one_chunk_toward_the_goal()
+    {
+        var (low, plain) = TrainBoth(lowSteps: 150, highSteps: 300);
+        var (_, own) = TrainBoth(
+            lowSteps: 150, highSteps: 300, policy: new GoalPolicyConfig { Hidden = 64, OwnEncoder = true });
+        var (_, lowModel) = TrainedPlanningModels.LoadTrained(low.Folder, CPU);
+        var (_, a) = TrainedPlanningModels.LoadTrained(plain.Folder, CPU);
+        var (_, b) = TrainedPlanningModels.LoadTrained(own.Folder, CPU);
+
+        // The JEPA and the jumps are bit for bit those of the run without a policy; the policy's own encoder is
+        // the JEPA's architecture, started from its weights and moved by the policy's loss alone.
+        var ownWeights = b.state_dict();
+        foreach (var (name, w) in a.state_dict())
+            Assert.True(w.allclose(ownWeights[name], rtol: 0, atol: 0), $"{name} differs with a policy's own encoder");
+        var policy = b.HighLevel!.Policy!;
+        var encoder = Assert.IsType<Nets.ImpalaEncoder>(policy.Encoder);
+        var jepa = lowModel.Encoder.state_dict();
+        double Distance(IDictionary<string, Tensor> other) =>
+            encoder.state_dict().Sum(p => (p.Value - other[p.Key]).abs().max().item<float>());
+        double moved = Distance(jepa);
+        var data = TinyWorld.Dataset.Config;
+        using var fresh = new Nets.ImpalaEncoder(Tiny, new SceneBuilder(data.World, data.Render).Format.Channels,
+            data.Render.Size);
+        double fromFresh = Distance(fresh.state_dict());
+        output.WriteLine($"the policy's encoder from the JEPA's: {moved:F4}; from a fresh one: {fromFresh:F4} " +
+            "(sum over tensors of the largest |difference|)");
+        Assert.True(moved > 0, "the policy's own encoder never trained");
+        Assert.True(moved < 0.5 * fromFresh, $"{moved:F4} from the JEPA's, {fromFresh:F4} from a fresh encoder");
+
+        // Held-out batches: from frames, its chunks beat the batch's own mean chunk.
+        using (no_grad())
+        {
+            var sampler = TinyWorld.Sampler(64, 2 * Skip + 1, seed: 99);
+            double cloned = 0, mean = 0;
+            for (int i = 0; i < 4; i++)
+            {
+                var batch = sampler.Sample(i);
+                var frames = FrameTensors.Frames(batch, CPU);
+                var taken = FrameTensors.Actions(batch, CPU)[.., ..Skip];
+                var chunk = policy.Chunk(policy.EncodeOwn(frames[.., 0]), policy.EncodeOwn(frames[.., 2 * Skip]));
+                cloned += (chunk - taken).pow(2).mean().item<float>();
+                mean += (taken.mean([0], keepdim: true) - taken).pow(2).mean().item<float>();
+            }
+            output.WriteLine($"chunk error: own-encoder policy {cloned / 4:F4}, the batch's mean chunk {mean / 4:F4}");
+            Assert.True(cloned < 0.8 * mean, $"policy {cloned / 4:F4} vs mean chunk {mean / 4:F4}");
+        }
+
+        // Its proposal is one chunk toward the goal, then standing still (it cannot see the frames past it).
+        var methods = TrainedPlanningModels.FromRun(own.Folder, CPU, CostShape.Min, CostShape.Terminal);
+        var alone = Assert.IsType<LearnedPlanningModel>(methods.Single(m => m.Name == "jepa/policy"));
+        alone.SetGoals(Observed([(8, 40), (26, 40)]));
+        alone.Observe(Observed([(17, 40), (17, 40)]));
+        const int horizon = 2 * Skip + 2;
+        var plan = new float[2 * horizon * 2];
+        Assert.True(alone.Propose(plan, horizon));
+        float MeanX(int e) => Enumerable.Range(0, Skip).Average(t => plan[(e * horizon + t) * 2]);
+        output.WriteLine($"own encoder's chunk, mean x action: toward the left goal {MeanX(0):F2}, the right {MeanX(1):F2}");
+        Assert.True(MeanX(0) < 0 && MeanX(1) > 0, $"left {MeanX(0):F2}, right {MeanX(1):F2}");
+        for (int e = 0; e < 2; e++)
+            for (int t = Skip; t < horizon; t++)
+                Assert.Equal((0f, 0f), (plan[(e * horizon + t) * 2], plan[(e * horizon + t) * 2 + 1]));
+        foreach (var m in methods) m.Dispose();
     }
 
     /// <summary>The agent at each point of the fixed layout, rendered as the tiny data renders it.</summary>

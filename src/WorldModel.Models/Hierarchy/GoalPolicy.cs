@@ -26,6 +26,15 @@ public sealed record GoalPolicyConfig
     /// (robomimic's BC-GMM, Mandlekar et al. 2021, arXiv 2108.03298, used 5 modes).
     /// </summary>
     [AddedKey, Range(0, 64)] public int Modes { get; init; }
+
+    /// <summary>
+    /// false: the policy reads the JEPA's frozen latent. true: it reads frames through its own copy of the
+    /// JEPA's encoder, started from the JEPA's weights and trained by the policy's loss alone (the JEPA and its
+    /// jumps are left as they are), so what the policy needs (the agent's place, beside the ball's) is kept even
+    /// where the JEPA's latent let it go. Its plan is then one chunk: later chunks would need frames it cannot
+    /// see, so the rest of the horizon stands still (with replanning every step only the first action is taken).
+    /// </summary>
+    [AddedKey] public bool OwnEncoder { get; init; }
 }
 
 /// <summary>
@@ -35,8 +44,13 @@ public sealed record GoalPolicyConfig
 public sealed class GoalPolicy : Module
 {
     private readonly Sequential _net;
+    private readonly Nets.ImpalaEncoder? _encoder;
 
-    public GoalPolicy(GoalPolicyConfig config, long latentSize, int skip, int actionDim) : base(nameof(GoalPolicy))
+    /// <param name="newEncoder">Makes the policy's own encoder (the JEPA's architecture); used with
+    /// <see cref="GoalPolicyConfig.OwnEncoder"/> only.</param>
+    public GoalPolicy(
+        GoalPolicyConfig config, long latentSize, int skip, int actionDim, Func<Nets.ImpalaEncoder>? newEncoder = null)
+        : base(nameof(GoalPolicy))
     {
         Config = config;
         Skip = skip;
@@ -47,6 +61,9 @@ public sealed class GoalPolicy : Module
             Linear(2 * latentSize, config.Hidden), LayerNorm(config.Hidden), ReLU(),
             Linear(config.Hidden, config.Hidden), LayerNorm(config.Hidden), ReLU(),
             Linear(config.Hidden, outputs));
+        // Made after the MLP, so its weights start as they do without an own encoder (the same draws of the seed).
+        if (config.OwnEncoder)
+            _encoder = (newEncoder ?? throw new ArgumentException("a policy with its own encoder needs one made"))();
         RegisterComponents();
     }
 
@@ -55,8 +72,27 @@ public sealed class GoalPolicy : Module
     public int Skip { get; }
     public int ActionDim { get; }
 
-    /// <summary>The parameters gradients train.</summary>
-    public IEnumerable<Parameter> Trainable => _net.parameters();
+    /// <summary>The parameters gradients train (with an own encoder, its too).</summary>
+    public IEnumerable<Parameter> Trainable => _encoder is null ? _net.parameters() : parameters();
+
+    /// <summary>The policy's own encoder (<see cref="GoalPolicyConfig.OwnEncoder"/>); null: it reads the JEPA's latent.
+    /// </summary>
+    public Nets.ImpalaEncoder? Encoder => _encoder;
+
+    /// <summary>(N, C, H, W) frames → (N, D): the policy's own latents (with an own encoder only).</summary>
+    public Tensor EncodeOwn(Tensor frames) =>
+        (_encoder ?? throw new InvalidOperationException("this policy reads the JEPA's latent")).call(frames);
+
+    /// <summary>
+    /// The plan of a policy with its own encoder, from frames (N, C, H, W) toward goal frames: its chunk, then
+    /// standing still to the horizon. (N, horizon, A).
+    /// </summary>
+    public Tensor PlanFromFrames(Tensor frames, Tensor goalFrames, int horizon)
+    {
+        var chunk = Chunk(EncodeOwn(frames), EncodeOwn(goalFrames));                      // (N, k, A)
+        if (horizon <= Skip) return chunk[.., ..horizon].contiguous();
+        return cat([chunk, zeros(chunk.shape[0], horizon - Skip, ActionDim, device: chunk.device)], 1);
+    }
 
     /// <summary>(N, …) latents and (N, …) goals → (N, k, A) actions (a mixture's: its likeliest mode).</summary>
     public Tensor Chunk(Tensor z, Tensor goal)

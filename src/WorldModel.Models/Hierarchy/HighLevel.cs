@@ -22,7 +22,11 @@ public sealed class HighLevel : Module
     private readonly GoalValue? _value;
     private readonly GoalPolicy? _policy;
 
-    public HighLevel(HierarchyConfig config, ModelConfig model, long[] latentShape, int actionDim)
+    /// <param name="newEncoder">Makes an encoder of the low level's kind, for a policy with its own
+    /// (<see cref="GoalPolicyConfig.OwnEncoder"/>).</param>
+    public HighLevel(
+        HierarchyConfig config, ModelConfig model, long[] latentShape, int actionDim,
+        Func<ImpalaEncoder>? newEncoder = null)
         : base(nameof(HighLevel))
     {
         Skip = config.Skip;
@@ -47,7 +51,8 @@ public sealed class HighLevel : Module
             _value = new GoalValue(value, latentShape.Aggregate(1L, (a, b) => a * b));
         // After the value, for the same reason.
         if (config.Policy is { } policy)
-            _policy = new GoalPolicy(policy, latentShape.Aggregate(1L, (a, b) => a * b), config.Skip, actionDim);
+            _policy = new GoalPolicy(
+                policy, latentShape.Aggregate(1L, (a, b) => a * b), config.Skip, actionDim, newEncoder);
         RegisterComponents();
     }
 

@@ -37,7 +37,9 @@ public static class HighLevelObjective
         }
         if (high.Policy is { } policy)
         {
-            terms["policy"] = policy.Loss(z, actions);
+            // An own encoder reads the frames with gradient (the policy's loss trains it); else the frozen latent.
+            var read = policy.Encoder is null ? z : LatentWorldModel.EncodeWith(policy.Encoder, frames);
+            terms["policy"] = policy.Loss(read, actions);
             total = total + terms["policy"];
         }
         return new LossTerms(total, terms);

@@ -32,6 +32,7 @@ public sealed class LearnedPlanningModel
     private readonly Func<double[,]>? _readout;
     private Tensor? _readoutMatrix; // D × T, made from _readout on the first SetGoals
     private Tensor? _goalLatent, _goalFrame, _current, _aim;
+    private Tensor? _currentFrame; // kept only for a policy with its own encoder, which reads frames
     private int _variants = 1; // goal observations per episode: the cost is the distance to the nearest
     private IReadOnlyList<double> _blur = [];
     private (Tensor Rows, Tensor Columns, float Weight)[]? _blurKernels; // made from _blur on the first map measured
@@ -153,7 +154,10 @@ public sealed class LearnedPlanningModel
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         _current?.Dispose();
-        _current = _model.Encoder.call(Frames(current)).DetachFromDisposeScope();
+        _currentFrame?.Dispose();
+        var frames = Frames(current);
+        _current = _model.Encoder.call(frames).DetachFromDisposeScope();
+        _currentFrame = _policy?.Encoder is null ? null : frames.DetachFromDisposeScope();
     });
 
     public void Score(ReadOnlySpan<float> actions, int candidates, int horizon, Span<float> costs)
@@ -331,6 +335,11 @@ public sealed class LearnedPlanningModel
             using var _ = no_grad();
             using var scope = NewDisposeScope();
             long episodes = _current.shape[0];
+            if (policy.Encoder is not null)
+            {
+                var goalFrame = _goalFrame!.reshape([episodes, _variants, .. _goalFrame.shape[1..]])[.., 0];
+                return Readback.Floats(policy.PlanFromFrames(_currentFrame!, goalFrame, horizon));
+            }
             var goal = _goalLatent.reshape([episodes, _variants, .. _goalLatent.shape[1..]])[.., 0];
             return Readback.Floats(policy.Imagine(_model, _current, goal, horizon));
         });
@@ -390,5 +399,6 @@ public sealed class LearnedPlanningModel
         _goalFrame?.Dispose();
         _goalLatent?.Dispose();
         _current?.Dispose();
+        _currentFrame?.Dispose();
     }
 }

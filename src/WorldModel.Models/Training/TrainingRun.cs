@@ -134,8 +134,12 @@ public sealed class TrainingRun
         Checkpoint.Load(low.LatestCheckpoint()!, Identity(folder), lowModel, optimizer: null);
         var weights = lowModel.state_dict();
         using (torch.no_grad())
+        {
             foreach (var (name, tensor) in model.state_dict())
                 if (weights.TryGetValue(name, out var w)) tensor.copy_(w);
+            // A policy with its own encoder starts from the JEPA's (the jump's training never reads it).
+            if (model.HighLevel!.Policy?.Encoder is { } own) own.load_state_dict(model.Encoder.state_dict());
+        }
         foreach (var p in model.parameters()) p.requires_grad = false;
         foreach (var p in model.HighLevel!.JumpParameters) p.requires_grad = true;
         foreach (var p in model.HighLevel.Value?.Trainable ?? []) p.requires_grad = true;
