@@ -84,6 +84,17 @@ public sealed class GoalPolicy : Module
         (_encoder ?? throw new InvalidOperationException("this policy reads the JEPA's latent")).call(frames);
 
     /// <summary>
+    /// The plan from each state (its latent, and its frame where the policy has its own encoder) toward its goal
+    /// (the same): <see cref="Imagine"/>, or with an own encoder <see cref="PlanFromFrames"/>. (N, horizon, A).
+    /// </summary>
+    public Tensor Plan(
+        LatentWorldModel model, (Tensor Latent, Tensor? Frame) from, (Tensor Latent, Tensor Frame) goal, int horizon) =>
+        _encoder is null
+            ? Imagine(model, from.Latent, goal.Latent, horizon)
+            : PlanFromFrames(from.Frame ?? throw new ArgumentException("a policy with its own encoder reads frames"),
+                goal.Frame, horizon);
+
+    /// <summary>
     /// The plan of a policy with its own encoder, from frames (N, C, H, W) toward goal frames: its chunk, then
     /// standing still to the horizon. (N, horizon, A).
     /// </summary>

@@ -322,8 +322,8 @@ public sealed class LearnedPlanningModel
     }
 
     /// <summary>
-    /// The policy's plan for each observed episode: a chunk of k actions from the current latent toward the goal
-    /// (the first goal variant), the predictor rolled through it, the next chunk from there, until the horizon.
+    /// The policy's plan for each observed episode toward its goal (the first goal variant):
+    /// <see cref="Hierarchy.GoalPolicy.Plan"/>.
     /// </summary>
     public bool Propose(Span<float> plan, int horizon)
     {
@@ -335,13 +335,9 @@ public sealed class LearnedPlanningModel
             using var _ = no_grad();
             using var scope = NewDisposeScope();
             long episodes = _current.shape[0];
-            if (policy.Encoder is not null)
-            {
-                var goalFrame = _goalFrame!.reshape([episodes, _variants, .. _goalFrame.shape[1..]])[.., 0];
-                return Readback.Floats(policy.PlanFromFrames(_currentFrame!, goalFrame, horizon));
-            }
-            var goal = _goalLatent.reshape([episodes, _variants, .. _goalLatent.shape[1..]])[.., 0];
-            return Readback.Floats(policy.Imagine(_model, _current, goal, horizon));
+            Tensor First(Tensor goals) => goals.reshape([episodes, _variants, .. goals.shape[1..]])[.., 0];
+            return Readback.Floats(policy.Plan(
+                _model, (_current, _currentFrame), (First(_goalLatent), First(_goalFrame!)), horizon));
         });
         if (proposed.Length != plan.Length)
             throw new ArgumentException($"the plan holds {plan.Length} values; the proposal {proposed.Length}");
