@@ -24,6 +24,11 @@ public sealed record ModelEntry
     /// </summary>
     public HierarchyEntry? Hierarchy { get; init; }
     /// <summary>
+    /// Set: a curriculum; each seed first trains on <see cref="PretrainEntry.World"/> in its own unit
+    /// (train/NAME-seedS-pretrain), and this model's training starts from those weights; unset: from random weights.
+    /// </summary>
+    [AddedKey] public PretrainEntry? Pretrain { get; init; }
+    /// <summary>
     /// The ways to plan with it, out of "latent", "frames" (a pixel model), "latent-hier" and "frames-hier" (with a
     /// hierarchy), "latent-value" and "latent-hier-value" (with a hierarchy that learns a value), "latent-policy"
     /// and "policy" (with a hierarchy that learns a policy: searched from its proposals; executed alone), and
@@ -80,6 +85,21 @@ public sealed record ModelEntry
     /// <summary>Whether the method with this suffix is planned.</summary>
     public bool Plans(string suffix) =>
         Methods?.Contains(suffix) ?? !(ListedOnlyMethods.Contains(suffix) || SearchMethods.Contains(suffix));
+}
+
+/// <summary>
+/// A curriculum's first phase: the model trains for <see cref="Train"/>'s steps on data of an easier world (the
+/// experiment's data with <see cref="World"/> instead of its world), then for its own steps on the experiment's data,
+/// starting from those weights with a fresh optimiser and schedule. Why: on random layouts the encoder learns the
+/// agent's motion only after ~2,000 steps, on the fixed layout within ~500 (the ablations' levers/).
+/// </summary>
+public sealed record PretrainEntry
+{
+    /// <summary>
+    /// The first phase's world (the same kind, so frames and actions match); unset: the experiment's world.
+    /// </summary>
+    public Sim.Worlds.WorldConfig? World { get; init; }
+    public TrainConfig Train { get; init; } = new() { Steps = 1000 };
 }
 
 /// <summary>
@@ -156,6 +176,26 @@ public sealed record ExperimentConfig : IValidatable
         };
     }
 
+    /// <summary>The data of a model's first phase (its pretrain section): the experiment's, in its world.</summary>
+    public DataConfig PretrainDataOf(PretrainEntry pretrain) => Data with { World = pretrain.World ?? Data.World };
+
+    /// <summary>
+    /// The first phase of one model and seed (its pretrain section), in the sibling folder of the run it starts.
+    /// </summary>
+    public RunConfig PretrainRunOf(ModelEntry entry, int seed)
+    {
+        var p = entry.Pretrain ?? throw new ArgumentException($"model {entry.Name} has no pretrain section");
+        return RunOf(entry, seed) with
+        {
+            Name = $"{Name}-{entry.Name}-seed{seed}-pretrain",
+            Data = PretrainDataOf(p),
+            Train = p.Train with { Seed = seed },
+        };
+    }
+
+    /// <summary>The run folder name of a model's first phase, beside its own.</summary>
+    public static string PretrainFolderName(string runFolderName) => runFolderName + "-pretrain";
+
     /// <summary>The training run of one model and seed, as `wm train` would take it.</summary>
     public RunConfig RunOf(ModelEntry entry, int seed) => new()
     {
@@ -213,10 +253,31 @@ public sealed record ExperimentConfig : IValidatable
                 yield return new($"models[{i}].train.seed", SeedAdvice(m.Train.Seed));
             if (m.Hierarchy is { } hs && hs.Train.Seed != 0)
                 yield return new($"models[{i}].hierarchy.train.seed", SeedAdvice(hs.Train.Seed));
+            foreach (var e in PretrainErrors(m))
+                yield return e with { KeyPath = $"models[{i}].pretrain." + e.KeyPath };
             if (m.Hierarchy is { } hw && hw.Train.WarmupSteps >= hw.Train.Steps)
                 yield return new($"models[{i}].hierarchy.train.warmupSteps",
                     $"{hw.Train.WarmupSteps} is not below steps ({hw.Train.Steps})");
         }
+    }
+
+    private IEnumerable<ConfigError> PretrainErrors(ModelEntry m)
+    {
+        if (m.Pretrain is not { } p) yield break;
+        if (Collection is not null)
+            yield return new("", "is not supported with collection (rounds train on collected data); leave it out");
+        if (p.World is { } w && w.GetType() != Data.World.GetType())
+            yield return new("world",
+                $"is a {ConfigNames.Kind(w.GetType())} world, the experiment's a " +
+                $"{ConfigNames.Kind(Data.World.GetType())}; " +
+                "the first phase must be the same kind (the same frames and actions)");
+        if (p.Train.Seed != 0) yield return new("train.seed", SeedAdvice(p.Train.Seed));
+        if (p.Train.WarmupSteps >= p.Train.Steps)
+            yield return new("train.warmupSteps", $"{p.Train.WarmupSteps} is not below steps ({p.Train.Steps})");
+        if (p.Train.Rollout > Data.Steps)
+            yield return new("train.rollout",
+                $"{p.Train.Rollout} needs sequences of {p.Train.Rollout + 1} states, " +
+                $"but data episodes hold {Data.Steps + 1}; lower it or raise data.steps");
     }
 
     private static string SeedAdvice(long seed) =>

@@ -111,6 +111,84 @@ public sealed class ExperimentGraphTests
         Tiny([.. high, "seeds=[3]"]);
     }
 
+    private const string Pretrain =
+        "models.0.pretrain={\"world\":{\"kind\":\"two-rooms\",\"layout\":{\"kind\":\"random\"}}," +
+        "\"train\":{\"steps\":6,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}";
+
+    [Fact]
+    public void Given_a_model_with_a_pretrain_section_Then_each_seed_trains_a_first_phase_on_its_world_and_the_model_starts_from_it()
+    {
+        using var tmp = new TempFolder();
+        var config = Tiny(Pretrain, "seeds=[0,1]");
+        var graph = ExperimentGraph.Build(config, tmp["run"]);
+        var ids = graph.Units.Select(u => u.Id).ToList();
+        string firstData = Assert.Single(ids, i => i.StartsWith("data/pretrain-", StringComparison.Ordinal));
+        foreach (int seed in new[] { 0, 1 })
+        {
+            var first = graph[$"train/jepa-seed{seed}-pretrain"];
+            Assert.Equal([firstData], first.DependsOn.Select(u => u.Id));
+            Assert.Equal(["data", $"train/jepa-seed{seed}-pretrain"],
+                graph[$"train/jepa-seed{seed}"].DependsOn.Select(u => u.Id));
+            // The model's output depends on the weights it starts from.
+            Assert.Contains("+init-" + first.Key, graph[$"train/jepa-seed{seed}"].Key, StringComparison.Ordinal);
+            Assert.True(ids.IndexOf(first.Id) < ids.IndexOf($"train/jepa-seed{seed}"));
+        }
+        // The first phase is never planned with; the pixel model, without a pretrain section, trains as before.
+        Assert.DoesNotContain(ids, i => i.StartsWith("plan/", StringComparison.Ordinal) && i.Contains("pretrain"));
+        Assert.Equal(["data"], graph["train/pixel-seed0"].DependsOn.Select(u => u.Id));
+        Assert.Equal(ExperimentGraph.Build(Tiny("seeds=[0,1]"), tmp["plain"])["train/pixel-seed0"].Key,
+            graph["train/pixel-seed0"].Key);
+        // Without a world of its own the first phase trains on the experiment's data.
+        var same = ExperimentGraph.Build(Tiny(
+            "models.0.pretrain={\"train\":{\"steps\":6,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}"),
+            tmp["same"]);
+        Assert.Equal(["data"], same["train/jepa-seed0-pretrain"].DependsOn.Select(u => u.Id));
+        Assert.DoesNotContain(same.Units, u => u.Id.StartsWith("data/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_a_pretrain_world_of_another_kind_or_a_pretrain_seed_Then_the_config_is_refused_naming_the_key()
+    {
+        var kind = Assert.Throws<ConfigException>(() => Tiny(
+            "models.0.pretrain={\"world\":{\"kind\":\"push-ball\"}}"));
+        Assert.Contains("models[0].pretrain.world", kind.Message);
+        Assert.Contains("same kind", kind.Message);
+        var seed = Assert.Throws<ConfigException>(() => Tiny(
+            "models.0.pretrain={\"train\":{\"steps\":6,\"warmupSteps\":2,\"seed\":4}}"));
+        Assert.Contains("models[0].pretrain.train.seed", seed.Message);
+        var warmup = Assert.Throws<ConfigException>(() => Tiny(
+            "models.0.pretrain={\"train\":{\"steps\":6,\"warmupSteps\":6}}"));
+        Assert.Contains("models[0].pretrain.train.warmupSteps", warmup.Message);
+    }
+
+    [Fact]
+    public void Given_a_tiny_curriculum_experiment_When_run_twice_Then_the_model_starts_from_its_first_phase_and_the_second_run_reuses_both()
+    {
+        using var tmp = new TempFolder();
+        var config = Tiny("models=[{\"name\":\"jepa\",\"model\":{\"widths\":[8,16],\"predictorHidden\":16},"
+            + "\"train\":{\"steps\":10,\"batchSize\":8,\"rollout\":4,\"warmupSteps\":2}}]", Pretrain,
+            "evaluation.plannerHorizons=[4]");
+        var first = new RecordingObserver();
+        ExperimentRunner.Run(config, tmp["run"], CPU, first, CancellationToken.None);
+        Assert.Contains("train/jepa-seed0-pretrain", first.Ran);
+        string train = Path.Combine(tmp["run"], ExperimentGraph.TrainFolder);
+        var init = System.Text.Json.Nodes.JsonNode.Parse(
+            File.ReadAllText(Path.Combine(train, "jepa-seed0", Models.Training.TrainingRun.InitFile)))!;
+        Assert.Equal(Path.Combine(train, "jepa-seed0-pretrain"), init["from"]!.GetValue<string>());
+        Assert.Equal("step-0000006", init["checkpoint"]!.GetValue<string>());
+        var results = File.ReadAllLines(Path.Combine(tmp["run"], "results.csv"));
+        // 4 episodes × (oracle, jepa/latent); nothing planned with the first phase.
+        Assert.Equal(1 + 4 * 2, results.Length);
+        Assert.Contains("| train | jepa seed 0 first phase: 6 steps of 8 × 5 frames in",
+            File.ReadAllText(Path.Combine(tmp["run"], "report.md")));
+
+        var second = new RecordingObserver();
+        ExperimentRunner.Run(config, tmp["run"], CPU, second, CancellationToken.None);
+        Assert.Equal(["report"], second.Ran);
+        Assert.Empty(second.Warnings);
+        Assert.Equal(results, File.ReadAllLines(Path.Combine(tmp["run"], "results.csv")));
+    }
+
     [Fact]
     public void Given_a_collection_experiment_with_a_two_level_model_Then_every_evaluated_round_trains_its_high_level_and_plans_in_two_levels()
     {

@@ -62,12 +62,31 @@ public sealed class ExperimentGraph
         }
         var data = new DataStage.Unit(config.Data);
         if (collection is null) units.Add(data);
+        // A curriculum's first-phase data, one unit per distinct config (the experiment's own when it is the same).
+        var pretrainData = new Dictionary<string, DataStage.Unit> { [data.Key] = data };
         foreach (var entry in collection is null ? config.Models : [])
             foreach (int seed in config.Seeds)
             {
                 string name = $"{entry.Name}-seed{seed}";
-                var low = new TrainStage.Unit(entry, seed, config.RunOf(entry, seed),
-                    Path.Combine(folder, TrainFolder, name), data);
+                var run = config.RunOf(entry, seed);
+                TrainStage.Unit? first = null;
+                if (entry.Pretrain is { } p)
+                {
+                    var firstData = config.PretrainDataOf(p);
+                    string key = Data.DatasetGenerator.ContentHash(firstData);
+                    if (!pretrainData.TryGetValue(key, out var firstUnit))
+                    {
+                        firstUnit = new DataStage.Unit(firstData, $"data/pretrain-{key[..8]}");
+                        units.Add(pretrainData[key] = firstUnit);
+                    }
+                    string firstName = ExperimentConfig.PretrainFolderName(name);
+                    first = new TrainStage.Unit(entry, seed, config.PretrainRunOf(entry, seed),
+                        Path.Combine(folder, TrainFolder, firstName), firstUnit, pretraining: true);
+                    trains.Add(first);
+                    run = run with { InitFrom = Path.Combine("..", firstName) };
+                }
+                var low = new TrainStage.Unit(entry, seed, run, Path.Combine(folder, TrainFolder, name), data,
+                    initFrom: first);
                 trains.Add(low);
                 if (entry.Hierarchy is not null)
                     trains.Add(new TrainStage.Unit(entry, seed, config.HighRunOf(entry, seed, name),
@@ -100,7 +119,7 @@ public sealed class ExperimentGraph
 
         if (world is ICostLandscapeWorld landscapes && collection is null)
         {
-            var firstSeed = trains.Where(t => t.Seed == config.Seeds[0] && !t.IsHighLevel).ToList();
+            var firstSeed = trains.Where(t => t.Seed == config.Seeds[0] && !t.IsHighLevel && !t.IsPretraining).ToList();
             // High levels with a learned value add its landscape (the jumps it counts to the goal).
             var values = trains.Where(t => t.Seed == config.Seeds[0] && t.LearnsValue).ToList();
             units.Add(new LandscapeUnit(landscapes, (ulong)config.Data.Seed, config.Data.Render, eval.LandscapeCell,

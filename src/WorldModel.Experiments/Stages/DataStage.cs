@@ -45,12 +45,13 @@ public static class DataStage
     }
 
     /// <summary>
-    /// The dataset every model of an experiment trains on (shared by content hash with other experiments).
+    /// The dataset every model of an experiment trains on (shared by content hash with other experiments); with
+    /// <paramref name="id"/> another one (a curriculum's first phase: "data/pretrain-HASH").
     /// </summary>
-    public sealed class Unit(DataConfig config) : DatasetUnit("data", Folder(config), [])
+    public sealed class Unit(DataConfig config, string id = "data") : DatasetUnit(id, Folder(config), [])
     {
         private Dataset? _opened;
-        public override string Title => "data";
+        public override string Title => Id == "data" ? "data" : "data " + Id["data/".Length..];
         public override string Key => DatasetGenerator.ContentHash(config);
         public override bool IsFinished() => Exists(config);
 

@@ -63,7 +63,9 @@ public static class TrainStage
 
     /// <summary>
     /// One model × seed of an experiment, in train/NAME-seedS; or, given the finished <paramref name="lowLevel"/>
-    /// unit it builds on, that model's high level, in train/NAME-seedS-high.
+    /// unit it builds on, that model's high level, in train/NAME-seedS-high; or, with <paramref name="pretraining"/>,
+    /// a curriculum's first phase, in train/NAME-seedS-pretrain, which the model's unit starts from
+    /// (<paramref name="initFrom"/>).
     /// </summary>
     public sealed class Unit(
         ModelEntry entry,
@@ -73,10 +75,15 @@ public static class TrainStage
         DatasetUnit data,
         Unit? lowLevel = null,
         string? id = null,
-        string? label = null)
-        : ExperimentUnit(id ?? $"train/{entry.Name}-seed{seed}{(lowLevel is null ? "" : "-high")}", folder,
-            lowLevel is null ? [data] : [data, lowLevel], replicaSeed: seed)
+        string? label = null,
+        Unit? initFrom = null,
+        bool pretraining = false)
+        : ExperimentUnit(id ?? $"train/{entry.Name}-seed{seed}{Suffix(lowLevel is not null, pretraining)}", folder,
+            new ExperimentUnit?[] { data, lowLevel, initFrom }.OfType<ExperimentUnit>().ToList(),
+            replicaSeed: seed)
     {
+        private static string Suffix(bool high, bool pretraining) => high ? "-high" : pretraining ? "-pretrain" : "";
+
         /// <summary>What its planning methods are called before "/latent" ("jepa", or "passive@8k/jepa").</summary>
         public string Label => label ?? entry.Name;
         public ModelEntry Entry => entry;
@@ -87,11 +94,18 @@ public static class TrainStage
         /// Whether this unit trains a high level (on <see cref="ExperimentUnit.DependsOn"/>'s low level).
         /// </summary>
         public bool IsHighLevel => lowLevel is not null;
+        /// <summary>
+        /// Whether this unit is a curriculum's first phase (never planned with; a later unit starts from it).
+        /// </summary>
+        public bool IsPretraining => pretraining;
         /// <summary>Whether this unit's high level also learns a goal-conditioned value (hierarchy.value).</summary>
         public bool LearnsValue => lowLevel is not null && config.Hierarchy?.Value is not null;
-        public override string Title => $"train {entry.Name} seed {seed}{(lowLevel is null ? "" : " high level")}";
-        // A high level's output depends on the low level it was trained on, not only on its own settings.
+        public override string Title =>
+            $"train {entry.Name} seed {seed}" + (lowLevel is not null ? " high level" : pretraining ? " first phase" : "");
+        // A high level's output depends on the low level it was trained on, not only on its own settings; a
+        // curriculum's second phase on the weights it starts from.
         public override string Key => TrainingRun.ContentHash(config) + (lowLevel is null ? "" : "+" + lowLevel.Key)
+            + (initFrom is null ? "" : "+init-" + initFrom.Key)
             // Generated data is named by config.data already; collected data only by its unit's key.
             + (data is DataStage.Unit ? "" : "+" + data.Key);
         public override bool IsFinished() => new TrainingRun(config, Folder).CompletedSteps() >= config.Train.Steps;
@@ -99,6 +113,10 @@ public static class TrainStage
         public override string Run(UnitContext context)
         {
             Train(new TrainingRun(config, Folder), data.Open(), Title, context);
+            if (pretraining)
+                return $"{entry.Name} seed {seed} first phase: {config.Train.Steps:N0} steps of " +
+                       $"{config.Train.BatchSize} × {config.Train.Rollout + 1} frames in " +
+                       config.Data.World.Describe();
             return config.Hierarchy is { } h
                 ? $"{entry.Name} seed {seed} high level: {config.Train.Steps:N0} steps of " +
                   $"{config.Train.BatchSize} × {config.Train.Rollout} jumps of {h.Skip}"
@@ -114,6 +132,7 @@ public static class TrainStage
         {
             get
             {
+                if (pretraining) return [];
                 IReadOnlyList<string> suffixes = lowLevel is null
                     ? [.. entry.FlatMethods, .. ModelEntry.ListedOnlyMethods]
                     : entry.HighLevelMethods;

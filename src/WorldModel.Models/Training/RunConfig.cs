@@ -19,6 +19,12 @@ public sealed record RunConfig : IValidatable
     /// unset: a flat world model.
     /// </summary>
     public Hierarchy.HierarchyConfig? Hierarchy { get; init; }
+    /// <summary>
+    /// Set: a finished run folder (relative to this run's folder, or absolute) whose final weights this run starts
+    /// from, with a fresh optimiser and schedule (a curriculum: an easier world first); unset: random weights. It must
+    /// have the same model config.
+    /// </summary>
+    [AddedKey] public string? InitFrom { get; init; }
 
     /// <summary>States one training sequence spans: rollout + 1, or rollout jumps of k steps + 1.</summary>
     public int SequenceStates => Train.Rollout * (Hierarchy?.Skip ?? 1) + 1;
@@ -35,6 +41,11 @@ public sealed record RunConfig : IValidatable
 
     public IEnumerable<ConfigError> Validate()
     {
+        if (InitFrom is { Length: 0 })
+            yield return new("initFrom", "is empty; name a finished run folder, or leave the key out");
+        if (InitFrom is not null && Hierarchy is not null)
+            yield return new("initFrom",
+                "is set on a high level, which starts from hierarchy.lowLevel's weights; leave one of them out");
         if (Name.Length == 0 || Name.IndexOfAny(['/', '\\', ' ']) >= 0 || Name.StartsWith('.'))
             yield return new(
                 "name", $"\"{Name}\" is not allowed; use letters, digits, '-' and '_' (it names a folder)");

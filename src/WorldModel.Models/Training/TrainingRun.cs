@@ -113,6 +113,15 @@ public sealed class TrainingRun
         : throw new InvalidOperationException($"{Folder} is not a hierarchical run");
 
     /// <summary>
+    /// The finished run whose weights this run starts from (initFrom, relative to this run's folder).
+    /// </summary>
+    public string? InitFromFolder() =>
+        Config.InitFrom is { } from ? Path.GetFullPath(Path.Combine(Folder, from)) : null;
+
+    /// <summary>What initFrom's start records beside config.json (<see cref="InitialWeights"/>).</summary>
+    public const string InitFile = "init.json";
+
+    /// <summary>
     /// A high level's start: the finished low-level run's weights (encoder, predictor, decoder), frozen, so only
     /// the macro-action encoder and the k-step predictor train.
     /// </summary>
@@ -239,6 +248,7 @@ public sealed class TrainingRun
         var point = FindResumePoint();
         if (point.Note is { } note) onWarning?.Invoke(note);
         if (point.Folder is { } checkpoint) start = Checkpoint.Load(checkpoint, runHash, model, trainer.Optimizer);
+        else if (Config.InitFrom is not null) InitialWeights.Load(this, model, onWarning);
         KeepMetricsBefore(start, onWarning);
 
         var sampler = new BatchSampler(
