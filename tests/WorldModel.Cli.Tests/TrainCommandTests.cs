@@ -20,6 +20,27 @@ public sealed class TrainCommandTests
     }
 
     [Fact]
+    public void Given_initFrom_When_trained_Then_it_says_which_run_it_starts_from_and_a_missing_one_is_refused_with_a_message()
+    {
+        using var tmp = new TempFolder();
+        var first = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["first"],
+            "--device", "cpu", "--set", "train.steps=4", "--set", "train.warmupSteps=1");
+        Assert.True(first.ExitCode == 0, first.Error + first.Out);
+        var second = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["second"],
+            "--device", "cpu", "--set", "initFrom=../first");
+        Assert.True(second.ExitCode == 0, second.Error + second.Out);
+        Assert.Contains("starting from the final weights of", second.Out);
+        Assert.Contains("first", second.Out);
+        Assert.True(File.Exists(Path.Combine(tmp["second"], "init.json")));
+
+        var missing = CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["third"],
+            "--device", "cpu", "--set", "initFrom=../nowhere");
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("not a training run folder", missing.Error);
+        Assert.DoesNotContain("   at ", missing.Error); // a message, not a stack trace
+    }
+
+    [Fact]
     public void Given_a_run_stopped_after_its_first_checkpoint_When_resumed_Then_it_continues_from_there_and_logs_each_step_once()
     {
         using var tmp = new TempFolder();

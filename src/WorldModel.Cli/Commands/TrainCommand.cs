@@ -104,6 +104,9 @@ public static class TrainCommand
                 $"on {torchDevice.type.ToString().ToLowerInvariant()}; renderer {Markup.Escape(choice.Reason)}");
             if (run.FindResumePoint().Folder is { } latest)
                 AnsiConsole.MarkupLine($"resuming from {Markup.Escape(Paths.Show(latest))}");
+            else if (run.InitFromFolder() is { } source)
+                AnsiConsole.MarkupLine($"starting from the final weights of {Markup.Escape(Paths.Show(source))} " +
+                                       "(initFrom; a fresh optimiser and schedule)");
             var sw = Stopwatch.StartNew();
             int start = TrainStage.Train(
                 run, data, "train", new UnitContext(torchDevice, ConsoleObserver.Instance, cancel), renderer);
