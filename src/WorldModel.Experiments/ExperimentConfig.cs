@@ -91,7 +91,8 @@ public sealed record ModelEntry
 /// A curriculum's first phase: the model trains for <see cref="Train"/>'s steps on data of an easier world (the
 /// experiment's data with <see cref="World"/> instead of its world), then for its own steps on the experiment's data,
 /// starting from those weights with a fresh optimiser and schedule. Why: on random layouts the encoder learns the
-/// agent's motion only after ~2,000 steps, on the fixed layout within ~500 (the ablations' levers/).
+/// agent's motion only after ~2,000 steps, on the fixed layout within ~500 (the ablations' levers/); there a
+/// curriculum gave the motion at once but not more crossings (docs/results.md).
 /// </summary>
 public sealed record PretrainEntry
 {

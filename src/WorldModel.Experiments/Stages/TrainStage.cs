@@ -100,8 +100,8 @@ public static class TrainStage
         public bool IsPretraining => pretraining;
         /// <summary>Whether this unit's high level also learns a goal-conditioned value (hierarchy.value).</summary>
         public bool LearnsValue => lowLevel is not null && config.Hierarchy?.Value is not null;
-        public override string Title =>
-            $"train {entry.Name} seed {seed}" + (lowLevel is not null ? " high level" : pretraining ? " first phase" : "");
+        public override string Title => $"train {entry.Name} seed {seed}"
+            + (lowLevel is not null ? " high level" : pretraining ? " first phase" : "");
         // A high level's output depends on the low level it was trained on, not only on its own settings; a
         // curriculum's second phase on the weights it starts from.
         public override string Key => TrainingRun.ContentHash(config) + (lowLevel is null ? "" : "+" + lowLevel.Key)
