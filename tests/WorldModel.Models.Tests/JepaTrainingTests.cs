@@ -63,6 +63,7 @@ public sealed class JepaTrainingTests(ITestOutputHelper output)
             $"probe {report.ProbeRmse:F2} px vs mean-position {report.MeanPositionRmse:F2} px");
         Assert.True(report.PredictedProbeRmse[3] < 0.75 * report.MeanPositionRmse,
             $"4-step predicted latents: probe {report.PredictedProbeRmse[3]:F2} px");
+        Assert.Null(report.Layout); // one fixed layout: nothing to read
         // One RMSE per target (x, y), and together they are the pooled RMSE.
         Assert.Equal(report.ProbeTargets.Length, report.ProbeTargetRmse.Length);
         Assert.Equal(report.ProbeRmse, Math.Sqrt(report.ProbeTargetRmse.Average(v => v * v)), 9);

@@ -183,6 +183,12 @@ public static class EvalModelCommand
         t.AddRow("mean per-element std across inputs", $"{r.MeanFeatureStd:F4}");
         t.AddRow("share of elements with std < 0.01", Format.Percent(r.CollapsedFeatureShare));
         t.AddRow("effective rank", $"{r.EffectiveRank:F1}");
+        if (r.Layout is { } layout)
+        {
+            t.AddRow($"layout probe RMSE: encoded / imagined {layout.Steps} steps on / the mean",
+                string.Join("; ", layout.Names.Select((n, j) =>
+                    $"{n} {layout.EncodedRmse[j]:F2} / {layout.ImaginedRmse[j]:F2} / {layout.MeanRmse[j]:F2}")));
+        }
         if (r.ImaginedPlans is { } p)
         {
             // The goal is each held-out sequence's last frame; its own actions truly reach it.

@@ -33,6 +33,7 @@ public static class ModelEvaluation
                 heldOut.Config.World.ActionLimit,
                 device,
                 pessimism),
+            Layout = LayoutReadout.Measure(model, train, heldOut, renderer, horizon, device, samples),
         });
 
     /// <summary>

@@ -34,6 +34,12 @@ public sealed record ModelReport(
     /// </summary>
     public double[][] StillProbeTargetRmse { get; init; } = [];
 
+    /// <summary>
+    /// Does the latent hold the layout, and the imagination keep it? Null where the layout does not vary (a fixed
+    /// layout, Push-Ball).
+    /// </summary>
+    public LayoutReadout.Result? Layout { get; init; }
+
     /// <summary>Would a planner prefer the true actions over random plans in this model's imagination?</summary>
     public ImaginedPlans.Result? ImaginedPlans { get; init; }
 }
