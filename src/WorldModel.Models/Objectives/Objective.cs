@@ -35,6 +35,13 @@ public static class Objective
             var zn = z[.., 1..].flatten(0, 1);
             terms["inverse_dynamics"] = (idm.call(zt, zn) - actions.flatten(0, 1)).pow(2).mean();
         }
+        if (c.Reconstruction > 0)
+        {
+            var decoder = model.Decoder
+                ?? throw new InvalidOperationException("objective.reconstruction needs a model with a decoder");
+            terms["reconstruction"] =
+                nn.functional.binary_cross_entropy_with_logits(decoder.call(z[.., 0]), frames[.., 0]);
+        }
         if (model.Ensemble is { } ensemble)
             terms["ensemble"] = ensemble.Loss(z[.., ..^1].flatten(0, 1).detach(), actions.flatten(0, 1),
                 z[.., 1..].flatten(0, 1).detach());
@@ -45,6 +52,7 @@ public static class Objective
         if (terms.TryGetValue("time_variance", out var tv)) total += c.TimeVariance * tv;
         if (terms.TryGetValue("inverse_dynamics", out var i)) total += c.InverseDynamics * i;
         if (terms.TryGetValue("ensemble", out var en)) total += en;
+        if (terms.TryGetValue("reconstruction", out var r)) total += c.Reconstruction * r;
         return new LossTerms(total, terms);
     }
 

@@ -43,6 +43,12 @@ public sealed record JepaObjectiveConfig : ObjectiveConfig
     /// (Plan2Explore, Sekar et al. 2020, used 5). 0: none.
     /// </summary>
     [Range(0, 32)] public int EnsembleHeads { get; init; }
+    /// <summary>
+    /// A decoder trained to draw the first frame from its latent (binary cross-entropy on coverages, as the pixel
+    /// objective's), with this weight: the latent must then hold everything drawn, the door of an unseen layout
+    /// included, which the prediction term alone rewards only at the rare crossings. 0: no decoder (PLDM).
+    /// </summary>
+    [AddedKey, Range(0, 1000)] public float Reconstruction { get; init; }
 }
 
 /// <summary>

@@ -100,7 +100,7 @@ public sealed class TrainingRun
             format.Channels,
             format.Size,
             actionDim,
-            withDecoder: Config.Objective is PixelObjectiveConfig,
+            withDecoder: Config.Objective is PixelObjectiveConfig or JepaObjectiveConfig { Reconstruction: > 0 },
             withInverseDynamics: idm,
             withTargetEncoder: ema,
             hierarchy: Config.Hierarchy,
