@@ -116,7 +116,7 @@ public static class LayoutReadout
     private static List<double[]> Rows(Tensor latents)
     {
         using var c = latents.cpu().contiguous();
-        var all = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(c.bytes).ToArray();
+        var all = ModelEvaluation.ToFloats(c);
         int n = (int)c.shape[0], d = (int)c.shape[1];
         return [.. Enumerable.Range(0, n).Select(i => all.AsSpan(i * d, d).ToArray().Select(v => (double)v).ToArray())];
     }

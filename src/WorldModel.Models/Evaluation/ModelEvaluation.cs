@@ -224,7 +224,7 @@ public static class ModelEvaluation
     }
 
     /// <summary>Reads a CPU float tensor at memcpy speed (element-wise data&lt;T&gt;() is ~100× slower).</summary>
-    private static float[] ToFloats(Tensor t) =>
+    internal static float[] ToFloats(Tensor t) =>
         System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(t.contiguous().bytes).ToArray();
 
     private static double[,] Positions(List<float[]> states, int stateDim, int length, int t, int[] targets)
