@@ -33,7 +33,8 @@ public sealed class LatentWorldModel : Module
             TargetEncoder.load_state_dict(Encoder.state_dict());
             foreach (var p in TargetEncoder.parameters()) p.requires_grad = false;
         }
-        Predictor = Nets.Predictor.Create(config, Encoder.LatentShape, actionDim);
+        Predictor = Nets.Predictor.Create(
+            config, Encoder.LatentShape, actionDim, seesStart: config.PredictorContext == PredictorContext.Start);
         Decoder = withDecoder ? new Decoder(Encoder.LatentShape, channels, frameSize, config.DecoderWidth) : null;
         InverseDynamics = withInverseDynamics
             ? new InverseDynamics(Encoder.LatentShape.Aggregate(1L, (a, b) => a * b), actionDim)
@@ -101,7 +102,7 @@ public sealed class LatentWorldModel : Module
         var steps = new List<Tensor>();
         for (long h = 0; h < actions.shape[1]; h++)
         {
-            z = Predictor.call(z, actions[.., h]);
+            z = Predictor.Next(z, actions[.., h], z0);
             steps.Add(z);
         }
         return stack(steps, 1);

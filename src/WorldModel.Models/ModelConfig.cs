@@ -18,6 +18,18 @@ public enum PredictorKind
     Gru,
 }
 
+/// <summary>What the predictor is handed at every step besides the latent it rolls and the action.</summary>
+public enum PredictorContext
+{
+    /// <summary>Nothing: z_t+1 = f(z_t, a_t), everything the rollout needs must be carried in z_t.</summary>
+    None,
+    /// <summary>
+    /// The latent the rollout started from (the observed frame's): z_t+1 = f(z_t, a_t, z_0). The layout of a
+    /// random-layout world is in z_0, so a rolled latent need not carry it (issue 16's lever).
+    /// </summary>
+    Start,
+}
+
 /// <summary>Encoder, predictor and decoder sizes. Defaults are a CPU-sized model for 64×64 frames.</summary>
 public sealed record ModelConfig : IValidatable
 {
@@ -32,6 +44,11 @@ public sealed record ModelConfig : IValidatable
     /// its convolutions (spatial latent, where <see cref="MaxConvPredictorHidden"/> bounds it).
     /// </summary>
     [Range(8, 4096)] public int PredictorHidden { get; init; } = 128;
+    /// <summary>
+    /// What the low-level and jump predictors see at every step besides (z_t, a_t); the exploration ensemble's
+    /// heads see nothing more.
+    /// </summary>
+    [AddedKey] public PredictorContext PredictorContext { get; init; } = PredictorContext.None;
 
     /// <summary>
     /// The conv predictor's widest setting (and narrowest, <see cref="MinConvPredictorHidden"/>). Until

@@ -61,10 +61,11 @@ public sealed class ExplorationModel : IPlanningModel
             long worlds = current.shape[0] * candidates;
             var a = tensor(plans, [worlds, horizon, plans.Length / (worlds * horizon)]).to(_device);
             var z = current.repeat_interleave(candidates, 0);
+            var start = z;
             var total = zeros([worlds], device: _device);
             for (int h = 0; h < horizon; h++)
             {
-                var next = _model.Predictor.call(z, a[.., h]);
+                var next = _model.Predictor.Next(z, a[.., h], start);
                 total -= _objective == ExplorationObjective.Disagreement
                     ? _model.Ensemble!.Disagreement(z, a[.., h])
                     : Novelty(next);

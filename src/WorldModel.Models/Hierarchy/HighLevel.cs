@@ -40,7 +40,8 @@ public sealed class HighLevel : Module
                 Linear(config.MacroHidden, config.MacroHidden), ReLU(),
                 Linear(config.MacroHidden, config.MacroActionDim),
                 LayerNorm(config.MacroActionDim, elementwise_affine: false));
-        Predictor = Nets.Predictor.Create(model, latentShape, MacroDim);
+        Predictor = Nets.Predictor.Create(
+            model, latentShape, MacroDim, seesStart: model.PredictorContext == PredictorContext.Start);
         // Saved with the weights; until SetBounds runs they are the LayerNorm'd range a macro-action mostly has.
         _macroLow = full([MacroDim], -2f);
         _macroHigh = full([MacroDim], 2f);
@@ -100,7 +101,7 @@ public sealed class HighLevel : Module
         var steps = new List<Tensor>();
         for (long j = 0; j < macros.shape[1]; j++)
         {
-            z = Predictor.call(z, macros[.., j]);
+            z = Predictor.Next(z, macros[.., j], z0);
             steps.Add(z);
         }
         return stack(steps, 1);

@@ -193,6 +193,7 @@ public sealed class HierarchicalPlanningModel
                 long worlds = current.shape[0] * candidates;
                 var m = owner.Macros(plans, worlds, macroSteps);
                 var z = current.repeat_interleave(candidates, 0);
+                var start = z;
                 var target = goal.repeat_interleave(candidates, 0);
                 var shape = owner._highShape;
                 var total = shape == CostShape.Min
@@ -201,7 +202,7 @@ public sealed class HierarchicalPlanningModel
                 for (int j = 0; j < macroSteps; j++)
                 {
                     using var jumpScope = NewDisposeScope(); // each jump's temporaries (decoded frames) die here
-                    z = StepScope.Carry(z, owner._high.Predictor.call(z, m[.., j]));
+                    z = StepScope.Carry(j == 0 ? null : z, owner._high.Predictor.Next(z, m[.., j], start));
                     if (shape == CostShape.Terminal && j < macroSteps - 1) continue;
                     var distance = owner.Measure(z, target);
                     var next = shape == CostShape.Min ? minimum(total, distance) : total + distance;

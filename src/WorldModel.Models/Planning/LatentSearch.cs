@@ -13,7 +13,8 @@ public static class LatentSearch
     /// <summary>
     /// Searches from <paramref name="start"/> (E, …) toward <paramref name="goal"/> (E, …), expanding every node by
     /// each of <paramref name="macros"/> (B, m) through <paramref name="jump"/> ((N, …) latents, (N, m) macro-actions
-    /// → (N, …) latents). Returns, per episode, the first jump on the path to the found state closest to the goal
+    /// → (N, …) latents; the N rows come episode by episode, N / E of each, so a jump can tell each row's episode).
+    /// Returns, per episode, the first jump on the path to the found state closest to the goal
     /// (E, …), and whether that state is the start or one jump from it (then the goal itself is near enough to aim
     /// at).
     /// </summary>

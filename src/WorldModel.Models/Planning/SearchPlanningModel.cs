@@ -60,12 +60,16 @@ public sealed class SearchPlanningModel : IPlanningModel, IImaginingModel
     /// <summary>(N, …) latents, (N, m) macro-actions → the latents one jump later, as the config says.</summary>
     private Tensor Jump(Tensor z, Tensor macros)
     {
-        if (_config.Jumps == SearchJumps.High) return _high.Predictor.call(z, macros);
+        // Every path starts at its episode's observed latent, which a predictor that sees the start is handed; the
+        // search lays its rows out episode by episode, the same number per episode.
+        var observed = _low.Current ?? throw new InvalidOperationException("call Observe before the search");
+        var start = observed.repeat_interleave(z.shape[0] / observed.shape[0], 0);
+        if (_config.Jumps == SearchJumps.High) return _high.Predictor.Next(z, macros, start);
         var action = macros / _high.Skip;
         for (int s = 0; s < _high.Skip; s++)
         {
             using var step = NewDisposeScope();
-            z = StepScope.Carry(s == 0 ? null : z, _low.Model.Predictor.call(z, action));
+            z = StepScope.Carry(s == 0 ? null : z, _low.Model.Predictor.Next(z, action, start));
         }
         return z;
     }
