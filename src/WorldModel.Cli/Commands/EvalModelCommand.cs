@@ -189,6 +189,13 @@ public static class EvalModelCommand
                 string.Join("; ", layout.Names.Select((n, j) =>
                     $"{n} {layout.EncodedRmse[j]:F2} / {layout.ImaginedRmse[j]:F2} / {layout.MeanRmse[j]:F2}")));
         }
+        if (r.RareEvent is { } e)
+        {
+            t.AddRow($"probe RMSE {e.Steps} imagined steps on, by sequence (px; sequences)",
+                string.Join("; ", e.Parts.Select(p => $"{p.Name} {p.Imagined:F2} ({p.Sequences})")));
+            t.AddRow("  nothing moves, the same sequences (px)",
+                string.Join("; ", e.Parts.Select(p => $"{p.Name} {p.Still:F2}")));
+        }
         if (r.ImaginedPlans is { } p)
         {
             // The goal is each held-out sequence's last frame; its own actions truly reach it.

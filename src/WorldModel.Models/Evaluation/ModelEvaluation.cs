@@ -86,6 +86,9 @@ public static class ModelEvaluation
         var predictedPerTarget = new double[horizon][];
         var stillPerTarget = new double[horizon][];
         int latentSize;
+        var world = heldOut.Config.World as IDatasetWorld;
+        var kinds = new List<int>();
+        RareEventError? rare = null;
         using (no_grad())
         using (NewDisposeScope()) // every temporary of the statistics below dies here
         {
@@ -102,6 +105,9 @@ public static class ModelEvaluation
                 preds.Add(model.Rollout(z[.., 0], FrameTensors.Actions(sample, device))
                     .flatten(2).cpu().MoveToOuterDisposeScope());
                 states.Add(sample.States);
+                if (world is not null)
+                    kinds.AddRange(
+                        RareEventError.Kinds(world, heldOut.Config.World.ActionLimit, heldOut, sample, horizon));
             }
             using var zAll = cat(zs, 0);       // (N, L, D)
             using var pAll = cat(preds, 0);    // (N, H, D)
@@ -120,6 +126,8 @@ public static class ModelEvaluation
                 (predictedRmse[k - 1], predictedR2[k - 1]) = LinearProbe.Score(predicted, truthK);
                 predictedPerTarget[k - 1] = LinearProbe.RmsePerTarget(predicted, truthK);
                 stillPerTarget[k - 1] = LinearProbe.RmsePerTarget(encoded, truthK);
+                if (k == horizon && world is not null)
+                    rare = RareEventError.Measure(world.RareEvent, k, [.. kinds], predicted, encoded, truthK);
             }
 
             using var first = zAll[.., 0];
@@ -152,6 +160,7 @@ public static class ModelEvaluation
             ProbeTargetRmse = perTarget,
             PredictedProbeTargetRmse = predictedPerTarget,
             StillProbeTargetRmse = stillPerTarget,
+            RareEvent = rare,
         };
     }
 

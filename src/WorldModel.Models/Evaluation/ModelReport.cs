@@ -40,6 +40,12 @@ public sealed record ModelReport(
     /// </summary>
     public LayoutReadout.Result? Layout { get; init; }
 
+    /// <summary>
+    /// The imagined position's error where the world's rare event happens, where a wall stops the agent, and in free
+    /// motion; null where the world names no rare event or every held-out sequence is of one kind.
+    /// </summary>
+    public RareEventError? RareEvent { get; init; }
+
     /// <summary>Would a planner prefer the true actions over random plans in this model's imagination?</summary>
     public ImaginedPlans.Result? ImaginedPlans { get; init; }
 }
