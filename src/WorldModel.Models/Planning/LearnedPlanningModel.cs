@@ -200,7 +200,7 @@ public sealed class LearnedPlanningModel
         var plans = tensor(actions, [worlds, horizon, a]).to(_device);
         if (differentiate) plans.requires_grad_(true);
         var z = _current.repeat_interleave(candidates, 0);
-        var start = z; // what a predictor that sees its rollout's start is handed at every step
+        var start = z; // handed to a start-seeing predictor each step; the first Carry below spares it
         // Goals per world: the aim (one per episode), or each of the episode's goal variants.
         var goals = _aim is not null
             ? [_aim.repeat_interleave(candidates, 0)]
@@ -221,7 +221,6 @@ public sealed class LearnedPlanningModel
                 var step = heads.Disagreement(z, plans[.., h]);
                 uncertainty = StepScope.Carry(uncertainty, uncertainty is null ? step : uncertainty + step);
             }
-            // The first step keeps the start alive: a predictor that sees it reads it at every step.
             z = StepScope.Carry(h == 0 ? null : z, _model.Predictor.Next(z, plans[.., h], start));
             if (_shape == CostShape.Terminal && h < horizon - 1) continue;
             var imagined = _space == CostSpace.Latent ? z : nn.functional.sigmoid(_model.Decoder!.call(z));
