@@ -19,16 +19,17 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     private static readonly Dictionary<string, string> NoEnv = new();
 
     /// <summary>
-    /// Training with a checkpoint every 25 of 150 steps, all kept, a metrics line per step; batches of 64 make
-    /// it last a few seconds, so a signal sent after any of the first 75 lines lands before the end.
+    /// Training with a checkpoint every 20 of 100 steps, all kept, a metrics line per step; batches of 32 make
+    /// it last a second or more, so a signal sent after any of the first 50 lines lands before the end (150
+    /// steps of 64 took 50 s a run on a CPU without oneDNN, and five tests here train it).
     /// </summary>
     private static readonly string[] Training =
     [
-        "--set", "train.steps=150", "--set", "train.batchSize=64", "--set", "checkpointEvery=25",
+        "--set", "train.steps=100", "--set", "train.batchSize=32", "--set", "checkpointEvery=20",
         "--set", "keepCheckpoints=0", "--set", "logEvery=1", "--device", "cpu",
     ];
 
-    private const string Final = "checkpoints/step-0000150/model.bin";
+    private const string Final = "checkpoints/step-0000100/model.bin";
 
     private static readonly Lazy<byte[]> UninterruptedWeights = new(() =>
     {
@@ -46,7 +47,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         string signal, int seed)
     {
         using var tmp = new TempFolder("wm-fault");
-        int afterLines = 3 + new Random(seed).Next(75);
+        int afterLines = 3 + new Random(seed).Next(50);
         string metrics = Path.Combine(tmp["run"], "metrics.jsonl");
         var (code, said) = RunUntil(
             ["train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], .. Training], signal,
@@ -93,9 +94,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     public void Given_an_experiment_killed_while_it_trains_When_rerun_Then_its_results_equal_an_uninterrupted_run()
     {
         using var tmp = new TempFolder("wm-fault");
-        // The JEPA trains 200 steps (a checkpoint every 5): the kill lands after its first checkpoint.
+        // The JEPA trains 80 steps (a checkpoint every 5): the kill lands after its first checkpoint.
         string[] run = ["run", Repository.Config("tiny-experiment.json"), "--device", "cpu",
-            "--set", "models.0.train.steps=200", "--set", "evaluation.plannerHorizons=[2]",
+            "--set", "models.0.train.steps=80", "--set", "evaluation.plannerHorizons=[2]",
             "--set", "keepCheckpoints=0"];
         string jepa = Path.Combine(tmp["run"], "train", "jepa-seed0");
         var (code, _) = RunUntil([.. run, "--out", tmp["run"]], "KILL",
@@ -118,10 +119,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         using var tmp = new TempFolder("wm-fault");
         Assert.Equal(0, CliRunner.Run("train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"],
             "--device", "cpu").ExitCode);
-        // Three parts (H = 2, 4, 8) of 8 episodes of up to 40 steps: the kill lands after the first is saved.
+        // Three parts (H = 2, 4, 8) of 4 episodes of up to 24 steps: the kill lands after the first is saved.
         string[] eval = ["eval-plan", tmp["run"], "--device", "cpu", "--set", "oracles=[]",
-            "--set", "plannerHorizons=[2,4,8]", "--set", "episodes.acrossRooms=4", "--set", "episodes.sameRoom=4",
-            "--set", "plan.planner.samples=64", "--set", "episodes.budget=40"];
+            "--set", "plannerHorizons=[2,4,8]", "--set", "episodes.acrossRooms=2", "--set", "episodes.sameRoom=2",
+            "--set", "plan.planner.samples=32", "--set", "episodes.budget=24"];
         string parts = Path.Combine(tmp["eval"], "parts");
         var (code, _) = RunUntil([.. eval, "--out", tmp["eval"]], "KILL",
             () => Directory.Exists(parts) && Directory.GetFiles(parts, "results.json", SearchOption.AllDirectories)
@@ -143,7 +144,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
     {
         using var tmp = new TempFolder("wm-fault");
         string checkpoints = Path.Combine(tmp["run"], "checkpoints");
-        // Paused at the first checkpoint (step 25) with its weights written and its optimiser state not yet.
+        // Paused at the first checkpoint (step 20) with its weights written and its optimiser state not yet.
         var (code, _) = RunUntil(
             ["train", "--config", Repository.Config("tiny.json"), "--out", tmp["run"], .. Training], "KILL",
             () => Directory.Exists(checkpoints) && Directory.GetDirectories(checkpoints, "step-*.tmp")
